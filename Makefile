@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine:
+#   make run    build the demo in the default SQLite file and start JupyterLab on notebooks/
+#   make test   lint, type-check and run every test (PostgreSQL included when it can be started)
+# Both create .venv and install what they need first.
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install system-deps run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests use: a PostgreSQL server (for the store's PostgreSQL tests).
+# Installed only when missing, and only when we are root (as in CI); otherwise the
+# PostgreSQL tests say they were skipped and why.
+system-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's postgresql for the store tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "note: PostgreSQL is not installed; its tests will be skipped"; fi; \
+	fi
+
+run: install
+	$(BIN)/pmw demo --if-empty
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+
+lint: install
+	$(BIN)/ruff check pmwidgets tests scripts
+	$(BIN)/ruff format --check pmwidgets tests scripts
+	$(BIN)/mypy
+
+test: install system-deps lint
+	@mkdir -p .ci; status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	  echo $$status > .ci/last-pytest-status; \
+	  if [ $$status = 5 ]; then echo "pytest collected no tests (exit status 5)"; fi; \
+	  exit $$status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

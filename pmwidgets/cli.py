@@ -1,0 +1,217 @@
+"""The ``pmw`` command: build the demo, list, import, export and verify.
+
+Contracts that outside tools rely on (see docs/cli.md):
+
+- ``pmw list`` prints one tab-separated line per workbook: id, employee id,
+  manager id, stage, then names and the next step for people to read;
+- ``pmw people`` prints one line per person: id, name, roles, manager;
+- on a bad input file a command exits with status 2 and prints one line,
+  ``error: <file>:<where>: <reason>``, and stores nothing;
+- no traceback is ever printed for a person's mistake.
+
+The command line acts as the *operator*: whoever holds the database has full
+access to it. ``--as PERSON`` narrows a command to what that person may see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .services import Services
+
+EXIT_OK = 0
+EXIT_BROKEN = 1
+EXIT_USAGE = 2
+
+log = logging.getLogger("pmwidgets.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="pmw", description="pmwidgets: performance management workbooks"
+    )
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $PMW_DATABASE_URL or an SQLite file)",
+    )
+    p.add_argument(
+        "--as",
+        dest="as_person",
+        metavar="PERSON",
+        help="act as this person instead of the operator",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "demo", help="build the demo organisation (a vocational automotive training school)"
+    )
+    sub.add_parser("list", help="one line per workbook: id, employee, manager, stage")
+    sub.add_parser("people", help="one line per person: id, name, roles")
+    imp_jd = sub.add_parser(
+        "import-jd", help="store a job description file (YAML, Markdown, CSV, Excel); prints its id"
+    )
+    imp_jd.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="export a workbook")
+    exp.add_argument("workbook", type=int)
+    exp.add_argument("--format", choices=["json"], default="json")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    exp.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include everyone's private notes (full backup)",
+    )
+    imp = sub.add_parser("import", help="restore a workbook exported as JSON; prints its id")
+    imp.add_argument("file", type=Path)
+    ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
+    ver.add_argument("workbook", type=int, nargs="?")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="upgrade the schema (an SQLite file is backed up first)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``pmw``; returns the exit status."""
+    args = _parser().parse_args(argv)
+    from .domain.errors import PmwError
+
+    try:
+        return _run(args)
+    except PmwError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was stored", file=sys.stderr)
+        return 130
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        _log_crash(ref)
+        print(
+            f"error: something went wrong inside pmw (reference {ref}); nothing was stored",
+            file=sys.stderr,
+        )
+        return EXIT_BROKEN
+
+
+def _log_crash(ref: str) -> None:
+    import platformdirs
+
+    folder = Path(platformdirs.user_log_dir("pmwidgets", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "pmw.log").open("a", encoding="utf-8") as f:
+        f.write(f"--- reference {ref}\n{traceback.format_exc()}\n")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .services import Services, open_store
+
+    if args.command == "db":
+        with open_store(args.database, create=False, allow_old=True) as store:
+            backup = store.upgrade()
+        print(f"schema is up to date{f'; backup at {backup}' if backup else ''}")
+        return EXIT_OK
+    with open_store(args.database) as store:
+        svc = Services(store, args.as_person) if args.as_person else Services.operator(store)
+        handler = _COMMANDS[args.command]
+        return handler(svc, args)
+
+
+def _demo(svc: Services, args: argparse.Namespace) -> int:
+    from .services.demo import build_demo
+
+    if args.if_empty and svc.people():
+        print(f"demo already built in {svc.store.url}")
+        return EXIT_OK
+    ids = build_demo(svc.store, progress=lambda msg: print(msg, file=sys.stderr))
+    print(f"demo built: {len(ids)} workbooks in {svc.store.url}")
+    return EXIT_OK
+
+
+def _list(svc: Services, args: argparse.Namespace) -> int:
+    names = {p.id: p.name for p in svc.people()}
+    for wb in svc.workbooks():
+        print(
+            f"{wb.id}\t{wb.employee_id}\t{wb.manager_id}\t{wb.stage.value}\t"
+            f"{names.get(wb.employee_id, '?')} with {names.get(wb.manager_id, '?')}; next: {wb.stage.next_step}"
+        )
+    return EXIT_OK
+
+
+def _people(svc: Services, args: argparse.Namespace) -> int:
+    for p in svc.people():
+        roles = ",".join(r.value for r in p.roles)
+        print(f"{p.id}\t{p.name}\t{roles}\t{p.manager_id or ''}")
+    return EXIT_OK
+
+
+def _import_jd(svc: Services, args: argparse.Namespace) -> int:
+    from .io.jd_files import read_job_description
+
+    job = read_job_description(args.file)
+    print(svc.add_library_job(job, reason=f"imported from {args.file.name}"))
+    return EXIT_OK
+
+
+def _export(svc: Services, args: argparse.Namespace) -> int:
+    from .io.workbook_json import dumps_workbook
+
+    text = dumps_workbook(svc.export_workbook(args.workbook, include_private=args.include_private))
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"workbook {args.workbook} written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _import(svc: Services, args: argparse.Namespace) -> int:
+    from .domain.errors import PmwError
+    from .io.errors import ImportFailed
+    from .io.workbook_json import loads_workbook
+
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(args.file, "-", exc.strerror or "cannot be read") from None
+    data = loads_workbook(raw, args.file)
+    try:
+        print(svc.import_workbook(data))
+    except ImportFailed:
+        raise
+    except PmwError as exc:
+        raise ImportFailed(args.file, "-", exc.reason) from None
+    return EXIT_OK
+
+
+def _verify(svc: Services, args: argparse.Namespace) -> int:
+    report = svc.verify(args.workbook)
+    scope = f"workbook {args.workbook}" if args.workbook else "database"
+    if report.ok:
+        print(
+            f"ok: {scope} verified; {report.events} events in the chain, {report.rows} records checked"
+        )
+        return EXIT_OK
+    print(f"broken: {report.problem}")
+    return EXIT_BROKEN
+
+
+_COMMANDS = {
+    "demo": _demo,
+    "list": _list,
+    "people": _people,
+    "import-jd": _import_jd,
+    "export": _export,
+    "import": _import,
+    "verify": _verify,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,231 @@
+"""The agreement state machine: nothing is agreed until both parties confirm the same content.
+
+An agreement is about one *subject* of a workbook (the job description, the
+objectives, the development plan, the review). What is agreed is identified by
+the SHA-256 of the subject's canonical JSON. A party confirms the hash they were
+shown; the version is agreed, and frozen, once the employee and the manager have
+confirmed the same hash. A change after that opens a new draft version, and the
+change needs a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .errors import ValidationFailed
+from .i18n import _
+from .model import PARTIES, Model, Party, PersonId, Stage
+
+Subject = Literal["job_description", "objectives", "development_plan", "review"]
+SUBJECTS: tuple[Subject, ...] = ("job_description", "objectives", "development_plan", "review")
+
+SUBJECT_LABELS: dict[str, str] = {
+    "job_description": "job description",
+    "objectives": "objectives",
+    "development_plan": "development plan",
+    "review": "review",
+}
+
+#: the stage a workbook reaches once a subject has been agreed for the first time.
+STAGE_AFTER: dict[str, Stage] = {
+    "job_description": Stage.OBJECTIVES,
+    "objectives": Stage.DEVELOPMENT,
+    "development_plan": Stage.CHECK_INS,
+    "review": Stage.CLOSED,
+}
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical JSON text of a value: sorted keys, no spaces, UTF-8 text kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def content_hash(canonical: str) -> str:
+    """SHA-256 (hex) of a canonical JSON text."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class AgreementStatus(StrEnum):
+    """Where one subject stands."""
+
+    DRAFT = "draft"
+    AWAITING_EMPLOYEE = "awaiting_employee"
+    AWAITING_MANAGER = "awaiting_manager"
+    AGREED = "agreed"
+
+    @property
+    def label(self) -> str:
+        """The status in words."""
+        return {
+            AgreementStatus.DRAFT: _("Draft: not confirmed by either party"),
+            AgreementStatus.AWAITING_EMPLOYEE: _(
+                "Confirmed by the manager; waiting for the employee"
+            ),
+            AgreementStatus.AWAITING_MANAGER: _(
+                "Confirmed by the employee; waiting for the manager"
+            ),
+            AgreementStatus.AGREED: _("Agreed by both"),
+        }[self]
+
+
+class Confirmation(Model):
+    """One party's confirmation of the content they were shown."""
+
+    person_id: PersonId
+    party: Party
+    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    at: dt.datetime
+    #: the coach, when the confirmation was made in a facilitated session.
+    facilitator_id: PersonId | None = None
+
+
+class AgreementVersion(Model):
+    """One numbered version of an agreement on a subject; frozen once agreed."""
+
+    subject: Subject
+    number: int = Field(ge=1)
+    opened_reason: str = ""
+    confirmations: tuple[Confirmation, ...] = ()
+    agreed_hash: str | None = None
+    agreed_canonical: str | None = None
+    agreed_at: dt.datetime | None = None
+
+    @property
+    def agreed(self) -> bool:
+        """Whether both parties confirmed the same content."""
+        return self.agreed_hash is not None
+
+    def confirmed_by(self, content: str) -> frozenset[Party]:
+        """The parties whose confirmation is of the content with hash ``content``."""
+        return frozenset(c.party for c in self.confirmations if c.content_hash == content)
+
+    def confirmation(self, party: Party) -> Confirmation | None:
+        """The latest confirmation by ``party`` in this version, if any."""
+        found = [c for c in self.confirmations if c.party == party]
+        return found[-1] if found else None
+
+
+def status(version: AgreementVersion | None, current_hash: str) -> AgreementStatus:
+    """The status of a subject whose content now hashes to ``current_hash``.
+
+    A confirmation counts only while the content is the one confirmed: an edit
+    after one party confirmed sends the subject back to draft.
+    """
+    if version is None:
+        return AgreementStatus.DRAFT
+    if version.agreed and version.agreed_hash == current_hash:
+        return AgreementStatus.AGREED
+    if version.agreed:
+        # content differs from an agreed version: only possible if a change
+        # bypassed reopen(); treat it as an unconfirmed draft.
+        return AgreementStatus.DRAFT
+    parties = version.confirmed_by(current_hash)
+    if "employee" in parties:
+        return AgreementStatus.AWAITING_MANAGER
+    if "manager" in parties:
+        return AgreementStatus.AWAITING_EMPLOYEE
+    return AgreementStatus.DRAFT
+
+
+def confirm(
+    version: AgreementVersion | None,
+    subject: Subject,
+    party: Party,
+    person_id: str,
+    seen_hash: str,
+    current_hash: str,
+    canonical: str,
+    at: dt.datetime,
+    facilitator_id: str | None = None,
+) -> AgreementVersion:
+    """Record ``party``'s confirmation of the content they saw.
+
+    Parameters
+    ----------
+    version:
+        The subject's latest agreement version, or None if there is none yet.
+    seen_hash:
+        The hash of the content the person was shown when they confirmed.
+    current_hash, canonical:
+        The hash and canonical JSON of the content as stored now.
+
+    Returns
+    -------
+    AgreementVersion
+        The version with the confirmation added; agreed and frozen when both
+        parties have now confirmed the same content.
+
+    Raises
+    ------
+    ValidationFailed
+        The content changed since the person saw it, or it is already agreed,
+        or this party already confirmed exactly this content.
+    """
+    if party not in PARTIES:
+        raise ValidationFailed(_("only the employee or the manager can confirm"))
+    if content_hash(canonical) != current_hash:
+        raise ValueError("canonical JSON does not match its hash")
+    if seen_hash != current_hash:
+        raise ValidationFailed(
+            _("the {subject} changed since you looked at it: read it again, then confirm").format(
+                subject=_(SUBJECT_LABELS[subject])
+            )
+        )
+    if version is None:
+        version = AgreementVersion(subject=subject, number=1)
+    if version.agreed:
+        raise ValidationFailed(
+            _("version {n} of the {subject} is already agreed by both").format(
+                n=version.number, subject=_(SUBJECT_LABELS[subject])
+            )
+        )
+    if party in version.confirmed_by(current_hash):
+        raise ValidationFailed(_("you have already confirmed this version"))
+    mine = Confirmation(
+        person_id=person_id,
+        party=party,
+        content_hash=current_hash,
+        at=at,
+        facilitator_id=facilitator_id,
+    )
+    confirmations = (*version.confirmations, mine)
+    updated = version.model_copy(update={"confirmations": confirmations})
+    if updated.confirmed_by(current_hash) == frozenset(PARTIES):
+        updated = updated.model_copy(
+            update={"agreed_hash": current_hash, "agreed_canonical": canonical, "agreed_at": at}
+        )
+    return updated
+
+
+def reopen(version: AgreementVersion | None, reason: str) -> AgreementVersion | None:
+    """The version a change to the subject lands in.
+
+    A change to a draft stays in that draft (earlier confirmations stop
+    counting, since they were of other content). A change to an agreed version
+    opens version n+1 as a draft, and needs a reason.
+    """
+    if version is None or not version.agreed:
+        return version
+    if len(reason.strip()) < 3:
+        raise ValidationFailed(
+            _(
+                "the {subject} was agreed by both (version {n}): give a reason for the change; "
+                "both will need to agree again"
+            ).format(subject=_(SUBJECT_LABELS[version.subject]), n=version.number)
+        )
+    return AgreementVersion(
+        subject=version.subject, number=version.number + 1, opened_reason=reason
+    )
+
+
+def stage_after_agreement(current: Stage, subject: Subject) -> Stage:
+    """The workbook's stage once ``subject`` is agreed: stages only move forward."""
+    order = list(Stage)
+    target = STAGE_AFTER[subject]
+    return target if order.index(target) > order.index(current) else current

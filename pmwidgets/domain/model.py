@@ -1,0 +1,392 @@
+"""The entities of a workbook, as immutable pydantic models.
+
+Every model is frozen: editors work on a copy (``model_copy(update=...)``) and
+hand the new value to the services layer, which stores it as one event.
+Text is stored verbatim: HTML or spreadsheet formulas typed by a person are
+data, escaped only where they are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .i18n import _
+
+#: A person's id: short, lower case, safe in a URL and a file name.
+PERSON_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+
+PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(max_length=10_000)]
+Level = Annotated[int, Field(ge=1, le=5)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+Party = Literal["employee", "manager"]
+PARTIES: tuple[Party, Party] = ("employee", "manager")
+
+
+class Role(StrEnum):
+    """What a person may be in the organisation (a person may hold several)."""
+
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class Stage(StrEnum):
+    """Where a workbook is in its cycle, in journey order."""
+
+    JOB_DESCRIPTION = "job_description"
+    OBJECTIVES = "objectives"
+    DEVELOPMENT = "development"
+    CHECK_INS = "check_ins"
+    REVIEW = "review"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        """The stage in words."""
+        return {
+            Stage.JOB_DESCRIPTION: _("Job description"),
+            Stage.OBJECTIVES: _("Objectives"),
+            Stage.DEVELOPMENT: _("Development plan"),
+            Stage.CHECK_INS: _("Check-ins"),
+            Stage.REVIEW: _("Review"),
+            Stage.CLOSED: _("Closed"),
+        }[self]
+
+    @property
+    def next_step(self) -> str:
+        """What the two people should do next, in words."""
+        return {
+            Stage.JOB_DESCRIPTION: _("Both confirm the job description is current"),
+            Stage.OBJECTIVES: _("Propose objectives and agree them"),
+            Stage.DEVELOPMENT: _("Rate competencies and agree a development plan"),
+            Stage.CHECK_INS: _("Hold regular check-ins"),
+            Stage.REVIEW: _("Assess each objective and sign the review"),
+            Stage.CLOSED: _("Start the next cycle from this review"),
+        }[self]
+
+
+class Model(BaseModel):
+    """Base for all domain models: frozen, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Person(Model):
+    """Someone who takes part: an employee, a manager, a coach or an admin."""
+
+    id: PersonId
+    name: ShortText
+    email: str = ""
+    roles: tuple[Role, ...] = (Role.EMPLOYEE,)
+    manager_id: PersonId | None = None
+
+
+# --- job description --------------------------------------------------------
+
+
+class Responsibility(Model):
+    """One numbered responsibility of a job, with its share of working time."""
+
+    number: Annotated[int, Field(ge=1, le=999)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    share: Percent = 0
+
+
+class Competency(Model):
+    """A competency the job needs, at a required proficiency from 1 to 5.
+
+    ``anchors`` describes what the competency looks like at each level
+    (behavioural anchors), keyed by level.
+    """
+
+    name: ShortText
+    description: LongText = ""
+    required: Level
+    anchors: dict[Level, Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=dict
+    )
+
+
+class JobDescription(Model):
+    """What the job is for, what it involves and what it takes."""
+
+    title: ShortText
+    purpose: LongText = ""
+    responsibilities: tuple[Responsibility, ...] = Field(min_length=1, max_length=200)
+    competencies: tuple[Competency, ...] = Field(default=(), max_length=200)
+    #: where it came from: "O*NET-SOC 49-3023.01", "demo", a file name.
+    source: Annotated[str, StringConstraints(max_length=300)] = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> JobDescription:
+        numbers = [r.number for r in self.responsibilities]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(_("responsibilities must be numbered 1, 2, 3, … in order"))
+        total = sum(r.share for r in self.responsibilities)
+        if total != 100:
+            raise ValueError(_("shares of time total {total}%, not 100%").format(total=total))
+        names = [c.name.casefold() for c in self.competencies]
+        if len(set(names)) != len(names):
+            raise ValueError(_("each competency may appear only once"))
+        return self
+
+    def responsibility(self, number: int) -> Responsibility | None:
+        """The responsibility with this number, if the job has it."""
+        for r in self.responsibilities:
+            if r.number == number:
+                return r
+        return None
+
+    def competency(self, name: str) -> Competency | None:
+        """The competency with this name (case-insensitive), if the job has it."""
+        for c in self.competencies:
+            if c.name.casefold() == name.casefold():
+                return c
+        return None
+
+
+# --- workbook ---------------------------------------------------------------
+
+
+class Workbook(Model):
+    """One employee's performance cycle with their manager, perhaps with a coach."""
+
+    id: int | None = None
+    employee_id: PersonId
+    manager_id: PersonId
+    coach_id: PersonId | None = None
+    cycle_start: dt.date
+    cycle_end: dt.date
+    stage: Stage = Stage.JOB_DESCRIPTION
+    #: bumped by every write; a write based on an older version is refused.
+    version: int = 0
+
+    @model_validator(mode="after")
+    def _check(self) -> Workbook:
+        if self.cycle_end <= self.cycle_start:
+            raise ValueError(_("the cycle must end after it starts"))
+        if (self.cycle_end - self.cycle_start).days > 731:
+            raise ValueError(_("a cycle may last two years at most"))
+        if self.employee_id == self.manager_id:
+            raise ValueError(_("the employee and the manager must be two different people"))
+        if self.coach_id is not None and self.coach_id in (self.employee_id, self.manager_id):
+            raise ValueError(_("the coach must be someone other than the employee and manager"))
+        return self
+
+    def party_of(self, person_id: str) -> Party | None:
+        """Whether this person is the workbook's employee or manager (or neither)."""
+        if person_id == self.employee_id:
+            return "employee"
+        if person_id == self.manager_id:
+            return "manager"
+        return None
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls inside the cycle."""
+        return self.cycle_start <= day <= self.cycle_end
+
+
+class Objective(Model):
+    """An objective for the cycle, grounded in the job description."""
+
+    #: number of the objective within its workbook (1, 2, …), given when stored.
+    id: int | None = None
+    title: ShortText
+    description: LongText = ""
+    #: numbers of the job description's responsibilities it serves.
+    responsibilities: tuple[Annotated[int, Field(ge=1)], ...] = Field(min_length=1)
+    measure: Annotated[str, StringConstraints(max_length=2000)] = ""
+    target: Annotated[str, StringConstraints(max_length=2000)] = ""
+    due: dt.date
+    weight: Percent
+    proposed_by: PersonId
+
+    @field_validator("responsibilities")
+    @classmethod
+    def _unique(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(sorted(set(value)))
+
+
+class CoverageReason(Model):
+    """Why a responsibility deliberately has no objective this cycle."""
+
+    responsibility: Annotated[int, Field(ge=1)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+# --- development plan -------------------------------------------------------
+
+ActionKind = Literal["experience", "exposure", "education"]
+#: the 70-20-10 model: on-the-job experience, learning from others, formal education.
+ACTION_MIX: dict[str, int] = {"experience": 70, "exposure": 20, "education": 10}
+
+
+class Rating(Model):
+    """A rating of current proficiency in one competency, by one party."""
+
+    competency: ShortText
+    by: Party
+    level: Level
+    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class DevelopmentAction(Model):
+    """A development action, linked to a competency gap or an objective."""
+
+    kind: ActionKind
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
+    ]
+    gap: str | None = None
+    objective: int | None = None
+    due: dt.date
+    status: Literal["planned", "in_progress", "done", "dropped"] = "planned"
+
+    @model_validator(mode="after")
+    def _linked(self) -> DevelopmentAction:
+        if not self.gap and self.objective is None:
+            raise ValueError(_("link the action to a competency gap or an objective"))
+        return self
+
+
+class SupportCommitment(Model):
+    """Something the manager commits to provide (time, budget, access, coaching)."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+    due: dt.date | None = None
+
+
+class DevelopmentPlan(Model):
+    """Ratings from both sides, the actions that close the gaps, the manager's support."""
+
+    ratings: tuple[Rating, ...] = ()
+    actions: tuple[DevelopmentAction, ...] = ()
+    support: tuple[SupportCommitment, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_rating_each(self) -> DevelopmentPlan:
+        seen = set()
+        for r in self.ratings:
+            key = (r.competency.casefold(), r.by)
+            if key in seen:
+                raise ValueError(
+                    _("{party} rated {competency} twice").format(
+                        party=r.by, competency=r.competency
+                    )
+                )
+            seen.add(key)
+        return self
+
+    def rating(self, competency: str, by: Party) -> Rating | None:
+        """The rating of a competency by one party, if given."""
+        for r in self.ratings:
+            if r.competency.casefold() == competency.casefold() and r.by == by:
+                return r
+        return None
+
+
+# --- check-ins --------------------------------------------------------------
+
+ProgressStatus = Literal["not_started", "on_track", "at_risk", "off_track", "done"]
+
+
+class ObjectiveProgress(Model):
+    """Progress on one objective at a check-in, with the evidence for it."""
+
+    objective: Annotated[int, Field(ge=1)]
+    percent: Percent = 0
+    status: ProgressStatus = "on_track"
+    evidence: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+
+class Amendment(Model):
+    """A proposed change to the agreed objectives, raised at a check-in."""
+
+    objective: int | None = None
+    proposal: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=5000)
+    ]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+
+
+class CheckIn(Model):
+    """A dated conversation, structured by GROW: goal, reality, options, will."""
+
+    id: int | None = None
+    on: dt.date
+    goal: LongText = ""
+    reality: LongText = ""
+    options: LongText = ""
+    will: LongText = ""
+    progress: tuple[ObjectiveProgress, ...] = ()
+    carried_forward: tuple[Annotated[str, StringConstraints(max_length=2000)], ...] = ()
+    amendments: tuple[Amendment, ...] = ()
+    author: PersonId | None = None
+
+
+# --- review -----------------------------------------------------------------
+
+AssessmentLevel = Literal["not_met", "partly_met", "met", "exceeded"]
+ASSESSMENT_LABELS: dict[str, str] = {
+    "not_met": "Not met",
+    "partly_met": "Partly met",
+    "met": "Met",
+    "exceeded": "Exceeded",
+}
+
+
+class Assessment(Model):
+    """One party's assessment of one objective at the review."""
+
+    objective: Annotated[int, Field(ge=1)]
+    by: Party
+    level: AssessmentLevel
+    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+
+
+class Review(Model):
+    """Self and manager assessments, and what the development plan achieved."""
+
+    assessments: tuple[Assessment, ...] = ()
+    development_outcomes: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    next_cycle_focus: Annotated[str, StringConstraints(max_length=10_000)] = ""
+
+    def assessment(self, objective: int, by: Party) -> Assessment | None:
+        """One party's assessment of an objective, if given."""
+        for a in self.assessments:
+            if a.objective == objective and a.by == by:
+                return a
+        return None
+
+
+class Note(Model):
+    """A private note, visible only to the person who wrote it."""
+
+    id: int | None = None
+    author: PersonId
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+    at: dt.datetime | None = None
+
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def word_count(text: str) -> int:
+    """Number of words in ``text`` (letters or digits in a row, any script)."""
+    return len(_WORDS.findall(text))

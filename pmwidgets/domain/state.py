@@ -1,0 +1,88 @@
+"""A workbook as one person sees it at one version: everything the steps need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agreement import (
+    AgreementStatus,
+    AgreementVersion,
+    Subject,
+    canonical_json,
+    content_hash,
+    status,
+)
+from .model import (
+    CheckIn,
+    CoverageReason,
+    DevelopmentPlan,
+    JobDescription,
+    Note,
+    Objective,
+    Review,
+    Workbook,
+)
+from .rules import Coverage, coverage
+
+
+@dataclass(frozen=True)
+class WorkbookState:
+    """A consistent snapshot of one workbook, read at ``workbook.version``."""
+
+    workbook: Workbook
+    job: JobDescription | None = None
+    objectives: tuple[Objective, ...] = ()
+    coverage_reasons: tuple[CoverageReason, ...] = ()
+    plan: DevelopmentPlan = field(default_factory=DevelopmentPlan)
+    check_ins: tuple[CheckIn, ...] = ()
+    review: Review = field(default_factory=Review)
+    #: the latest agreement version per subject.
+    agreements: dict[str, AgreementVersion] = field(default_factory=dict)
+    #: private notes: only the viewer's own.
+    notes: tuple[Note, ...] = ()
+
+    def objective(self, number: int) -> Objective | None:
+        """The objective with this number, if any."""
+        for o in self.objectives:
+            if o.id == number:
+                return o
+        return None
+
+    def subject_content(self, subject: Subject) -> Any:
+        """The JSON-able content that an agreement on ``subject`` covers."""
+        if subject == "job_description":
+            return self.job.model_dump(mode="json") if self.job else None
+        if subject == "objectives":
+            return {
+                "objectives": [o.model_dump(mode="json") for o in sorted(self.objectives, key=_id)],
+                "coverage_reasons": [
+                    r.model_dump(mode="json")
+                    for r in sorted(self.coverage_reasons, key=lambda r: r.responsibility)
+                ],
+            }
+        if subject == "development_plan":
+            return self.plan.model_dump(mode="json")
+        return self.review.model_dump(mode="json")
+
+    def subject_canonical(self, subject: Subject) -> str:
+        """Canonical JSON of a subject's content."""
+        return canonical_json(self.subject_content(subject))
+
+    def subject_hash(self, subject: Subject) -> str:
+        """SHA-256 of a subject's canonical JSON: what a confirmation refers to."""
+        return content_hash(self.subject_canonical(subject))
+
+    def agreement_status(self, subject: Subject) -> AgreementStatus:
+        """Where the agreement on ``subject`` stands now."""
+        return status(self.agreements.get(subject), self.subject_hash(subject))
+
+    def coverage(self) -> Coverage | None:
+        """Coverage of the job's responsibilities, or None without a job description."""
+        if self.job is None:
+            return None
+        return coverage(self.job, self.objectives, self.coverage_reasons)
+
+
+def _id(o: Objective) -> int:
+    return o.id or 0

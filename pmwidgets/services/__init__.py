@@ -1,0 +1,23 @@
+"""Use cases: the one API that notebooks, widgets and the command line call.
+
+Depends on :mod:`pmwidgets.domain`, :mod:`pmwidgets.store` and :mod:`pmwidgets.io`.
+"""
+
+from ..store import Store
+from .api import OPERATOR_ID, Services
+
+
+def open_store(url: str | None = None, *, create: bool = True, allow_old: bool = False) -> Store:
+    """Open the database at ``url`` (default: ``$PMW_DATABASE_URL`` or the SQLite file).
+
+    Parameters
+    ----------
+    create:
+        Create the schema in an empty database.
+    allow_old:
+        Open a database whose schema is out of date (for ``pmw db upgrade``).
+    """
+    return Store(url, create=create, check_schema=not allow_old)
+
+
+__all__ = ["OPERATOR_ID", "Services", "Store", "open_store"]

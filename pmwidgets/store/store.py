@@ -1,0 +1,541 @@
+"""The store: one class, one transaction per write, every write an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..domain.agreement import AgreementVersion, Confirmation, canonical_json
+from ..domain.errors import describe_validation_error
+from ..domain.model import (
+    CheckIn,
+    CoverageReason,
+    DevelopmentPlan,
+    JobDescription,
+    Note,
+    Objective,
+    Person,
+    Review,
+    Role,
+    Stage,
+    Workbook,
+)
+from ..domain.state import WorkbookState
+from .engine import default_url, make_engines
+from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
+from .models import (
+    AgreementRow,
+    ConfirmationRow,
+    EventRow,
+    JobRow,
+    PersonRow,
+    RecordRow,
+    WorkbookRow,
+)
+from .schema import backup_sqlite, ensure_schema, upgrade
+from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
+from .transfer import dump_workbook, restore_workbook
+from .verify import VerifyReport, verify
+from .writer import WorkbookWriter, append_event, require_workbook, utc_now
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the event log, as read back."""
+
+    seq: int
+    at: str
+    actor_id: str
+    facilitator_id: str | None
+    workbook_id: int | None
+    workbook_version: int | None
+    action: str
+    entity: str
+    entity_key: str
+    reason: str
+    before: object
+    after: object
+    hash: str
+
+
+class Store:
+    """The one door to the database.
+
+    Use it as a context manager. Reads return immutable domain objects; writes
+    happen in one transaction each and append one event per change.
+
+    Examples
+    --------
+    >>> with Store("sqlite:///:memory:") as store:  # doctest: +SKIP
+    ...     store.add_person(Person(id="ana", name="Ana"), actor_id="ana")
+    """
+
+    def __init__(
+        self, url: str | None = None, *, create: bool = True, check_schema: bool = True
+    ) -> None:
+        self.url = url or default_url()
+        self._read_engine, self._write_engine = make_engines(self.url)
+        self._read = sessionmaker(self._read_engine, expire_on_commit=False)
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        if not check_schema:
+            return
+        try:
+            ensure_schema(self._write_engine, self.url, create=create)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.url}: {exc.orig}") from None
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._read_engine.dispose()
+        if self._write_engine is not self._read_engine:
+            self._write_engine.dispose()
+
+    @property
+    def engine(self) -> Engine:
+        """The write engine (for maintenance tools such as backup and verify)."""
+        return self._write_engine
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session with one consistent snapshot."""
+        with self._read() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back on error."""
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        except IntegrityError as exc:
+            raise InvalidEntry(f"the database refused the change: {_short(exc)}") from None
+
+    # --- people ---------------------------------------------------------------
+
+    def add_person(self, person: Person, actor_id: str, reason: str = "") -> Person:
+        """Add a person; their id must be new.
+
+        Parameters
+        ----------
+        person:
+            The person to add.
+        actor_id:
+            Who adds them (recorded in the event log).
+        """
+        with self.writing() as s:
+            if s.get(PersonRow, person.id) is not None:
+                raise InvalidEntry(f"person {person.id} already exists")
+            if person.manager_id and s.get(PersonRow, person.manager_id) is None:
+                raise InvalidEntry(f"manager {person.manager_id} does not exist")
+            row = PersonRow(
+                id=person.id,
+                name=person.name,
+                email=person.email,
+                roles=",".join(r.value for r in person.roles),
+                manager_id=person.manager_id,
+            )
+            s.add(row)
+            s.flush()
+            append_event(
+                s, actor_id=actor_id, action="person.added", entity="person",
+                entity_key=row.id, before=None, after=person_snapshot(row), reason=reason,
+            )  # fmt: skip
+        return person
+
+    def get_person(self, person_id: str) -> Person:
+        """The person with this id, or MissingEntry."""
+        with self.reading() as s:
+            row = s.get(PersonRow, person_id)
+            if row is None:
+                raise MissingEntry(f"no person with id {person_id!r}")
+            return _person(row)
+
+    def find_people(self) -> list[Person]:
+        """Everyone, by id."""
+        with self.reading() as s:
+            return [
+                _person(r) for r in s.execute(select(PersonRow).order_by(PersonRow.id)).scalars()
+            ]
+
+    # --- job description library --------------------------------------------
+
+    def add_job(self, job: JobDescription, actor_id: str, reason: str = "") -> int:
+        """Add a job description to the library; returns its id."""
+        with self.writing() as s:
+            row = JobRow(
+                title=job.title,
+                source=job.source,
+                content=canonical_json(job.model_dump(mode="json")),
+            )
+            s.add(row)
+            s.flush()
+            append_event(
+                s, actor_id=actor_id, action="job.added", entity="job",
+                entity_key=str(row.id), before=None, after=job_snapshot(row), reason=reason,
+            )  # fmt: skip
+            return row.id
+
+    def get_job(self, job_id: int) -> JobDescription:
+        """A library job description, or MissingEntry."""
+        with self.reading() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                raise MissingEntry(f"no job description with id {job_id}")
+            return JobDescription.model_validate_json(row.content)
+
+    def find_jobs(self, query: str = "", limit: int = 50) -> list[tuple[int, str, str]]:
+        """Library entries whose title contains ``query``: (id, title, source)."""
+        with self.reading() as s:
+            stmt = (
+                select(JobRow.id, JobRow.title, JobRow.source).order_by(JobRow.title).limit(limit)
+            )
+            if query.strip():
+                stmt = stmt.where(JobRow.title.ilike(f"%{query.strip()}%"))
+            return [(i, t, src) for i, t, src in s.execute(stmt)]
+
+    # --- workbooks --------------------------------------------------------------
+
+    def add_workbook(
+        self, workbook: Workbook, actor_id: str, facilitator_id: str | None = None, reason: str = ""
+    ) -> Workbook:
+        """Create a workbook (at version 1); returns it with its id."""
+        with self.writing() as s:
+            for pid in (workbook.employee_id, workbook.manager_id, workbook.coach_id):
+                if pid is not None and s.get(PersonRow, pid) is None:
+                    raise InvalidEntry(f"person {pid} does not exist")
+            row = WorkbookRow(
+                employee_id=workbook.employee_id,
+                manager_id=workbook.manager_id,
+                coach_id=workbook.coach_id,
+                cycle_start=workbook.cycle_start,
+                cycle_end=workbook.cycle_end,
+                stage=workbook.stage.value,
+                version=1,
+                updated_at=utc_now(),
+            )
+            if workbook.id is not None:
+                if s.get(WorkbookRow, workbook.id) is not None:
+                    raise InvalidEntry(f"workbook {workbook.id} already exists")
+                row.id = workbook.id
+            s.add(row)
+            s.flush()
+            append_event(
+                s, actor_id=actor_id, facilitator_id=facilitator_id, action="workbook.created",
+                entity="workbook", entity_key=str(row.id), before=None,
+                after=workbook_snapshot(row), reason=reason, workbook_id=row.id, workbook_version=1,
+            )  # fmt: skip
+            return _workbook(row)
+
+    def get_workbook(self, workbook_id: int) -> Workbook:
+        """The workbook's header (people, cycle, stage, version), or MissingEntry."""
+        with self.reading() as s:
+            return _workbook(require_workbook(s, workbook_id))
+
+    def find_workbooks(self, person_id: str | None = None) -> list[Workbook]:
+        """All workbooks, or those in which ``person_id`` is employee, manager or coach."""
+        with self.reading() as s:
+            stmt = select(WorkbookRow).order_by(WorkbookRow.id)
+            if person_id is not None:
+                stmt = stmt.where(
+                    or_(
+                        WorkbookRow.employee_id == person_id,
+                        WorkbookRow.manager_id == person_id,
+                        WorkbookRow.coach_id == person_id,
+                    )
+                )
+            return [_workbook(r) for r in s.execute(stmt).scalars()]
+
+    def load(self, workbook_id: int, viewer_id: str | None) -> WorkbookState:
+        """Everything in one workbook, read in one snapshot.
+
+        Private notes are included only when ``viewer_id`` wrote them.
+        """
+        with self.reading() as s:
+            wb = require_workbook(s, workbook_id)
+            records = s.execute(
+                select(RecordRow)
+                .where(RecordRow.workbook_id == workbook_id)
+                .order_by(RecordRow.kind, RecordRow.number)
+            ).scalars()
+            by_kind: dict[str, list[RecordRow]] = {}
+            for r in records:
+                by_kind.setdefault(r.kind, []).append(r)
+            return WorkbookState(
+                workbook=_workbook(wb),
+                job=_one(by_kind, "job_description", JobDescription),
+                objectives=tuple(
+                    Objective.model_validate_json(r.content).model_copy(update={"id": r.number})
+                    for r in by_kind.get("objective", [])
+                ),
+                coverage_reasons=tuple(
+                    CoverageReason.model_validate_json(r.content)
+                    for r in by_kind.get("coverage_reason", [])
+                ),
+                plan=_one(by_kind, "plan", DevelopmentPlan) or DevelopmentPlan(),
+                check_ins=tuple(
+                    sorted(
+                        (
+                            CheckIn.model_validate_json(r.content).model_copy(
+                                update={"id": r.number}
+                            )
+                            for r in by_kind.get("check_in", [])
+                        ),
+                        key=lambda c: (c.on, c.id or 0),
+                    )
+                ),
+                review=_one(by_kind, "review", Review) or Review(),
+                agreements=_agreements(s, workbook_id),
+                notes=tuple(
+                    Note.model_validate_json(r.content).model_copy(update={"id": r.number})
+                    for r in by_kind.get("note", [])
+                    if viewer_id is not None and r.author_id == viewer_id
+                ),
+            )
+
+    @contextmanager
+    def write(
+        self,
+        workbook_id: int,
+        expected_version: int | None,
+        actor_id: str,
+        facilitator_id: str | None = None,
+        at: str | None = None,
+    ) -> Iterator[WorkbookWriter]:
+        """A unit of work on one workbook, refused if the workbook moved on.
+
+        Parameters
+        ----------
+        workbook_id:
+            The workbook to change.
+        expected_version:
+            The version the caller's data was read at; if the workbook has
+            changed since, :class:`StaleWrite` says what changed and nothing is
+            stored. ``None`` skips the check (imports, the demo builder).
+        actor_id, facilitator_id:
+            Who makes the change, and the coach facilitating, if any.
+        """
+        try:
+            with self.writing() as s:
+                wb = require_workbook(s, workbook_id, lock=True)
+                if expected_version is not None and wb.version != expected_version:
+                    raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
+                wb.version += 1
+                wb.updated_at = at or utc_now()
+                writer = WorkbookWriter(s, wb, actor_id, facilitator_id, at)
+                yield writer
+                if writer.changes == 0:
+                    raise _Unchanged  # roll back the version bump: nothing to record
+        except _Unchanged:
+            pass
+
+    # --- events -----------------------------------------------------------------
+
+    def events(self, workbook_id: int | None = None, after_seq: int = 0) -> list[Event]:
+        """The event log, oldest first: all of it, or one workbook's."""
+        with self.reading() as s:
+            stmt = select(EventRow).where(EventRow.seq > after_seq).order_by(EventRow.seq)
+            if workbook_id is not None:
+                stmt = stmt.where(EventRow.workbook_id == workbook_id)
+            return [_event(r) for r in s.execute(stmt).scalars()]
+
+    def latest_version(self, workbook_id: int) -> int:
+        """The workbook's current version (cheap: for polling by open pages)."""
+        with self.reading() as s:
+            version = s.execute(
+                select(WorkbookRow.version).where(WorkbookRow.id == workbook_id)
+            ).scalar_one_or_none()
+            if version is None:
+                raise MissingEntry(f"workbook {workbook_id} does not exist")
+            return version
+
+    def verify(self, workbook_id: int | None = None) -> VerifyReport:
+        """Recompute the event chain and check every row against it (see :mod:`.verify`)."""
+        with self.reading() as s:
+            return verify(s, workbook_id)
+
+    def backup(self, dest: Path) -> Path:
+        """Copy an SQLite database to ``dest`` while it is in use (online backup API)."""
+        saved = backup_sqlite(self.url, dest)
+        if saved is None:
+            raise StoreError(
+                "online backup is built in for SQLite files only; use pg_dump for PostgreSQL"
+            )
+        return saved
+
+    def upgrade(self) -> Path | None:
+        """Upgrade the schema to the newest revision, backing up an SQLite file first."""
+        return upgrade(self._write_engine, self.url)
+
+    def dump_workbook(self, workbook_id: int, private_for: str | None) -> dict[str, Any]:
+        """One workbook with its whole history, as plain data (see :mod:`.transfer`)."""
+        with self.reading() as s:
+            return dump_workbook(s, workbook_id, private_for)
+
+    def restore_workbook(self, data: dict[str, Any], actor_id: str) -> int:
+        """Restore a dump made by :meth:`dump_workbook`; all or nothing. Returns the workbook id."""
+        with self.writing() as s:
+            return restore_workbook(s, data, actor_id)
+
+    def person_names(self) -> dict[str, str]:
+        """Names by person id, for showing events."""
+        with self.reading() as s:
+            return {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
+
+
+class _Unchanged(Exception):
+    """Raised inside a unit of work that changed nothing, to roll it back."""
+
+
+def _short(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        roles=tuple(Role(r) for r in row.roles.split(",") if r),
+        manager_id=row.manager_id,
+    )
+
+
+def _workbook(row: WorkbookRow) -> Workbook:
+    return Workbook(
+        id=row.id,
+        employee_id=row.employee_id,
+        manager_id=row.manager_id,
+        coach_id=row.coach_id,
+        cycle_start=row.cycle_start,
+        cycle_end=row.cycle_end,
+        stage=Stage(row.stage),
+        version=row.version,
+    )
+
+
+_T = TypeVar("_T", JobDescription, DevelopmentPlan, Review)
+
+
+def _one(by_kind: dict[str, list[RecordRow]], kind: str, model: type[_T]) -> _T | None:
+    rows = by_kind.get(kind)
+    if not rows:
+        return None
+    try:
+        return model.model_validate_json(rows[0].content)
+    except ValidationError as exc:
+        raise StoreError(f"stored {kind} is unreadable: {describe_validation_error(exc)}") from None
+
+
+def _agreements(s: Session, workbook_id: int) -> dict[str, AgreementVersion]:
+    rows = list(
+        s.execute(
+            select(AgreementRow)
+            .where(AgreementRow.workbook_id == workbook_id)
+            .order_by(AgreementRow.number)
+        ).scalars()
+    )
+    if not rows:
+        return {}
+    confirmations: dict[int, list[ConfirmationRow]] = {}
+    for c in s.execute(
+        select(ConfirmationRow)
+        .where(ConfirmationRow.agreement_id.in_([r.id for r in rows]))
+        .order_by(ConfirmationRow.at, ConfirmationRow.id)
+    ).scalars():
+        confirmations.setdefault(c.agreement_id, []).append(c)
+    latest: dict[str, AgreementVersion] = {}
+    for r in rows:
+        latest[r.subject] = AgreementVersion(
+            subject=r.subject,
+            number=r.number,
+            opened_reason=r.opened_reason,
+            confirmations=tuple(
+                Confirmation(
+                    person_id=c.person_id,
+                    party=c.party,
+                    content_hash=c.content_hash,
+                    at=dt.datetime.fromisoformat(c.at),
+                    facilitator_id=c.facilitator_id,
+                )
+                for c in confirmations.get(r.id, [])
+            ),
+            agreed_hash=r.agreed_hash,
+            agreed_canonical=r.agreed_canonical,
+            agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
+        )
+    return latest
+
+
+def _event(r: EventRow) -> Event:
+    return Event(
+        seq=r.seq,
+        at=r.at,
+        actor_id=r.actor_id,
+        facilitator_id=r.facilitator_id,
+        workbook_id=r.workbook_id,
+        workbook_version=r.workbook_version,
+        action=r.action,
+        entity=r.entity,
+        entity_key=r.entity_key,
+        reason=r.reason,
+        before=json.loads(r.before) if r.before else None,
+        after=json.loads(r.after) if r.after else None,
+        hash=r.hash,
+    )
+
+
+_ACTION_WORDS = {
+    "added": "added",
+    "updated": "changed",
+    "removed": "removed",
+    "confirmed": "confirmed",
+}
+
+
+def _describe_changes(s: Session, wb: WorkbookRow, since: int) -> str:
+    rows: Sequence[EventRow] = list(
+        s.execute(
+            select(EventRow)
+            .where(EventRow.workbook_id == wb.id, EventRow.workbook_version > since)
+            .order_by(EventRow.seq)
+        ).scalars()
+    )
+    names = {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
+    parts = []
+    for e in rows[-3:]:
+        kind, _, verb = e.action.partition(".")
+        what = kind.replace("_", " ")
+        if e.entity == "record":
+            what += " " + e.entity_key.rsplit("/", 1)[1]
+            content = json.loads(e.after or e.before or "{}").get("content", {})
+            if isinstance(content, dict) and content.get("title"):
+                what += f" “{content['title']}”"
+        if kind == "note":
+            continue  # private: don't reveal
+        parts.append(
+            f"{names.get(e.actor_id, e.actor_id)} {_ACTION_WORDS.get(verb, verb)} {what} at {e.at[11:16]} UTC"
+        )
+    more = f" (and {len(rows) - 3} earlier changes)" if len(rows) > 3 else ""
+    changed = "; ".join(parts) or "a change was made"
+    return (
+        f"not saved: workbook {wb.id} changed since you opened it (version {since}, now {wb.version}): "
+        f"{changed}{more}. Reload to see the changes, then make yours again."
+    )

@@ -1,0 +1,328 @@
+"""Use cases through the services layer: the journey, agreement, access, private notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from helpers import CYCLE, agreed_job, make_job, new_workbook
+
+from pmwidgets.domain import (
+    AgreementStatus,
+    Amendment,
+    Assessment,
+    CheckIn,
+    DevelopmentAction,
+    DevelopmentPlan,
+    NotAllowed,
+    NotFound,
+    Objective,
+    Rating,
+    Review,
+    Stage,
+    SupportCommitment,
+    ValidationFailed,
+)
+from pmwidgets.services import Services
+from pmwidgets.store import StaleWrite, Store
+
+
+def obj(title: str = "Cut delayed practical sessions", **changes: object) -> Objective:
+    base = dict(
+        title=title,
+        description="Prepare every session the day before from the plans.",
+        responsibilities=(1,),
+        measure="Delayed sessions",
+        target="At most 2",
+        due=dt.date(2027, 6, 30),
+        weight=50,
+        proposed_by="someone-else",
+    )
+    base.update(changes)
+    return Objective(**base)  # type: ignore[arg-type]
+
+
+def agree(store: Store, wb: int, subject: str) -> AgreementStatus:
+    result = AgreementStatus.DRAFT
+    for who in ("emp", "boss"):
+        svc = Services(store, who)
+        result = svc.confirm(wb, subject, svc.open(wb).subject_hash(subject))  # type: ignore[arg-type]
+    return result
+
+
+def test_objectives_need_an_agreed_job_description(people_store: Store) -> None:
+    wb = new_workbook(people_store)
+    emp = Services(people_store, "emp")
+    with pytest.raises(ValidationFailed, match="confirm the job description"):
+        emp.add_objective(wb, obj(), 1)
+    emp.set_job_description(wb, make_job(), 1)
+    with pytest.raises(ValidationFailed, match="both must confirm the job description"):
+        emp.add_objective(wb, obj(), 2)
+    emp.confirm(wb, "job_description", emp.open(wb).subject_hash("job_description"))
+    assert emp.open(wb).agreement_status("job_description") == AgreementStatus.AWAITING_MANAGER
+    assert emp.workbook(wb).stage == Stage.JOB_DESCRIPTION
+    boss = Services(people_store, "boss")
+    assert (
+        boss.confirm(wb, "job_description", boss.open(wb).subject_hash("job_description"))
+        == AgreementStatus.AGREED
+    )
+    assert emp.workbook(wb).stage == Stage.OBJECTIVES
+
+
+def test_the_journey_from_objectives_to_a_closed_review(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp, boss = Services(store, "emp"), Services(store, "boss")
+    n1 = emp.add_objective(wb, obj(), emp.open(wb).workbook.version)
+    n2 = boss.add_objective(
+        wb,
+        obj("Bring the equipment register up to date", responsibilities=(2, 3)),
+        boss.open(wb).workbook.version,
+    )
+    state = emp.open(wb)
+    assert [o.proposed_by for o in state.objectives] == [
+        "emp",
+        "boss",
+    ]  # recorded as the author, whatever was sent
+    assert agree(store, wb, "objectives") == AgreementStatus.AGREED
+    assert emp.workbook(wb).stage == Stage.DEVELOPMENT
+
+    plan = DevelopmentPlan(
+        ratings=(Rating(competency="Health and safety", by="employee", level=2),)
+    )
+    emp.set_plan(wb, plan, emp.open(wb).workbook.version)
+    plan = emp.open(wb).plan
+    plan = plan.model_copy(
+        update={
+            "ratings": (
+                *plan.ratings,
+                Rating(competency="Health and safety", by="manager", level=3),
+            ),
+            "actions": (
+                DevelopmentAction(
+                    kind="education",
+                    description="LOLER course",
+                    gap="Health and safety",
+                    due=dt.date(2026, 11, 30),
+                ),
+            ),
+            "support": (SupportCommitment(text="Pay for the course"),),
+        }
+    )
+    boss.set_plan(wb, plan, boss.open(wb).workbook.version)
+    assert agree(store, wb, "development_plan") == AgreementStatus.AGREED
+    assert emp.workbook(wb).stage == Stage.CHECK_INS
+
+    emp.save_check_in(
+        wb, CheckIn(on=dt.date(2026, 10, 1), goal="g", will="w"), emp.open(wb).workbook.version
+    )
+    with pytest.raises(ValidationFailed, match="start the review first"):
+        emp.set_review(wb, Review(), emp.open(wb).workbook.version)
+    boss.start_review(wb, boss.open(wb).workbook.version)
+    assert boss.workbook(wb).stage == Stage.REVIEW
+    emp.set_review(
+        wb,
+        Review(assessments=(Assessment(objective=n1, by="employee", level="met"),)),
+        emp.open(wb).workbook.version,
+    )
+    review = boss.open(wb).review
+    review = review.model_copy(
+        update={
+            "assessments": (
+                *review.assessments,
+                Assessment(objective=n2, by="manager", level="exceeded"),
+            )
+        }
+    )
+    boss.set_review(wb, review, boss.open(wb).workbook.version)
+    assert agree(store, wb, "review") == AgreementStatus.AGREED
+    assert emp.workbook(wb).stage == Stage.CLOSED
+    with pytest.raises(ValidationFailed, match="closed"):
+        emp.save_check_in(wb, CheckIn(on=dt.date(2026, 12, 1)), emp.open(wb).workbook.version)
+    assert store.verify().ok
+    p = emp.participation(wb)
+    assert p.employee >= 3 and p.manager >= 3 and p.one_sided is None
+
+
+def test_a_change_after_agreement_needs_a_reason_and_reopens(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp = Services(store, "emp")
+    n = emp.add_objective(wb, obj(weight=100), emp.open(wb).workbook.version)
+    agree(store, wb, "objectives")
+    state = emp.open(wb)
+    with pytest.raises(ValidationFailed, match="give a reason"):
+        emp.update_objective(wb, n, obj(target="At most 1", weight=100), state.workbook.version)
+    assert emp.open(wb).workbook.version == state.workbook.version  # nothing stored
+    emp.update_objective(
+        wb, n, obj(target="At most 1", weight=100), state.workbook.version, reason="Tighter target"
+    )
+    state = emp.open(wb)
+    v2 = state.agreements["objectives"]
+    assert (v2.number, v2.opened_reason, v2.agreed) == (2, "Tighter target", False)
+    assert state.agreement_status("objectives") == AgreementStatus.DRAFT
+    assert agree(store, wb, "objectives") == AgreementStatus.AGREED
+    frozen = [e for e in store.events(wb) if e.action == "agreement.agreed"]
+    assert len(frozen) == 3  # job, objectives v1, objectives v2
+    assert (
+        '"At most 2"' in frozen[1].after["agreed_canonical"]
+        and '"At most 1"' in frozen[2].after["agreed_canonical"]
+    )
+
+
+def test_proposing_an_amendment_at_a_check_in_reopens_agreement(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp = Services(store, "emp")
+    n = emp.add_objective(wb, obj(weight=100), emp.open(wb).workbook.version)
+    agree(store, wb, "objectives")
+    amendment = Amendment(
+        objective=n, proposal="Move the due date to March", reason="Examiner unavailable"
+    )
+    emp.save_check_in(
+        wb, CheckIn(on=dt.date(2026, 11, 5), amendments=(amendment,)), emp.open(wb).workbook.version
+    )
+    state = emp.open(wb)
+    assert state.agreements["objectives"].number == 2
+    assert "Examiner unavailable" in state.agreements["objectives"].opened_reason
+    assert state.agreement_status("objectives") == AgreementStatus.DRAFT
+
+
+def test_confirming_content_that_changed_is_refused(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp, boss = Services(store, "emp"), Services(store, "boss")
+    emp.add_objective(wb, obj(weight=100), emp.open(wb).workbook.version)
+    seen = boss.open(wb).subject_hash("objectives")
+    emp.update_objective(wb, 1, obj(weight=100, target="At most 3"), emp.open(wb).workbook.version)
+    with pytest.raises(ValidationFailed, match="changed since you looked"):
+        boss.confirm(wb, "objectives", seen)
+
+
+def test_a_stale_save_is_refused_and_nothing_is_lost(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp, boss = Services(store, "emp"), Services(store, "boss")
+    version = emp.open(wb).workbook.version
+    boss_version = boss.open(wb).workbook.version
+    emp.add_objective(wb, obj("Employee's objective"), version)
+    with pytest.raises(StaleWrite, match="Eli Employee added objective 1 “Employee's objective”"):
+        boss.add_objective(wb, obj("Manager's objective"), boss_version)
+    assert [o.title for o in boss.open(wb).objectives] == ["Employee's objective"]
+
+
+def test_each_party_changes_only_their_own_ratings_and_assessments(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp = Services(store, "emp")
+    forged = DevelopmentPlan(
+        ratings=(Rating(competency="Health and safety", by="manager", level=5),)
+    )
+    with pytest.raises(NotAllowed, match="only the manager can change the manager's ratings"):
+        emp.set_plan(wb, forged, emp.open(wb).workbook.version)
+    with pytest.raises(NotAllowed, match="support commitments"):
+        emp.set_plan(
+            wb,
+            DevelopmentPlan(support=(SupportCommitment(text="A pay rise"),)),
+            emp.open(wb).workbook.version,
+        )
+    bad_link = DevelopmentPlan(
+        actions=(
+            DevelopmentAction(
+                kind="education", description="Course", objective=9, due=dt.date(2027, 1, 1)
+            ),
+        )
+    )
+    with pytest.raises(ValidationFailed, match="objective 9"):
+        emp.set_plan(wb, bad_link, emp.open(wb).workbook.version)
+
+
+def test_access_rules(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store, coach="coach")
+    other_wb = new_workbook(store, employee="other", coach="coach2")
+    emp, other, coach, coach2, admin = (
+        Services(store, p) for p in ("emp", "other", "coach", "coach2", "admin")
+    )
+    assert [w.id for w in emp.workbooks()] == [wb]
+    assert [w.id for w in coach.workbooks()] == [wb]
+    assert sorted(w.id or 0 for w in admin.workbooks()) == [wb, other_wb]
+    assert sorted(w.id or 0 for w in Services(store, "boss").workbooks()) == [wb, other_wb]
+    for svc in (other, coach2):
+        with pytest.raises(NotFound, match="not available to you"):
+            svc.open(wb)
+        with pytest.raises(NotFound):
+            svc.set_job_description(wb, make_job(), 1)
+        with pytest.raises(NotFound):
+            svc.history(wb)
+    with pytest.raises(NotAllowed, match="only the employee and the manager"):
+        coach.confirm(wb, "job_description", "0" * 64)
+    with pytest.raises(NotAllowed, match="only the employee and the manager"):
+        admin.confirm(wb, "job_description", "0" * 64)
+    with pytest.raises(NotAllowed):
+        emp.create_workbook("emp", "boss", *CYCLE)
+    with pytest.raises(NotAllowed, match="admin"):
+        emp.verify()
+
+
+def test_coach_mode_records_the_facilitator(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store, coach="coach")
+    coach = Services(store, "coach")
+    as_boss = coach.acting_as("boss")
+    as_boss.set_job_description(wb, make_job(), 1)
+    as_emp = coach.acting_as("emp")
+    as_emp.confirm(wb, "job_description", as_emp.open(wb).subject_hash("job_description"))
+    events = store.events(wb)
+    assert events[-1].actor_id == "emp" and events[-1].facilitator_id == "coach"
+    confirmation = as_emp.open(wb).agreements["job_description"].confirmations[0]
+    assert (confirmation.person_id, confirmation.facilitator_id) == ("emp", "coach")
+    with pytest.raises(NotAllowed, match="not the coach"):
+        Services(store, "coach2").acting_as("emp").set_job_description(
+            wb, make_job(), store.latest_version(wb)
+        )
+    with pytest.raises(NotAllowed, match="role coach or admin"):
+        Services(store, "emp").acting_as("boss")
+
+
+def test_private_notes_are_visible_to_their_author_only(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    emp, boss, coach = Services(store, "emp"), Services(store, "boss"), Services(store, "coach")
+    emp.add_note(wb, "Ask about the Friday group")
+    assert [n.text for n in emp.open(wb).notes] == ["Ask about the Friday group"]
+    assert boss.open(wb).notes == () and coach.open(wb).notes == ()
+    assert not any(e.action.startswith("note.") for e in boss.history(wb))
+    assert any(e.action == "note.added" for e in emp.history(wb))
+    assert "Friday" not in str(boss.export_workbook(wb))
+    assert "Friday" in str(emp.export_workbook(wb))
+    with pytest.raises(NotAllowed):
+        boss.export_workbook(wb, include_private=True)
+    assert "Friday" in str(Services.operator(store).export_workbook(wb, include_private=True))
+
+
+def test_bad_input_stores_nothing(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp = Services(store, "emp")
+    version = emp.open(wb).workbook.version
+    with pytest.raises(ValidationFailed, match="outside the cycle"):
+        emp.add_objective(wb, obj(due=dt.date(2028, 1, 1)), version)
+    with pytest.raises(ValidationFailed, match="not in the job description"):
+        emp.add_objective(wb, obj(responsibilities=(9,)), version)
+    with pytest.raises(ValidationFailed, match="inside the cycle"):
+        emp.save_check_in(wb, CheckIn(on=dt.date(2025, 1, 1)), version)
+    with pytest.raises(ValidationFailed, match="progress given for objective 4"):
+        emp.save_check_in(
+            wb, CheckIn(on=dt.date(2026, 10, 1), progress=({"objective": 4},)), version
+        )  # type: ignore[arg-type]
+    with pytest.raises(ValidationFailed, match="end after it starts"):
+        Services(store, "boss").create_workbook("emp", "boss", CYCLE[1], CYCLE[0])
+    assert emp.open(wb).workbook.version == version
