@@ -50,8 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         help="act as this person instead of the operator",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser(
+    demo = sub.add_parser(
         "demo", help="build the demo organisation (a vocational automotive training school)"
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing if the database already has people"
     )
     sub.add_parser("list", help="one line per workbook: id, employee, manager, stage")
     sub.add_parser("people", help="one line per person: id, name, roles")

@@ -164,11 +164,8 @@ def loads_workbook(raw: bytes | str, file: str | Path = "<data>") -> dict[str, A
         try:
             RECORD_MODELS[record.kind].model_validate(record.content)
         except ValidationError as exc:
-            raise ImportFailed(
-                file,
-                f"records.{i} ({record.kind} {record.number})",
-                describe_validation_error(exc, limit=1),
-            ) from None
+            where, reason = first_error(exc)
+            raise ImportFailed(file, f"records.{i}.content.{where}", reason) from None
     ids = {p.id for p in parsed.people}
     head = parsed.workbook
     for role, pid in (

@@ -3,7 +3,7 @@
 Depends on :mod:`pmwidgets.domain`, :mod:`pmwidgets.store` and :mod:`pmwidgets.io`.
 """
 
-from ..store import Store
+from ..store import StaleWrite, Store
 from .api import OPERATOR_ID, Services
 
 
@@ -20,4 +20,4 @@ def open_store(url: str | None = None, *, create: bool = True, allow_old: bool =
     return Store(url, create=create, check_schema=not allow_old)
 
 
-__all__ = ["OPERATOR_ID", "Services", "Store", "open_store"]
+__all__ = ["OPERATOR_ID", "Services", "StaleWrite", "Store", "open_store"]

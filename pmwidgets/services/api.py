@@ -176,7 +176,7 @@ class Services:
             cycle_end=cycle_end,
         )
         return self.store.add_workbook(
-            wb, actor_id=self.me.id, facilitator_id=self._facilitator_id(), reason=reason
+            wb, actor_id=self.me.id, facilitator_id=self._facilitator_id(), reason=reason, at=self._at()
         )
 
     # --- writing content -------------------------------------------------------------

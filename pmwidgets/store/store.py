@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.agreement import AgreementVersion, Confirmation, canonical_json
@@ -84,7 +84,10 @@ class Store:
         self, url: str | None = None, *, create: bool = True, check_schema: bool = True
     ) -> None:
         self.url = url or default_url()
-        self._read_engine, self._write_engine = make_engines(self.url)
+        try:
+            self._read_engine, self._write_engine = make_engines(self.url)
+        except (OSError, ArgumentError, ImportError) as exc:
+            raise StoreError(f"cannot open the database {self.url}: {exc}") from None
         self._read = sessionmaker(self._read_engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         if not check_schema:
@@ -214,7 +217,12 @@ class Store:
     # --- workbooks --------------------------------------------------------------
 
     def add_workbook(
-        self, workbook: Workbook, actor_id: str, facilitator_id: str | None = None, reason: str = ""
+        self,
+        workbook: Workbook,
+        actor_id: str,
+        facilitator_id: str | None = None,
+        reason: str = "",
+        at: str | None = None,
     ) -> Workbook:
         """Create a workbook (at version 1); returns it with its id."""
         with self.writing() as s:
@@ -229,7 +237,7 @@ class Store:
                 cycle_end=workbook.cycle_end,
                 stage=workbook.stage.value,
                 version=1,
-                updated_at=utc_now(),
+                updated_at=at or utc_now(),
             )
             if workbook.id is not None:
                 if s.get(WorkbookRow, workbook.id) is not None:
@@ -241,6 +249,7 @@ class Store:
                 s, actor_id=actor_id, facilitator_id=facilitator_id, action="workbook.created",
                 entity="workbook", entity_key=str(row.id), before=None,
                 after=workbook_snapshot(row), reason=reason, workbook_id=row.id, workbook_version=1,
+                at=at,
             )  # fmt: skip
             return _workbook(row)
 

@@ -1,0 +1,626 @@
+"""Read and write job descriptions as YAML, Markdown, CSV and Excel (.xlsx) files.
+
+:func:`read_job_description` picks the format by the file's suffix and returns a
+:class:`~pmwidgets.domain.model.JobDescription`. Whatever the file holds, the
+only exception it raises is :class:`~pmwidgets.io.errors.ImportFailed`, whose
+``str()`` is one line: ``<file>:<where>: <reason>``. ``where`` is a line, a
+row, a YAML path, a sheet and row, or ``-`` for the whole file.
+:func:`write_job_description` and :func:`dumps_job_description` write the same
+four formats, and reading back what was written gives an equal job description.
+
+The formats, in short (each format module documents its details):
+
+YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jd_yaml`)::
+
+    title: Automotive maintenance instructor
+    purpose: Teach apprentices to service and repair cars safely.
+    responsibilities:
+      - text: Teach workshop and classroom lessons
+        share: 60
+      - Assess apprentices' practical work (40%)
+    competencies:
+      - name: Vehicle diagnostics
+        required: 4
+        description: Finds the cause of a fault systematically.
+        anchors: {1: Follows a fault chart with help, 5: Coaches others}
+    source: demo
+
+Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jd_markdown`)::
+
+    # Automotive maintenance instructor
+
+    Teach apprentices to service and repair cars safely.
+
+    ## Responsibilities
+
+    1. Teach workshop and classroom lessons (60%)
+    2. Assess apprentices' practical work (40%)
+
+    ## Competencies
+
+    - Vehicle diagnostics: 4
+      Finds the cause of a fault systematically.
+      - 1: Follows a fault chart with help
+      - 5: Coaches others
+
+    ## Source
+
+    demo
+
+CSV (``.csv``, ``,`` or ``;`` separated, UTF-8 with or without BOM; see
+:mod:`pmwidgets.io.jd_csv`)::
+
+    section,number,text,share,required,level,anchor,description
+    title,,Automotive maintenance instructor,,,,,
+    purpose,,Teach apprentices to service and repair cars safely.,,,,,
+    responsibility,1,Teach workshop and classroom lessons,60,,,,
+    responsibility,2,Assess apprentices' practical work,40,,,,
+    competency,,Vehicle diagnostics,,4,,,Finds the cause of a fault systematically.
+    anchor,,Vehicle diagnostics,,,1,Follows a fault chart with help,
+    source,,demo,,,,,
+
+Excel (``.xlsx``; see :mod:`pmwidgets.io.jd_xlsx`): sheet ``Job`` (columns
+``field``, ``value``; rows title, purpose, source), sheet ``Responsibilities``
+(``number``, ``responsibility``, ``share``), sheet ``Competencies``
+(``competency``, ``required``, ``description``) and optional sheet ``Anchors``
+(``competency``, ``level``, ``anchor``), each with a header row.
+
+Text is data: HTML such as ``<script>`` or a formula such as ``=HYPERLINK(...)``
+in a free-text field is stored verbatim, never run or rejected. So that a
+spreadsheet never runs such text as a formula, the CSV and Excel writers put a
+single quote ``'`` before any text cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab, a carriage return or ``'`` itself, and the readers remove exactly
+one leading ``'`` from every text cell. A leading quote therefore survives the
+round trip (``'x`` is written ``''x``); a hand-made file whose text cell starts
+with one ``'`` loses that quote, as it would when typed into a spreadsheet.
+
+What each format can carry exactly: YAML carries any text; CSV any text but
+the NUL character, which the writer drops. Excel cannot hold control characters or a carriage return: the
+writer drops control characters and turns carriage returns into line breaks.
+Markdown cannot hold white space at the start or end of a text or of its lines,
+more than one blank line in a row, or a line break in the title, a competency
+name or the source; the writer turns these into single spaces or drops them.
+
+Safety limits: a file may hold at most :data:`MAX_BYTES`; YAML anchors and
+aliases are refused (no "billion laughs"), as is nesting deeper than
+:data:`~pmwidgets.io.jd_yaml.MAX_DEPTH`; Markdown files may hold at most
+:data:`~pmwidgets.io.jd_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
+it is opened (size once unpacked, compression ratio, number of parts) and read
+without evaluating formulas, at most :data:`~pmwidgets.io.jd_xlsx.MAX_ROWS`
+rows a sheet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from ..domain.errors import describe_validation_error
+from ..domain.model import Competency, JobDescription, Responsibility
+from .errors import ImportFailed
+
+__all__ = [
+    "MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "dumps_job_description",
+    "read_job_description",
+    "write_job_description",
+]
+
+#: Largest file accepted, checked before anything is parsed.
+MAX_BYTES = 2 * 1024 * 1024
+
+_FORMAT_OF_SUFFIX = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+#: File name endings :func:`read_job_description` understands.
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMAT_OF_SUFFIX)
+
+_FORMAT_ALIASES = {
+    "yaml": "yaml",
+    "yml": "yaml",
+    "md": "md",
+    "markdown": "md",
+    "csv": "csv",
+    "xlsx": "xlsx",
+}
+
+#: Start of the reason given when a reader failed in a way nobody foresaw.
+UNEXPECTED = "unexpected problem reading the file"
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def read_job_description(path: str | Path, *, data: bytes | None = None) -> JobDescription:
+    """Read a job description from a YAML, Markdown, CSV or Excel file.
+
+    Parameters
+    ----------
+    path
+        The file to read, or, when ``data`` is given, just its name: the suffix
+        (``.yaml``, ``.yml``, ``.md``, ``.markdown``, ``.csv``, ``.xlsx``)
+        chooses the format and the name starts every error message.
+    data
+        The file's bytes, for example an upload; the disk is not touched.
+
+    Returns
+    -------
+    JobDescription
+        The job description the file holds.
+
+    Raises
+    ------
+    ImportFailed
+        For any problem with the file, and nothing else: its ``where`` names
+        the place (``line 12``, ``row 4``, ``responsibilities[2].share, line 9``,
+        ``sheet 'Competencies' row 7`` or ``-``) and its ``reason`` says what to
+        change.
+    """
+    name = _CONTROL.sub("?", str(path))  # an upload's name must not break the line
+    try:
+        fmt = _format_of(name)
+        raw = _load_bytes(name, path, data)
+        return _parse(name, fmt, raw)
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed(name, "-", "the file is nested too deeply to read") from None
+    except MemoryError:
+        raise ImportFailed(name, "-", "the file is too large to read") from None
+    except Exception as exc:  # the promise: nothing but ImportFailed escapes
+        raise ImportFailed(
+            name, "-", f"{UNEXPECTED} ({type(exc).__name__}); it may be damaged"
+        ) from exc
+
+
+def _format_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    fmt = _FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is not None:
+        return fmt
+    known = ", ".join(SUPPORTED_SUFFIXES)
+    if suffix == ".xls":
+        raise ImportFailed(
+            name, "-", f"old Excel .xls files are not supported: save it as .xlsx (use {known})"
+        )
+    shown = f"'{suffix}'" if suffix else "without a suffix"
+    raise ImportFailed(name, "-", f"unsupported file type {shown}: use {known}")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _too_big(name: str, size: int) -> ImportFailed:
+    return ImportFailed(
+        name,
+        "-",
+        f"the file is {_megabytes(size)}, over the {MAX_BYTES // (1024 * 1024)} MB limit; "
+        "a job description needs far less",
+    )
+
+
+def _load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
+    if data is None:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise ImportFailed(name, "-", "no such file") from None
+        except OSError as exc:
+            raise ImportFailed(name, "-", f"cannot open the file: {exc.strerror}") from None
+        if not os.path.isfile(path):
+            raise ImportFailed(name, "-", "not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise _too_big(name, st.st_size)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
+    elif not isinstance(data, bytes | bytearray | memoryview):
+        raise ImportFailed(name, "-", "the upload is not a file's bytes")
+    if len(data) > MAX_BYTES:
+        raise _too_big(name, len(data))
+    if not data:
+        raise ImportFailed(name, "-", "the file is empty")
+    return bytes(data)
+
+
+def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
+    if fmt == "xlsx":
+        from .jd_xlsx import parse_xlsx
+
+        return parse_xlsx(name, raw)
+    text = decode_text(name, raw)
+    if fmt == "yaml":
+        from .jd_yaml import parse_yaml
+
+        return parse_yaml(name, text)
+    if fmt == "md":
+        from .jd_markdown import parse_markdown
+
+        return parse_markdown(name, text)
+    from .jd_csv import parse_csv
+
+    return parse_csv(name, text)
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """The text of a text file: UTF-8, a leading BOM dropped, no NUL bytes.
+
+    Raises
+    ------
+    ImportFailed
+        For UTF-16 or other binary data, text that is not UTF-8, or a file
+        holding only white space.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFailed(name, "-", "not UTF-8 text (it is UTF-16): save it as UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise ImportFailed(
+            name,
+            f"line {line}",
+            "binary data (a NUL byte): this is not a text file; save it as UTF-8 text",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, offset) + 1
+        raise ImportFailed(name, f"line {line}", "not UTF-8 text: save it as UTF-8") from None
+    if not text.strip():
+        raise ImportFailed(name, "-", "the file is empty (only blank space)")
+    return text
+
+
+# --- shared by the format readers ---------------------------------------------
+
+
+class Bad(Exception):
+    """A problem with one value; the reader adds the place and raises ImportFailed."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+Loc = tuple[str | int, ...]
+
+
+class Draft:
+    """A job description as read from a file, before the model checks it.
+
+    Readers fill ``fields`` (title, purpose, source), ``responsibilities`` and
+    ``competencies`` with raw dicts and record in ``places`` where each part
+    came from, keyed like pydantic error locations (``("responsibilities", 2,
+    "share")``); :meth:`finish` builds the model and reports any rule it breaks
+    at the closest recorded place.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.fields: dict[str, Any] = {}
+        self.responsibilities: list[dict[str, Any]] = []
+        self.competencies: list[dict[str, Any]] = []
+        self.places: dict[Loc, str] = {}
+
+    def fail(self, where: str, reason: str) -> NoReturn:
+        """Stop reading with an :class:`ImportFailed` at ``where``."""
+        raise ImportFailed(self.file, where, reason)
+
+    @contextmanager
+    def at(self, where: str) -> Iterator[None]:
+        """Turn a :class:`Bad` value raised inside the block into an ImportFailed."""
+        try:
+            yield
+        except Bad as exc:
+            raise ImportFailed(self.file, where, exc.reason) from None
+
+    def place(self, loc: Loc) -> str:
+        """The recorded place closest to ``loc`` (``-`` when none is)."""
+        for end in range(len(loc), 0, -1):
+            found = self.places.get(loc[:end])
+            if found:
+                return found
+        return "-"
+
+    def finish(self) -> JobDescription:
+        """Check the draft against the model and build the job description."""
+        responsibilities = []
+        for i, raw in enumerate(self.responsibilities):
+            item = {"number": i + 1, **raw}  # numbered by position unless given
+            try:
+                responsibilities.append(Responsibility.model_validate(item))
+            except ValidationError as exc:
+                self._invalid(exc, ("responsibilities", i))
+        competencies = []
+        first_seen: dict[str, str] = {}
+        for i, raw in enumerate(self.competencies):
+            name = raw.get("name")
+            if isinstance(name, str) and name.strip():
+                key = name.strip().casefold()
+                here = self.place(("competencies", i))
+                if key in first_seen:
+                    self.fail(
+                        here,
+                        f"competency '{name.strip()}' appears twice (also at {first_seen[key]}):"
+                        " each competency may appear only once",
+                    )
+                first_seen[key] = here
+            try:
+                competencies.append(Competency.model_validate(raw))
+            except ValidationError as exc:
+                self._invalid(exc, ("competencies", i))
+        try:
+            return JobDescription.model_validate(
+                {
+                    **self.fields,
+                    "responsibilities": tuple(responsibilities),
+                    "competencies": tuple(competencies),
+                }
+            )
+        except ValidationError as exc:
+            self._invalid(exc, ())
+
+    def _invalid(self, exc: ValidationError, prefix: Loc) -> NoReturn:
+        errors = exc.errors()
+        first = errors[0]
+        loc: Loc = prefix + tuple(p for p in first["loc"] if p != "[key]")
+        if not loc:  # a rule about the whole list: numbering or shares
+            loc = ("responsibilities",)
+        reason = explain(first, exc)
+        if len(errors) > 1:
+            reason += f" (and {len(errors) - 1} more problems)"
+        self.fail(self.place(loc), reason)
+
+
+_LABELS = {
+    "title": "the job title",
+    "purpose": "the purpose",
+    "source": "the source",
+    "number": "the responsibility number",
+    "text": "the responsibility text",
+    "share": "the share of time",
+    "name": "the competency name",
+    "required": "the required level",
+    "description": "the description",
+    "anchors": "the anchors",
+    "responsibilities": "the responsibilities",
+    "competencies": "the competencies",
+}
+_BOUNDS = {"number": (1, 999), "share": (0, 100), "required": (1, 5), "anchors": (1, 5)}
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value as quoted in an error message, cut short if long."""
+    text = value if isinstance(value, str) else repr(value)
+    text = _CONTROL.sub("?", " ".join(text.split()))  # nothing a terminal would act on
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
+def explain(item: ErrorDetails, exc: ValidationError) -> str:
+    """One pydantic error in words a manager can act on."""
+    raw_loc = item["loc"]
+    loc = [p for p in raw_loc if p != "[key]"]
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    value = item.get("input")
+    if field == "anchors" and "[key]" in raw_loc:
+        label = "an anchor level"
+    elif field == "anchors" and loc and isinstance(loc[-1], int):
+        label = f"the anchor for level {loc[-1]}"
+    else:
+        label = _LABELS.get(field, field or "the job description")
+    if kind == "missing":
+        return f"{label} is missing"
+    if kind == "string_too_short":
+        return f"{label} is empty"
+    if kind == "string_too_long" and isinstance(value, str):
+        return f"{label} is too long: {len(value)} characters, at most {ctx.get('max_length')}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low, high = _BOUNDS.get(field, (ctx.get("ge"), ctx.get("le")))
+        return f"{label} must be from {low} to {high}, not {value}"
+    if kind == "too_short" and field == "responsibilities":
+        return "list at least one responsibility"
+    if kind == "too_long":
+        return f"{label}: at most {ctx.get('max_length')} allowed, not {ctx.get('actual_length')}"
+    if kind == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    if kind.startswith("int_"):
+        return f"{label} must be a whole number, not {show(value)}"
+    if kind == "string_type":
+        return f"{label} must be text"
+    return describe_validation_error(exc, limit=1)
+
+
+_INT = re.compile(r"([+-]?\d{1,9})(?:\.0*)?")
+
+
+def as_int(value: object, label: str, *, example: str = "3", percent: bool = False) -> int:
+    """A whole number from a cell or scalar: ``4``, ``4.0``, ``"4"``, ``"30%"`` (if ``percent``).
+
+    Raises
+    ------
+    Bad
+        When the value is missing, a formula, a date or not a whole number.
+    """
+    if value is None:
+        raise Bad(f"{label} is missing")
+    if isinstance(value, bool):
+        raise Bad(f"{label} must be a whole number, like {example}, not {value}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e9:
+            return int(value)
+        raise Bad(f"{label} must be a whole number, like {example}, not {value:g}")
+    if isinstance(value, str):
+        text = value.strip()
+        if percent:
+            text = text.removesuffix("%").rstrip()
+        if not text:
+            raise Bad(f"{label} is missing")
+        if text.startswith("="):
+            raise Bad(f"{label} holds a formula {show(text)}: type the number itself")
+        match = _INT.fullmatch(text)
+        if match:
+            return int(match.group(1))
+        raise Bad(f"{label} must be a whole number, like {example}, not {show(text)}")
+    kind = "a date" if hasattr(value, "year") else f"a {type(value).__name__}"
+    raise Bad(f"{label} must be a whole number, like {example}, not {kind}")
+
+
+def as_text(value: object, label: str, *, required: bool = False) -> str:
+    """Text from a cell or scalar; numbers and dates are taken as written.
+
+    Raises
+    ------
+    Bad
+        When a required value is missing or the value is a list or mapping.
+    """
+    if value is None:
+        if required:
+            raise Bad(f"{label} is missing")
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, list | tuple):
+        raise Bad(f"{label} must be text, not a list")
+    if isinstance(value, dict):
+        raise Bad(f"{label} must be text, not a mapping")
+    raise Bad(f"{label} must be text")
+
+
+# greedy text: the share is the last bracket, earlier brackets stay in the text
+_SHARE_AT_END = re.compile(r"(.*)\(\s*([^()]*?)\s*%\s*\)\s*", re.DOTALL)
+
+
+def split_share(text: str) -> tuple[str, str]:
+    """Split ``"Teach brakes (30%)"`` into the text and the share (``"30"``).
+
+    Raises
+    ------
+    Bad
+        When the text does not end with a share in brackets.
+    """
+    match = _SHARE_AT_END.fullmatch(text)
+    if match is None:
+        raise Bad(
+            f"no share of time in {show(text)}: end each responsibility with its share"
+            " in brackets, like '(30%)'"
+        )
+    return match.group(1).rstrip(), match.group(2)
+
+
+#: First characters that make a spreadsheet treat a cell as a formula (and ``'``).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def escape_cell(text: str) -> str:
+    """Text for a CSV/Excel cell: a leading ``'`` keeps it from running as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo :func:`escape_cell`: remove exactly one leading ``'``."""
+    return text[1:] if text.startswith("'") else text
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def dumps_job_description(jd: JobDescription, fmt: str) -> bytes:
+    """The bytes of a job description file in one format.
+
+    Parameters
+    ----------
+    jd
+        The job description.
+    fmt
+        ``yaml``, ``md``, ``csv`` or ``xlsx`` (``yml``, ``markdown`` and a
+        leading dot are accepted too).
+
+    Returns
+    -------
+    bytes
+        UTF-8 text (CSV with a BOM, so spreadsheets detect UTF-8) or an .xlsx.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
+    key = _FORMAT_ALIASES.get(fmt.lower().lstrip("."))
+    if key == "yaml":
+        from .jd_yaml import dump_yaml
+
+        return dump_yaml(jd)
+    if key == "md":
+        from .jd_markdown import dump_markdown
+
+        return dump_markdown(jd)
+    if key == "csv":
+        from .jd_csv import dump_csv
+
+        return dump_csv(jd)
+    if key == "xlsx":
+        from .jd_xlsx import dump_xlsx
+
+        return dump_xlsx(jd)
+    raise ValueError(f"unknown job description format {fmt!r}: use yaml, md, csv or xlsx")
+
+
+def write_job_description(jd: JobDescription, path: str | Path) -> None:
+    """Write a job description to a file, in the format its suffix names.
+
+    Parameters
+    ----------
+    jd
+        The job description.
+    path
+        Where to write; the suffix (see :data:`SUPPORTED_SUFFIXES`) picks the format.
+
+    Raises
+    ------
+    ValueError
+        For an unsupported suffix.
+    OSError
+        When the file cannot be written.
+    """
+    suffix = Path(path).suffix.lower()
+    fmt = _FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is None:
+        raise ValueError(
+            f"cannot write a job description as {suffix or 'a file without a suffix'}:"
+            f" use {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    Path(path).write_bytes(dumps_job_description(jd, fmt))

@@ -1,0 +1,640 @@
+"""Reading and writing job descriptions as YAML, Markdown, CSV and Excel files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pmwidgets.domain.model import Competency, JobDescription, Responsibility
+from pmwidgets.io import jd_files
+from pmwidgets.io.errors import ImportFailed
+from pmwidgets.io.jd_files import (
+    MAX_BYTES,
+    SUPPORTED_SUFFIXES,
+    UNEXPECTED,
+    dumps_job_description,
+    read_job_description,
+    write_job_description,
+)
+
+
+def _load_helper(name: str) -> ModuleType:
+    """Import a helper module next to this file (the suite runs with --import-mode=importlib)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_bad = _load_helper("bad_inputs")
+Case = _bad.Case
+YAML_OK: str = _bad.YAML_OK
+cases = _bad.cases
+xlsx = _bad.xlsx
+zip_bomb = _bad.zip_bomb
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "data" / "examples"
+ONET = Path("/work/shared/data/onet-29.3")
+FORMATS = ("yaml", "md", "csv", "xlsx")
+
+SMALL = JobDescription(
+    title="Automotive maintenance instructor",
+    purpose="Teach apprentices.",
+    responsibilities=(
+        Responsibility(number=1, text="Teach lessons", share=60),
+        Responsibility(number=2, text="Assess work", share=40),
+    ),
+    competencies=(
+        Competency(name="Diagnostics", required=4, anchors={1: "Needs help", 5: "Coaches others"}),
+    ),
+)
+
+AWKWARD = JobDescription(
+    title='=HYPERLINK("http://evil.example","Instructor") <script>alert(\'x\')</script>',
+    purpose="'Quoted' start,\nsecond line; with, commas & <b>tags</b> and \"quotes\"\n\n"
+    "- not a list\n# not a heading\n1. not numbered",
+    responsibilities=(
+        Responsibility(number=1, text="-5% waste *not emphasis* [not a link](x)", share=50),
+        Responsibility(number=2, text="@mention +plus 'quote (20%) ends with (brackets)", share=50),
+    ),
+    competencies=(
+        Competency(
+            name="C# & F#: programming",
+            required=2,
+            description="=1+1\nsecond line",
+            anchors={1: "'", 2: "", 3: "<img src=x onerror=alert(1)>", 5: "ünïcødé 漢字 🚗"},
+        ),
+        Competency(name="'Quoted name", required=5),
+    ),
+    source="O*NET-SOC 49-3023.01 & demo",
+)
+
+
+# --- round trips ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("jd", [SMALL, AWKWARD], ids=["small", "awkward"])
+def test_round_trip(jd: JobDescription, fmt: str) -> None:
+    assert read_job_description(f"jd.{fmt}", data=dumps_job_description(jd, fmt)) == jd
+
+
+@pytest.mark.parametrize("suffix", SUPPORTED_SUFFIXES)
+def test_write_then_read_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"job{suffix}"
+    write_job_description(AWKWARD, path)
+    assert read_job_description(path) == AWKWARD
+    assert read_job_description(str(path)) == AWKWARD
+
+
+def test_formula_text_is_quoted_in_spreadsheets() -> None:
+    text = dumps_job_description(AWKWARD, "csv").decode("utf-8-sig")
+    assert "\"'=HYPERLINK(" in text
+    assert ",'-5% waste" in text
+    assert ",''Quoted name," in text
+    book = openpyxl.load_workbook(io.BytesIO(dumps_job_description(AWKWARD, "xlsx")))
+    assert book["Job"]["B2"].value.startswith("'=HYPERLINK(")
+    assert book["Job"]["B2"].data_type == "s"  # text, not a formula
+    assert book["Responsibilities"]["B3"].value.startswith("'@mention")
+
+
+def test_unknown_format_and_suffix_on_write(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown job description format"):
+        dumps_job_description(SMALL, "docx")
+    with pytest.raises(ValueError, match="cannot write a job description"):
+        write_job_description(SMALL, tmp_path / "x.txt")
+    assert dumps_job_description(SMALL, ".YML") == dumps_job_description(SMALL, "yaml")
+
+
+def test_constants() -> None:
+    assert MAX_BYTES == 2 * 1024 * 1024
+    assert set(SUPPORTED_SUFFIXES) == {".yaml", ".yml", ".md", ".markdown", ".csv", ".xlsx"}
+
+
+# --- what people write by hand ------------------------------------------------
+
+
+def test_yaml_short_forms_and_plain_scalars() -> None:
+    jd = read_job_description(
+        "jd.yml",
+        data=b"title: 1984\nresponsibilities:\n  - Teach lessons (60 %)\n  - text: Assess\n"
+        b"    share: '40%'\ncompetencies:\n  - Diagnostics: 4\n  - name: yes\n    required: 3.0\n"
+        b"    anchors: {'1': null}\n",
+    )
+    assert jd.title == "1984"
+    assert [(r.number, r.text, r.share) for r in jd.responsibilities] == [
+        (1, "Teach lessons", 60),
+        (2, "Assess", 40),
+    ]
+    assert [c.name for c in jd.competencies] == ["Diagnostics", "yes"]
+    assert jd.competencies[1].anchors == {1: ""}
+
+
+def test_markdown_as_a_person_writes_it() -> None:
+    text = """\
+Automotive maintenance instructor
+=================================
+
+Teach *apprentices* to fix cars.
+<script>alert(1)</script>
+
+## KEY RESPONSIBILITIES:
+
+- **Teach** lessons (60%)
+- Assess [work](http://x) (40 %)
+
+---
+
+## Skills
+
+* Diagnostics: level 4/5
+
+  Finds faults.
+
+  1. Needs help
+  2. Works alone
+"""
+    jd = read_job_description("jd.markdown", data=text.encode())
+    assert jd.title == "Automotive maintenance instructor"
+    assert jd.purpose == "Teach apprentices to fix cars.\n<script>alert(1)</script>"
+    assert [r.text for r in jd.responsibilities] == ["Teach lessons", "Assess work"]
+    assert jd.competencies[0].required == 4
+    assert jd.competencies[0].description == "Finds faults."
+    assert jd.competencies[0].anchors == {1: "Needs help", 2: "Works alone"}
+
+
+def test_csv_semicolons_bom_columns_in_any_order_and_formulas_as_text() -> None:
+    text = (
+        "\ufeffText;Section;Share;Required\r\n"
+        '=HYPERLINK("http://x");title;;\r\n'
+        "Teach;responsibility;100%;\r\n"
+        "Diagnostics;competency;;4\r\n"
+    )
+    jd = read_job_description("jd.csv", data=text.encode())
+    assert jd.title == '=HYPERLINK("http://x")'
+    assert jd.responsibilities[0].share == 100
+    assert jd.competencies[0].required == 4
+
+
+def test_xlsx_by_hand_numbers_as_text_and_text_as_numbers() -> None:
+    data = xlsx(
+        job=[["Field", "Value"], ["Title", 1984]],
+        responsibilities=[["Share", "Responsibility"], ["60%", "Teach"], [40.0, "Assess"]],
+        competencies=[["Competency", "Required"], ["Diagnostics", "4"]],
+        anchors=[["competency", "level", "anchor"], ["diagnostics", 1, None]],
+        text_cells={("Job", "B3"): "=SUM(A1:A3)"},
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book["Job"]["B3"].data_type == "s"
+    with pytest.raises(ImportFailed, match=r"sheet 'Job' row 3: unknown field ''"):
+        read_job_description("jd.xlsx", data=data)
+    data = xlsx(
+        job=[["Field", "Value"], ["Title", 1984], ["purpose", None]],
+        responsibilities=[["Share", "Responsibility"], ["60%", "Teach"], [40.0, "Assess"]],
+        competencies=[["Competency", "Required"], ["Diagnostics", "4"]],
+        anchors=[["competency", "level", "anchor"], ["diagnostics", 1, None]],
+        text_cells={("Job", "B3"): "=SUM(A1:A3)"},
+    )
+    jd = read_job_description("jd.xlsx", data=data)
+    assert jd.title == "1984"
+    assert jd.purpose == "=SUM(A1:A3)"  # a formula typed as text is data
+    assert [r.share for r in jd.responsibilities] == [60, 40]
+    assert jd.competencies[0].anchors == {1: ""}
+
+
+def _workbook_with_formulas(title: str, share: str | int) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in {
+        "Job": [["field", "value"], ["title", title]],
+        "Responsibilities": [["responsibility", "share"], ["Teach", share]],
+        "Competencies": [["competency", "required"]],
+    }.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)  # strings starting with '=' become real formulas, never calculated
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_excel_formula_cells_are_not_evaluated() -> None:
+    # a formula cell has no cached value until a spreadsheet calculates it: it reads as empty
+    with pytest.raises(ImportFailed) as info:
+        read_job_description("jd.xlsx", data=_workbook_with_formulas('=CONCAT("a","b")', 100))
+    assert str(info.value) == "jd.xlsx:sheet 'Job' row 2: the job title is empty"
+    with pytest.raises(ImportFailed) as info:
+        read_job_description("jd.xlsx", data=_workbook_with_formulas("Instructor", "=50+50"))
+    assert str(info.value) == (
+        "jd.xlsx:sheet 'Responsibilities' row 2: the share of time is missing"
+    )
+
+
+# --- the example files ----------------------------------------------------------
+
+
+def test_examples_are_the_same_job_in_every_format() -> None:
+    jds = {fmt: read_job_description(EXAMPLES / f"job_description.{fmt}") for fmt in FORMATS}
+    first = jds["yaml"]
+    assert first.title == "Automotive maintenance instructor"
+    assert 5 <= len(first.responsibilities) <= 6
+    assert 3 <= len(first.competencies) <= 4
+    assert all(c.anchors for c in first.competencies)
+    for fmt, jd in jds.items():
+        assert jd == first, fmt
+
+
+# --- malformed files -------------------------------------------------------------
+
+CASES = cases()
+
+
+def test_corpus_is_large_and_covers_every_format() -> None:
+    assert len(CASES) >= 60
+    for suffix in FORMATS:
+        assert sum(c.name.endswith(f".{suffix}") for c in CASES) >= 15
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_malformed_input_gives_one_clear_line(case: Case) -> None:
+    with pytest.raises(ImportFailed) as info:
+        read_job_description(case.name, data=case.make())
+    err = info.value
+    text = str(err)
+    assert "\n" not in text and "\r" not in text
+    assert text.startswith(f"{case.name}:")
+    assert text == f"{case.name}:{err.where}: {err.reason}"
+    assert not err.reason.startswith(UNEXPECTED), err.reason
+    assert case.phrase.casefold() in err.reason.casefold(), text
+    if case.where is not None:
+        assert err.where == case.where, text
+
+
+def test_spot_check_whole_messages() -> None:
+    def message(name: str, data: bytes) -> str:
+        with pytest.raises(ImportFailed) as info:
+            read_job_description(name, data=data)
+        return str(info.value)
+
+    assert (
+        message("a.csv", "x,é".encode("cp1252")) == "a.csv:line 1: not UTF-8 text: save it as UTF-8"
+    )
+    assert message("b.yaml", YAML_OK.replace("share: 40", "share: 30").encode()) == (
+        "b.yaml:responsibilities, line 4: shares of time total 90%, not 100%"
+    )
+    assert message("c.txt", b"x") == (
+        "c.txt:-: unsupported file type '.txt': use .yaml, .yml, .md, .markdown, .csv, .xlsx"
+    )
+    assert message("d.md", b"") == "d.md:-: the file is empty"
+
+
+def test_an_uploaded_name_cannot_break_the_line() -> None:
+    with pytest.raises(ImportFailed) as info:
+        read_job_description("evil\nname\x1b[31m.yaml", data=b"- x")
+    assert str(info.value) == (
+        "evil?name?[31m.yaml:line 1: the top level is a list: it must be a mapping of keys"
+        " such as 'title:' and 'responsibilities:'"
+    )
+
+
+def test_missing_and_oversized_files_on_disk(tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed, match="no such file"):
+        read_job_description(tmp_path / "nope.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(ImportFailed, match="not a regular file"):
+        read_job_description(tmp_path / "dir.yaml")
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: the size is checked before reading
+    with pytest.raises(ImportFailed, match=r"big.csv:-: the file is 2.0 MB, over the 2 MB limit"):
+        read_job_description(big)
+
+
+def test_yaml_bombs_are_refused_before_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmwidgets.io import jd_yaml
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the document was loaded")
+
+    monkeypatch.setattr(jd_yaml._LOADER, "get_single_node", no_loading)
+    for case in CASES:
+        if case.id in ("yaml-billion-laughs", "yaml-deep-flow", "yaml-deep-block"):
+            with pytest.raises(ImportFailed) as info:
+                read_job_description(case.name, data=case.make())
+            assert "not allowed" in info.value.reason or "nested too deeply" in info.value.reason
+
+
+def test_zip_bomb_is_refused_without_unpacking(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = zip_bomb()
+    assert len(data) < MAX_BYTES
+
+    def no_unpacking(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a part of the zip was opened")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", no_unpacking)
+    with pytest.raises(ImportFailed) as info:
+        read_job_description("bomb.xlsx", data=data)
+    assert "200.0 MB" in info.value.reason and "zip bomb" in info.value.reason
+
+
+def test_excel_reading_requires_defusedxml(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert openpyxl.DEFUSEDXML is True
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(ImportFailed, match="defusedxml is missing"):
+        read_job_description("jd.xlsx", data=dumps_job_description(SMALL, "xlsx"))
+
+
+def test_unexpected_failures_still_raise_import_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(jd_files, "_parse", broken)
+    with pytest.raises(ImportFailed, match=f"jd.yaml:-: {UNEXPECTED} \\(KeyError\\)"):
+        read_job_description("jd.yaml", data=b"title: x")
+
+
+@pytest.mark.skipif(not ONET.is_dir(), reason="O*NET files not present")
+@pytest.mark.parametrize(
+    "path", sorted(ONET.glob("*.xlsx")) if ONET.is_dir() else [], ids=lambda p: p.name
+)
+def test_onet_workbooks_are_refused_clearly(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ImportFailed) as info:
+        read_job_description(path)
+    err = info.value
+    assert str(err).startswith(f"{path}:-: ") and "\n" not in str(err)
+    if path.stat().st_size > MAX_BYTES:  # Skills.xlsx (3.2 MB): refused before it is opened
+        assert err.reason.startswith("the file is 3.2 MB, over the 2 MB limit")
+        # with a larger size limit, the zip check refuses its 35 MB sheet, still unopened
+        monkeypatch.setattr(jd_files, "MAX_BYTES", 8 * 1024 * 1024)
+        with pytest.raises(ImportFailed, match=r"unpacks to more than 20\.0 MB"):
+            read_job_description(path)
+    else:
+        assert err.reason.startswith(
+            "no sheet named 'Job', 'Responsibilities' and 'Competencies': a job description"
+        )
+        assert err.reason.endswith(f"this one has '{path.stem}'")
+
+
+# --- property tests ---------------------------------------------------------------
+
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+AWKWARD_WORDS = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '=HYPERLINK("http://evil.example","x")',
+        "'quoted",
+        "''",
+        "-5",
+        "+1",
+        "@SUM(A1)",
+        "=1+1",
+        "#",
+        "# heading",
+        "1.",
+        "2)",
+        "- item",
+        "*",
+        "**b**",
+        "_u_",
+        "[a](b)",
+        "![i](x)",
+        "&amp;",
+        "&#169;",
+        "\\",
+        "\\*",
+        "`code`",
+        "```",
+        "~~~",
+        ">",
+        "===",
+        "---",
+        "|a|b|",
+        "C#",
+        "(30%)",
+        "x:",
+        "a: b",
+        "yes",
+        "null",
+        "~",
+        "1e3",
+        "2024-01-01",
+        "naïve café",
+        "漢字",
+        "🚗",
+        "\u00a0",
+        "…",
+        "%",
+        '"',
+        ",",
+        ";",
+        "<http://x>",
+        "<b>",
+    ]
+)
+
+
+def _words(alphabet: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(AWKWARD_WORDS, st.text(alphabet, min_size=1, max_size=8))
+
+
+def _free_text(alphabet: st.SearchStrategy[str], breaks: list[str]) -> st.SearchStrategy[str]:
+    """Any text the format can hold: words, spaces and the given line breaks."""
+    piece = st.one_of(_words(alphabet), st.sampled_from([" ", "  ", "\t", *breaks]))
+    return st.lists(piece, max_size=6).map("".join)
+
+
+def _md_line(alphabet: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return (
+        st.lists(_words(alphabet), min_size=1, max_size=4).map(" ".join).map(str.strip).filter(bool)
+    )
+
+
+def _md_text(alphabet: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Markdown: paragraphs of stripped lines, no blank line at either end."""
+    paragraph = st.lists(_md_line(alphabet), min_size=1, max_size=2).map("\n".join)
+    return st.lists(paragraph, max_size=2).map("\n\n".join)
+
+
+ANY_CHAR = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+XLSX_CHAR = st.characters(
+    exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff", include_characters="\t\n"
+)
+MD_CHAR = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
+
+TEXT = {
+    "yaml": dict(free=_free_text(ANY_CHAR, ["\n", "\r\n", "\r", "\x85", "\u2028"])),
+    "csv": dict(free=_free_text(ANY_CHAR, ["\n", "\r\n", "\r"])),
+    "xlsx": dict(free=_free_text(XLSX_CHAR, ["\n"])),
+    "md": dict(free=_md_text(MD_CHAR), line=_md_line(MD_CHAR)),
+}
+
+
+@st.composite
+def job_descriptions(draw: st.DrawFn, fmt: str) -> JobDescription:
+    free = TEXT[fmt]["free"]
+    line = TEXT[fmt].get("line", free)
+    needed = free.filter(lambda s: bool(s.strip()))
+    one_line = line.filter(lambda s: bool(s.strip()))
+    count = draw(st.integers(1, 4))
+    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=count - 1, max_size=count - 1)))
+    shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    responsibilities = tuple(
+        Responsibility(number=i + 1, text=draw(needed), share=share)
+        for i, share in enumerate(shares)
+    )
+    names = draw(st.lists(one_line, max_size=3, unique_by=lambda s: s.strip().casefold()))
+    competencies = tuple(
+        Competency(
+            name=name,
+            required=draw(st.integers(1, 5)),
+            description=draw(free),
+            anchors=draw(st.dictionaries(st.integers(1, 5), free, max_size=3)),
+        )
+        for name in names
+    )
+    return JobDescription(
+        title=draw(one_line),
+        purpose=draw(free),
+        responsibilities=responsibilities,
+        competencies=competencies,
+        source=draw(st.one_of(st.just(""), line)),
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@PROPERTY
+@given(data=st.data())
+def test_round_trip_property(fmt: str, data: st.DataObject) -> None:
+    jd = data.draw(job_descriptions(fmt))
+    assert read_job_description(f"jd.{fmt}", data=dumps_job_description(jd, fmt)) == jd
+
+
+def _only_import_failed(name: str, data: bytes) -> None:
+    try:
+        read_job_description(name, data=data)
+    except ImportFailed as err:
+        assert "\n" not in str(err) and str(err).startswith(f"{name}:")
+        assert not err.reason.startswith(UNEXPECTED), str(err)
+
+
+FUZZ = settings(max_examples=50, deadline=None)
+
+
+@pytest.mark.parametrize("suffix", SUPPORTED_SUFFIXES)
+@FUZZ
+@given(data=st.binary(max_size=400))
+def test_random_bytes_only_raise_import_failed(suffix: str, data: bytes) -> None:
+    _only_import_failed(f"fuzz{suffix}", data)
+
+
+SYNTAX = st.text(st.sampled_from("abc 019:-#*_[]()%\n\t'\",;=&<>!|{}`~\\.?@é"), max_size=300)
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".md", ".csv"])
+@FUZZ
+@given(text=SYNTAX)
+def test_random_text_only_raises_import_failed(suffix: str, text: str) -> None:
+    _only_import_failed(f"fuzz{suffix}", text.encode())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@FUZZ
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=3)), max_size=4))
+def test_damaged_example_files_only_raise_import_failed(
+    fmt: str, edits: list[tuple[int, bytes]]
+) -> None:
+    data = bytearray((EXAMPLES / f"job_description.{fmt}").read_bytes())
+    for position, replacement in edits:
+        at = position % (len(data) + 1)
+        data[at : at + 1] = replacement  # replace, delete or insert around one byte
+    _only_import_failed(f"jd.{fmt}", bytes(data))
+
+
+KEYS = st.sampled_from(
+    [
+        "title",
+        "purpose",
+        "responsibilities",
+        "competencies",
+        "source",
+        "text",
+        "share",
+        "number",
+        "name",
+        "required",
+        "description",
+        "anchors",
+        "1",
+        "5",
+        "x",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 1000),
+    st.floats(allow_nan=True),
+    st.text(max_size=10),
+    st.sampled_from(["Teach (100%)", "Diagnostics: 4", "=1+1", "30%"]),
+    st.dates(),
+)
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(KEYS, st.integers(0, 9)), inner, max_size=5),
+    ),
+    max_leaves=25,
+)
+
+
+@FUZZ
+@given(document=st.dictionaries(KEYS, DOCUMENTS, max_size=6))
+def test_random_yaml_structures_only_raise_import_failed(document: dict[str, object]) -> None:
+    import yaml
+
+    _only_import_failed("fuzz.yaml", yaml.safe_dump(document, allow_unicode=True).encode())
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(-1e12, 1e12),
+    st.text(XLSX_CHAR, max_size=8),
+    st.sampled_from(["share", "title", "purpose", "Diagnostics", "30%", "'=1", "competency"]),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+ROWS = st.lists(st.lists(CELLS, max_size=5), max_size=5)
+
+
+@FUZZ
+@given(job=ROWS, responsibilities=ROWS, competencies=ROWS, anchors=ROWS)
+def test_random_workbook_cells_only_raise_import_failed(
+    job: list[list[object]],
+    responsibilities: list[list[object]],
+    competencies: list[list[object]],
+    anchors: list[list[object]],
+) -> None:
+    headed = {
+        "job": [["field", "value"], *job],
+        "responsibilities": [["number", "responsibility", "share"], *responsibilities],
+        "competencies": [["competency", "required", "description"], *competencies],
+        "anchors": [["competency", "level", "anchor"], *anchors],
+    }
+    _only_import_failed("fuzz.xlsx", xlsx(**headed))

@@ -1,0 +1,156 @@
+"""The `pmw` command as outside tools and people use it: contracts, errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PMW = [sys.executable, "-m", "pmwidgets.cli"]
+
+
+def pmw(*args: str, url: str, check: int | None = 0) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PMW_DATABASE_URL": url}
+    result = subprocess.run([*PMW, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" not in result.stderr + result.stdout
+    if check is not None:
+        assert result.returncode == check, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
+    out = pmw("demo", url=f"sqlite:///{path}")
+    assert "demo built: 5 workbooks" in out.stdout
+    return path
+
+
+@pytest.fixture
+def url(built: Path, tmp_path: Path) -> str:
+    dest = tmp_path / "copy.sqlite3"
+    shutil.copy(built, dest)
+    return f"sqlite:///{dest}"
+
+
+def test_list_prints_one_line_per_workbook(url: str) -> None:
+    lines = pmw("list", url=url).stdout.splitlines()
+    assert len(lines) == 5
+    first = lines[0].split("\t")
+    assert first[:4] == ["1", "mchen", "rokafor", "check_ins"]
+    assert {line.split("\t")[3] for line in lines} == {
+        "check_ins",
+        "objectives",
+        "review",
+        "job_description",
+    }
+
+
+def test_people_prints_id_name_roles(url: str) -> None:
+    lines = pmw("people", url=url).stdout.splitlines()
+    assert len(lines) == 9
+    assert "hlambert\tHelen Lambert\tmanager,admin\t" in lines
+
+
+def test_as_a_person_lists_only_their_workbooks(url: str) -> None:
+    lines = pmw("--as", "rokafor", "list", url=url).stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["1", "2", "3"]
+    assert pmw("--as", "mchen", "list", url=url).stdout.count("\n") == 1
+
+
+def test_verify_passes_then_names_a_tampered_objective(url: str) -> None:
+    assert pmw("verify", url=url).stdout.startswith("ok: database verified")
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with db:
+        db.execute(
+            "UPDATE records SET content = replace(content, 'At most 2', 'At most 20') WHERE kind = 'objective'"
+        )
+    db.close()
+    out = pmw("verify", url=url, check=1)
+    assert (
+        out.stdout.strip()
+        == "broken: objective 1 of workbook 3: stored content differs from its last recorded event"
+    )
+    assert pmw("verify", "1", url=url).returncode == 0  # workbook 1 is intact
+
+
+def test_demo_refuses_a_database_with_people(url: str) -> None:
+    out = pmw("demo", url=url, check=2)
+    assert out.stderr.startswith("error: the database already has people")
+    assert "already built" in pmw("demo", "--if-empty", url=url).stdout
+
+
+def test_import_jd_prints_an_id(url: str) -> None:
+    out = pmw("import-jd", "data/demo/jobs/workshop_technician.yaml", url=url)
+    assert out.stdout.strip() == "6"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("empty.yaml", b"", ":-: "),
+        ("binary.yaml", b"\x00\x01\x02\xff", ":"),
+        ("latin1.md", "# Mécanicien\n".encode("latin-1"), ":"),
+        ("bomb.yaml", b"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", ":"),
+        ("shares.yaml", b"title: T\nresponsibilities:\n  - {text: a, share: 30}\n", ":"),
+        ("wrong.csv", b"nothing,like,it\n1,2,3\n", ":"),
+        ("fake.xlsx", b"PK\x03\x04 not really a zip", ":"),
+        ("notes.txt", b"hello", ":"),
+    ],
+)
+def test_bad_job_description_files_get_one_line_errors(
+    url: str, tmp_path: Path, name: str, content: bytes, where: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = pmw("import-jd", str(path), url=url, check=2)
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}{where}"), out.stderr
+    assert out.stdout == ""
+    assert pmw("verify", url=url).returncode == 0
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    assert db.execute("SELECT count(*) FROM job_library").fetchone() == (5,)  # nothing stored
+
+
+def test_missing_file_is_a_one_line_error(url: str) -> None:
+    out = pmw("import-jd", "/no/such/file.yaml", url=url, check=2)
+    assert out.stderr.startswith("error: /no/such/file.yaml:")
+
+
+def test_export_and_import_round_trip(url: str, tmp_path: Path) -> None:
+    exported = tmp_path / "wb.json"
+    pmw("export", "1", "--format", "json", "-o", str(exported), "--include-private", url=url)
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert pmw("import", str(exported), url=fresh).stdout.strip() == "1"
+    again = pmw("export", "1", "--include-private", url=fresh).stdout
+    assert again == exported.read_text()
+    assert pmw("verify", url=fresh).returncode == 0
+
+
+def test_importing_a_broken_workbook_file(url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "pmwidgets.workbook"}')
+    out = pmw("import", str(bad), url=url, check=2)
+    assert out.stderr.startswith(f"error: {bad}:format_version: required, but missing")
+
+
+def test_an_unusable_database_is_a_plain_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = pmw("list", url=f"sqlite:///{blocker}/db.sqlite3", check=2)
+    assert out.stderr.startswith("error: cannot open the database")
+
+
+def test_db_upgrade_is_a_no_op_on_a_current_database(url: str) -> None:
+    assert "schema is up to date" in pmw("db", "upgrade", url=url).stdout
+
+
+def test_unknown_workbook(url: str) -> None:
+    assert (
+        pmw("export", "99", url=url, check=2).stderr.strip() == "error: workbook 99 does not exist"
+    )
