@@ -45,6 +45,7 @@ def _start_postgres(folder: Path) -> tuple[str, list[str]]:
         shutil.chown(folder, "postgres")
         folder.chmod(0o700)
     port = _free_port()
+
     def run(*cmd: str) -> None:
         subprocess.run([*prefix, *cmd], check=True, capture_output=True, text=True, timeout=120)
 

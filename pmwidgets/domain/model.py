@@ -367,6 +367,17 @@ class Review(Model):
     development_outcomes: Annotated[str, StringConstraints(max_length=10_000)] = ""
     next_cycle_focus: Annotated[str, StringConstraints(max_length=10_000)] = ""
 
+    @model_validator(mode="after")
+    def _one_assessment_each(self) -> Review:
+        seen = set()
+        for a in self.assessments:
+            if (a.objective, a.by) in seen:
+                raise ValueError(
+                    _("the {party} assessed objective {n} twice").format(party=a.by, n=a.objective)
+                )
+            seen.add((a.objective, a.by))
+        return self
+
     def assessment(self, objective: int, by: Party) -> Assessment | None:
         """One party's assessment of an objective, if given."""
         for a in self.assessments:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..domain import agreement as agr
 from ..domain.errors import NotAllowed, ValidationFailed, describe_validation_error
@@ -33,7 +33,7 @@ from ..domain.model import (
 from ..domain.participation import Participation, participation
 from ..domain.rules import objective_problems
 from ..domain.state import WorkbookState
-from ..store import Store
+from ..store import Event, Store
 from ..store.verify import VerifyReport
 from ..store.writer import WorkbookWriter
 from . import access
@@ -46,6 +46,14 @@ def utc_now() -> dt.datetime:
     """The current time in UTC."""
     return dt.datetime.now(dt.UTC)
 
+
+#: the earliest stage at which each subject can be confirmed.
+_STAGE_TO_CONFIRM = {
+    "job_description": Stage.JOB_DESCRIPTION,
+    "objectives": Stage.OBJECTIVES,
+    "development_plan": Stage.DEVELOPMENT,
+    "review": Stage.REVIEW,
+}
 
 #: record kinds whose writes count as a party's contribution.
 CONTENT_KINDS = ("job_description", "objective", "coverage_reason", "plan", "check_in", "review")
@@ -115,7 +123,7 @@ class Services:
     # --- people and library -------------------------------------------------------
 
     def people(self) -> list[Person]:
-        """Everyone in the organisation (names and roles are not private)."""
+        """Everyone in the organisation (names, roles and work emails are not private)."""
         return self.store.find_people()
 
     def add_person(self, person: Person, reason: str = "") -> Person:
@@ -153,7 +161,9 @@ class Services:
     def open(self, workbook_id: int) -> WorkbookState:
         """Everything in a workbook that this person may see, at its current version."""
         self.workbook(workbook_id)
-        return self.store.load(workbook_id, viewer_id=self.me.id)
+        # on a shared screen (coach mode) nobody's private notes are shown
+        viewer = None if self.facilitator is not None else self.me.id
+        return self.store.load(workbook_id, viewer_id=viewer)
 
     def create_workbook(
         self,
@@ -175,8 +185,30 @@ class Services:
             cycle_start=cycle_start,
             cycle_end=cycle_end,
         )
+        employee = self.store.get_person(employee_id)
+        if Role.ADMIN not in self.me.roles and employee.manager_id != manager_id:
+            raise NotAllowed(
+                _("{name}'s line manager is {manager}: only an admin can name someone else").format(
+                    name=employee.name, manager=employee.manager_id or _("nobody")
+                )
+            )
+        for other in self.store.find_workbooks(employee_id):
+            if (
+                other.employee_id == employee_id
+                and other.cycle_start <= cycle_end
+                and cycle_start <= other.cycle_end
+            ):
+                raise ValidationFailed(
+                    _(
+                        "{name} already has workbook {id} for a cycle that overlaps these dates"
+                    ).format(name=employee.name, id=other.id)
+                )
         return self.store.add_workbook(
-            wb, actor_id=self.me.id, facilitator_id=self._facilitator_id(), reason=reason, at=self._at()
+            wb,
+            actor_id=self.me.id,
+            facilitator_id=self._facilitator_id(),
+            reason=reason,
+            at=self._at(),
         )
 
     # --- writing content -------------------------------------------------------------
@@ -185,6 +217,7 @@ class Services:
         self, workbook_id: int, job: JobDescription, expected_version: int, reason: str = ""
     ) -> int:
         """Set the workbook's job description; returns the new version."""
+        job = _revalidated(job)
         return self._put(
             workbook_id, expected_version, "job_description", 1, job.model_dump(mode="json"), reason
         )
@@ -193,7 +226,8 @@ class Services:
         self, workbook_id: int, objective: Objective, expected_version: int, reason: str = ""
     ) -> int:
         """Propose an objective; it is recorded as proposed by the acting person. Returns its number."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
+        objective = _revalidated(objective)
         self._require_job_agreed(state)
         objective = objective.model_copy(update={"id": None, "proposed_by": self.me.id})
         _raise_problems(objective_problems(objective, state.workbook, state.job))
@@ -209,7 +243,8 @@ class Services:
         reason: str = "",
     ) -> int:
         """Change objective ``number``; who proposed it stays as it was. Returns the new version."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
+        objective = _revalidated(objective)
         old = state.objective(number)
         if old is None:
             raise ValidationFailed(_("objective {n} does not exist").format(n=number))
@@ -223,7 +258,7 @@ class Services:
         self, workbook_id: int, number: int, expected_version: int, reason: str = ""
     ) -> int:
         """Remove objective ``number``; returns the new version."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
         if state.objective(number) is None:
             raise ValidationFailed(_("objective {n} does not exist").format(n=number))
         with self._unit(state, expected_version, "objectives", reason) as w:
@@ -239,7 +274,7 @@ class Services:
         reason: str = "",
     ) -> int:
         """Say why a responsibility has no objective this cycle (empty ``why`` clears it)."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
         if state.job is None or state.job.responsibility(responsibility) is None:
             raise ValidationFailed(
                 _("responsibility {n} is not in the job description").format(n=responsibility)
@@ -258,7 +293,8 @@ class Services:
     ) -> int:
         """Save the development plan. Each party may change only their own ratings,
         and only the manager their support commitments. Returns the new version."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
+        plan = _revalidated(plan)
         party = state.workbook.party_of(self.me.id)
         old = state.plan
         for other in PARTIES:
@@ -268,7 +304,16 @@ class Services:
                 )
         if party != "manager" and old.support != plan.support:
             raise NotAllowed(_("only the manager can change the manager's support commitments"))
+        for r in plan.ratings:
+            if state.job is None or state.job.competency(r.competency) is None:
+                raise ValidationFailed(
+                    _("'{c}' is not a competency of the job").format(c=r.competency)
+                )
         for a in plan.actions:
+            if not state.workbook.contains(a.due):
+                raise ValidationFailed(
+                    _("action '{d}' is due outside the cycle").format(d=a.description[:40])
+                )
             if a.objective is not None and state.objective(a.objective) is None:
                 raise ValidationFailed(
                     _("action links to objective {n}, which does not exist").format(n=a.objective)
@@ -289,7 +334,10 @@ class Services:
         A check-in that proposes amendments to agreed objectives reopens the
         agreement on the objectives: both must agree again.
         """
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
+        check_in = _revalidated(check_in)
+        if list(Stage).index(state.workbook.stage) < list(Stage).index(Stage.DEVELOPMENT):
+            raise ValidationFailed(_("agree the objectives before holding check-ins"))
         if not state.workbook.contains(check_in.on):
             raise ValidationFailed(_("the check-in date must fall inside the cycle"))
         for p in check_in.progress:
@@ -324,7 +372,7 @@ class Services:
 
     def start_review(self, workbook_id: int, expected_version: int, reason: str = "") -> int:
         """Move the workbook into its review stage (once check-ins are under way)."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
         access.require_party(self.me, state.workbook)
         if list(Stage).index(state.workbook.stage) < list(Stage).index(Stage.CHECK_INS):
             raise ValidationFailed(
@@ -341,7 +389,8 @@ class Services:
         self, workbook_id: int, review: Review, expected_version: int, reason: str = ""
     ) -> int:
         """Save the review; each party may change only their own assessments."""
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
+        review = _revalidated(review)
         if state.workbook.stage not in (Stage.REVIEW, Stage.CLOSED):
             raise ValidationFailed(_("start the review first"))
         party = state.workbook.party_of(self.me.id)
@@ -364,6 +413,8 @@ class Services:
     def add_note(self, workbook_id: int, text: str, expected_version: int | None = None) -> int:
         """Add a private note that only its author can ever see; returns its number."""
         wb = self.workbook(workbook_id)
+        if self.facilitator is not None:
+            raise NotAllowed(_("private notes are not written on a shared screen"))
         note = _validated(Note, author=self.me.id, text=text, at=self.clock())
         with self.store.write(
             wb.id or 0, expected_version, self.me.id, self._facilitator_id(), self._at()
@@ -392,6 +443,15 @@ class Services:
             raise ValidationFailed(_("nothing called {s} can be agreed").format(s=subject))
         wb = self.workbook(workbook_id)
         party = access.require_party(self.me, wb)
+        if self.facilitator is not None:
+            access.require_facilitator(self.facilitator, wb)
+        needed = _STAGE_TO_CONFIRM[subject]
+        if list(Stage).index(wb.stage) < list(Stage).index(needed):
+            raise ValidationFailed(
+                _(
+                    "the {subject} cannot be agreed yet: the workbook is at the {stage} stage"
+                ).format(subject=_(agr.SUBJECT_LABELS[subject]), stage=wb.stage.label)
+            )
         state = self.store.load(workbook_id, viewer_id=self.me.id)
         if subject == "job_description" and state.job is None:
             raise ValidationFailed(_("there is no job description to confirm yet"))
@@ -420,13 +480,16 @@ class Services:
 
     # --- history ---------------------------------------------------------------------
 
-    def history(self, workbook_id: int) -> list[Any]:
+    def history(self, workbook_id: int) -> list[Event]:
         """The workbook's events, oldest first; others' private notes are left out."""
         self.workbook(workbook_id)
         return [
             e
             for e in self.store.events(workbook_id)
-            if not (e.action.startswith("note.") and e.actor_id != self.me.id)
+            if not (
+                e.action.startswith("note.")
+                and (e.actor_id != self.me.id or self.facilitator is not None)
+            )
         ]
 
     def participation(self, workbook_id: int) -> Participation:
@@ -473,8 +536,13 @@ class Services:
     def _at(self) -> str:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
 
-    def _state_for_write(self, workbook_id: int) -> WorkbookState:
+    def _state_for_write(
+        self, workbook_id: int, expected_version: int | None = None
+    ) -> WorkbookState:
         wb = self.workbook(workbook_id)
+        if expected_version is not None:
+            # a page that is merely out of date hears that first, not a rule it did not break
+            self.store.require_version(workbook_id, expected_version)
         access.require_write(self.me, wb)
         if self.facilitator is not None:
             access.require_facilitator(self.facilitator, wb)
@@ -512,7 +580,7 @@ class Services:
         content: dict[str, Any],
         reason: str,
     ) -> int:
-        state = self._state_for_write(workbook_id)
+        state = self._state_for_write(workbook_id, expected_version)
         with self._unit(state, expected_version, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
             w.put(kind, number, content, reason)
         return self.store.latest_version(workbook_id)
@@ -545,6 +613,18 @@ class _ReopeningUnit:
 
     def __exit__(self, *exc: Any) -> bool | None:
         return self._cm.__exit__(*exc)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _revalidated(value: _M) -> _M:
+    """Validate a model again: ``model_copy(update=...)`` skips validation, and a
+    browser can send anything, so nothing unvalidated is ever stored."""
+    try:
+        return type(value).model_validate(value.model_dump())
+    except ValidationError as exc:
+        raise ValidationFailed(describe_validation_error(exc)) from None
 
 
 def _validated(model: Any, **fields: Any) -> Any:

@@ -31,6 +31,7 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
+from ..domain.wording import describe_change
 from .engine import default_url, make_engines
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
 from .models import (
@@ -211,7 +212,10 @@ class Store:
                 select(JobRow.id, JobRow.title, JobRow.source).order_by(JobRow.title).limit(limit)
             )
             if query.strip():
-                stmt = stmt.where(JobRow.title.ilike(f"%{query.strip()}%"))
+                pattern = (
+                    query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                )
+                stmt = stmt.where(JobRow.title.ilike(f"%{pattern}%", escape="\\"))
             return [(i, t, src) for i, t, src in s.execute(stmt)]
 
     # --- workbooks --------------------------------------------------------------
@@ -364,6 +368,13 @@ class Store:
             if workbook_id is not None:
                 stmt = stmt.where(EventRow.workbook_id == workbook_id)
             return [_event(r) for r in s.execute(stmt).scalars()]
+
+    def require_version(self, workbook_id: int, expected_version: int) -> None:
+        """Raise :class:`StaleWrite`, naming what changed, unless the workbook is at that version."""
+        with self.reading() as s:
+            wb = require_workbook(s, workbook_id)
+            if wb.version != expected_version:
+                raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
 
     def latest_version(self, workbook_id: int) -> int:
         """The workbook's current version (cheap: for polling by open pages)."""
@@ -530,21 +541,14 @@ def _describe_changes(s: Session, wb: WorkbookRow, since: int) -> str:
     names = {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
     parts = []
     for e in rows[-3:]:
-        kind, _, verb = e.action.partition(".")
-        what = kind.replace("_", " ")
-        if e.entity == "record":
-            what += " " + e.entity_key.rsplit("/", 1)[1]
-            content = json.loads(e.after or e.before or "{}").get("content", {})
-            if isinstance(content, dict) and content.get("title"):
-                what += f" “{content['title']}”"
-        if kind == "note":
+        if e.action.startswith("note."):
             continue  # private: don't reveal
-        parts.append(
-            f"{names.get(e.actor_id, e.actor_id)} {_ACTION_WORDS.get(verb, verb)} {what} at {e.at[11:16]} UTC"
-        )
+        content = json.loads(e.after or e.before or "null")
+        what = describe_change(e.action, e.entity_key, content)
+        parts.append(f"{names.get(e.actor_id, e.actor_id)} {what} at {e.at[11:16]} UTC")
     more = f" (and {len(rows) - 3} earlier changes)" if len(rows) > 3 else ""
     changed = "; ".join(parts) or "a change was made"
     return (
         f"not saved: workbook {wb.id} changed since you opened it (version {since}, now {wb.version}): "
-        f"{changed}{more}. Reload to see the changes, then make yours again."
+        f"{changed}{more}. Look at their changes, then save yours again."
     )

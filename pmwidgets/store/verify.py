@@ -12,7 +12,9 @@ Three checks, in order, stopping at the first break so that it can be named:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,7 +123,9 @@ def _check_chain(session: Session, events: list[EventRow]) -> str:
     return ""
 
 
-def _rows(session: Session, workbook_id: int | None):
+def _rows(
+    session: Session, workbook_id: int | None
+) -> Iterator[tuple[str, str, dict[str, Any], str]]:
     """Yield (entity, key, snapshot, label) for every row in scope."""
     if workbook_id is None:
         for p in session.execute(select(PersonRow)).scalars():

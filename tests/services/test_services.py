@@ -312,6 +312,8 @@ def test_bad_input_stores_nothing(people_store: Store) -> None:
     wb = new_workbook(store)
     agreed_job(store, wb)
     emp = Services(store, "emp")
+    emp.add_objective(wb, obj(weight=100), emp.open(wb).workbook.version)
+    agree(store, wb, "objectives")
     version = emp.open(wb).workbook.version
     with pytest.raises(ValidationFailed, match="outside the cycle"):
         emp.add_objective(wb, obj(due=dt.date(2028, 1, 1)), version)
@@ -326,3 +328,63 @@ def test_bad_input_stores_nothing(people_store: Store) -> None:
     with pytest.raises(ValidationFailed, match="end after it starts"):
         Services(store, "boss").create_workbook("emp", "boss", CYCLE[1], CYCLE[0])
     assert emp.open(wb).workbook.version == version
+
+
+def test_workbooks_follow_the_line_manager_and_do_not_overlap(people_store: Store) -> None:
+    store = people_store
+    new_workbook(store)
+    with pytest.raises(ValidationFailed, match="already has workbook 1"):
+        Services(store, "boss").create_workbook("emp", "boss", CYCLE[0], CYCLE[1])
+    with pytest.raises(NotAllowed, match="line manager is boss"):
+        Services(store, "coach").create_workbook("other", "coach2", *CYCLE, coach_id="coach")
+    nxt = Services(store, "boss").create_workbook(
+        "emp", "boss", CYCLE[1] + dt.timedelta(days=1), CYCLE[1] + dt.timedelta(days=365)
+    )
+    assert nxt.id == 2
+
+
+def test_library_search_treats_wildcards_as_text(people_store: Store) -> None:
+    people_store.add_job(make_job(), "admin")
+    assert people_store.find_jobs("%") == [] and people_store.find_jobs("_") == []
+    assert len(people_store.find_jobs("technician")) == 1
+
+
+def test_an_out_of_date_page_hears_stale_before_any_rule(people_store: Store) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp, boss = Services(store, "emp"), Services(store, "boss")
+    page_version = emp.open(wb).workbook.version
+    boss.set_plan(
+        wb,
+        DevelopmentPlan(ratings=(Rating(competency="Health and safety", by="manager", level=3),)),
+        page_version,
+    )
+    with pytest.raises(StaleWrite, match="Bea Boss added the development plan"):
+        emp.set_plan(
+            wb,
+            DevelopmentPlan(
+                ratings=(Rating(competency="Health and safety", by="employee", level=2),)
+            ),
+            page_version,
+        )
+
+
+def test_check_ins_wait_for_agreed_objectives_and_assessments_are_one_each(
+    people_store: Store,
+) -> None:
+    store = people_store
+    wb = new_workbook(store)
+    agreed_job(store, wb)
+    emp = Services(store, "emp")
+    with pytest.raises(ValidationFailed, match="agree the objectives before holding check-ins"):
+        emp.save_check_in(
+            wb, CheckIn(on=dt.date(2026, 10, 1), goal="g"), emp.open(wb).workbook.version
+        )
+    with pytest.raises(ValueError, match="assessed objective 1 twice"):
+        Review(
+            assessments=(
+                Assessment(objective=1, by="employee", level="met"),
+                Assessment(objective=1, by="employee", level="exceeded"),
+            )
+        )

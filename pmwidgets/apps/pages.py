@@ -1,0 +1,241 @@
+"""One function per step: each assembles that step's page, so a notebook is two cells.
+
+Every page starts from the store: who is at the screen, which workbook, who is
+acting. If someone has not been chosen yet, the page asks for it first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+import ipywidgets as W
+
+from ..domain.errors import PmwError
+from ..domain.i18n import _
+from ..domain.model import Role
+from ..services import Services
+from ..widgets.base import StatusArea, button, heading, html_table, paragraph
+from ..widgets.context import WorkbookContext
+from ..widgets.session_bar import SessionBar
+from . import session
+from .style import stylesheet
+
+log = logging.getLogger("pmwidgets.apps")
+
+Builder = Callable[[WorkbookContext], list[W.Widget]]
+
+
+class StepPage(W.VBox):
+    """A step's page: sign-in and workbook choice if needed, then the session bar and the step."""
+
+    def __init__(self, step: str, build: Builder, title: str) -> None:
+        super().__init__()
+        self.step, self.build, self.title = step, build, title
+        self.context: WorkbookContext | None = None
+        self.status = StatusArea()
+        self.add_class("pmw-page")
+        self.show()
+
+    def show(self) -> None:
+        """(Re)draw the page from the remembered selection."""
+        try:
+            self._show()
+        except PmwError as exc:
+            self.children = tuple([stylesheet(), heading(self.title, 2), self.status])
+            self.status.error(str(exc))
+
+    def _show(self) -> None:
+        sel = session.load_selection()
+        if not sel.user:
+            self.children = tuple([stylesheet(), heading(self.title, 2), self._sign_in()])
+            return
+        signed_in = Services(session.store(), sel.user)
+        if sel.workbook is None:
+            self.children = tuple([stylesheet(), heading(self.title, 2), self._picker(signed_in)])
+            return
+        try:
+            svc = session.services_for(sel) or signed_in
+            self.context = WorkbookContext(svc, sel.workbook)
+        except PmwError as exc:
+            self.status.error(str(exc))
+            self.children = (
+                stylesheet(),
+                heading(self.title, 2),
+                self.status,
+                self._picker(signed_in),
+            )
+            return
+        wb = self.context.state.workbook
+        coach_mode = signed_in.me.id == wb.coach_id or (
+            Role.ADMIN in signed_in.me.roles and wb.party_of(signed_in.me.id) is None
+        )
+        bar = SessionBar(
+            self.context,
+            coach_id=signed_in.me.id if coach_mode else None,
+            on_act=self._act,
+            current_step=self.step,
+        )
+        self.children = (
+            stylesheet(),
+            bar,
+            heading(self.title, 2),
+            *self.build(self.context),
+            self.status,
+        )
+
+    def _act(self, person_id: str) -> None:
+        sel = session.load_selection()
+        sel = replace(sel, acting=None if person_id == sel.user else person_id)
+        session.save_selection(sel)
+        svc = session.services_for(sel)
+        if self.context is not None and svc is not None:
+            self.context.act_as(svc)
+
+    def _sign_in(self) -> W.Widget:
+        people = Services.operator(session.store()).people()
+        chooser = W.Dropdown(
+            description=_("Who is at the screen?"),
+            options=[(f"{p.name} ({', '.join(r.value for r in p.roles)})", p.id) for p in people],
+            style={"description_width": "initial"},
+        )
+        go = button(_("Continue"), "primary")
+
+        def choose(_b: W.Button) -> None:
+            session.save_selection(
+                replace(session.load_selection(), user=chooser.value, acting=None)
+            )
+            self.show()
+
+        go.on_click(self.status.guard(choose))
+        note = paragraph(
+            _(
+                "This is a facilitated session on one screen: choose yourself. In the web app "
+                "people sign in with their own link instead."
+            )
+        )
+        return W.VBox([note, W.HBox([chooser, go]), self.status])
+
+    def _picker(self, svc: Services) -> W.Widget:
+        from ..widgets.workbook_picker import WorkbookPicker
+
+        def opened(workbook_id: int) -> None:
+            session.save_selection(
+                replace(session.load_selection(), workbook=workbook_id, acting=None)
+            )
+            self.show()
+
+        return WorkbookPicker(svc, on_open=opened)
+
+
+def _history(ctx: WorkbookContext) -> W.Widget:
+    from ..widgets.history_view import HistoryView
+
+    acc = W.Accordion(children=[HistoryView(ctx)])
+    acc.set_title(0, _("History of this workbook"))
+    acc.selected_index = None
+    return acc
+
+
+def start_page() -> StepPage:
+    """00 Start here: who is at the screen, the workbook, and where each step stands."""
+
+    def build(ctx: WorkbookContext) -> list[W.Widget]:
+        from ..widgets.workbook_picker import WorkbookPicker
+
+        state = ctx.state
+        rows = [
+            (_(label), state.agreement_status(subject).label)  # type: ignore[arg-type]
+            for subject, label in (
+                ("job_description", "Job description"),
+                ("objectives", "Objectives"),
+                ("development_plan", "Development plan"),
+                ("review", "Review"),
+            )
+        ]
+        overview = W.HTML(html_table([_("Step"), _("Agreement")], rows))
+        picker = W.Accordion(children=[WorkbookPicker(ctx.services, on_open=_reopen)])
+        picker.set_title(0, _("Open another workbook, or start a new cycle"))
+        picker.selected_index = None
+        return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
+
+    return StepPage("00_start_here", build, _("Start here"))
+
+
+def _reopen(workbook_id: int) -> None:
+    session.save_selection(replace(session.load_selection(), workbook=workbook_id, acting=None))
+
+
+def job_description_page() -> StepPage:
+    """01 Job description: choose, import or write it; both confirm it is current."""
+    from ..widgets.agreement_panel import AgreementPanel
+    from ..widgets.job_description_editor import JobDescriptionEditor
+
+    return StepPage(
+        "01_job_description",
+        lambda ctx: [
+            JobDescriptionEditor(ctx),
+            AgreementPanel(ctx, "job_description"),
+            _history(ctx),
+        ],
+        _("1 Job description"),
+    )
+
+
+def objectives_page() -> StepPage:
+    """02 Objectives: propose, check SMART, weigh, cover the job, agree."""
+    from ..widgets.agreement_panel import AgreementPanel
+    from ..widgets.coverage_view import CoverageView
+    from ..widgets.objective_list import ObjectiveList
+
+    return StepPage(
+        "02_objectives",
+        lambda ctx: [
+            ObjectiveList(ctx),
+            CoverageView(ctx),
+            AgreementPanel(ctx, "objectives"),
+            _history(ctx),
+        ],
+        _("2 Objectives"),
+    )
+
+
+def development_page() -> StepPage:
+    """03 Development plan: rate, find gaps, plan actions, commit support, agree."""
+    from ..widgets.agreement_panel import AgreementPanel
+    from ..widgets.development_planner import DevelopmentPlanner
+
+    return StepPage(
+        "03_development_plan",
+        lambda ctx: [
+            DevelopmentPlanner(ctx),
+            AgreementPanel(ctx, "development_plan"),
+            _history(ctx),
+        ],
+        _("3 Development plan"),
+    )
+
+
+def check_ins_page() -> StepPage:
+    """04 Check-ins: GROW conversations, progress and evidence, amendments."""
+    from ..widgets.agreement_panel import AgreementPanel
+    from ..widgets.check_in_log import CheckInLog
+
+    return StepPage(
+        "04_check_ins",
+        lambda ctx: [CheckInLog(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
+        _("4 Check-ins"),
+    )
+
+
+def review_page() -> StepPage:
+    """05 Review: assessments side by side with the evidence; both sign."""
+    from ..widgets.agreement_panel import AgreementPanel
+    from ..widgets.review_form import ReviewForm
+
+    return StepPage(
+        "05_review",
+        lambda ctx: [ReviewForm(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
+        _("5 Review"),
+    )

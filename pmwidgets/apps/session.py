@@ -1,0 +1,103 @@
+"""Who is at the screen, and which workbook the notebooks are about.
+
+In JupyterLab (a coach's facilitated session) the person running the server
+holds the database, so the person at the keyboard is trusted: they are named
+by ``PMW_USER``, or chosen on the start page. The choice of workbook and of
+who is acting is remembered in a small file in the user's state folder, so
+that each step's notebook opens the same workbook. Environment variables
+(``PMW_USER``, ``PMW_WORKBOOK``, ``PMW_ACTING``) override the file, which is
+how tests and scripted runs pick a workbook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ..services import Services, Store, open_store
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The signed-in person, the workbook, and who is acting (coach mode)."""
+
+    user: str | None = None
+    workbook: int | None = None
+    acting: str | None = None
+
+
+def _state_file() -> Path:
+    import platformdirs
+
+    folder = Path(platformdirs.user_state_dir("pmwidgets", appauthor=False))
+    return folder / "session.json"
+
+
+@lru_cache(maxsize=4)
+def store(url: str | None = None) -> Store:
+    """The store for this kernel, opened once."""
+    return open_store(url)
+
+
+def load_selection() -> Selection:
+    """The remembered selection, overridden by the environment."""
+    saved: dict[str, object] = {}
+    path = _state_file()
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            saved = data.get(store().url, {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            saved = {}
+    sel = Selection(
+        user=_str(saved.get("user")),
+        workbook=_int(saved.get("workbook")),
+        acting=_str(saved.get("acting")),
+    )
+    env = os.environ
+    return replace(
+        sel,
+        user=env.get("PMW_USER") or sel.user,
+        workbook=_int(env.get("PMW_WORKBOOK")) or sel.workbook,
+        acting=env.get("PMW_ACTING") or sel.acting,
+    )
+
+
+def save_selection(selection: Selection) -> None:
+    """Remember the selection for the other notebooks (per database)."""
+    path = _state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[store().url] = asdict(selection)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+def services_for(selection: Selection) -> Services | None:
+    """Services for the signed-in person, acting as ``selection.acting`` in coach mode."""
+    if not selection.user:
+        return None
+    svc = Services(store(), selection.user)
+    if selection.acting and selection.acting != selection.user:
+        return svc.acting_as(selection.acting)
+    return svc
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value else None

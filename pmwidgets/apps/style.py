@@ -1,0 +1,36 @@
+"""The product's stylesheet, added once at the top of every page."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+CSS = """
+.pmw-page { max-width: 1100px; font-size: 14px; line-height: 1.45; }
+.pmw-page h2, .pmw-page h3 { margin: 0.9em 0 0.35em; }
+.pmw-heading { color: #1d3557; }
+.pmw-card { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; margin: 6px 0; background: #fbfcfd; }
+.pmw-title { font-size: 1.2em; font-weight: 600; color: #1d3557; }
+.pmw-muted { color: #57606a; }
+.pmw-help { color: #3d4852; margin: 0.2em 0 0.6em; }
+.pmw-ok { color: #1a7f37; }
+.pmw-bad { color: #b3261e; }
+.pmw-num { text-align: right; font-variant-numeric: tabular-nums; }
+.pmw-table { border-collapse: collapse; width: 100%; margin: 6px 0; }
+.pmw-table th { text-align: left; background: #eef2f6; border-bottom: 2px solid #c9d1d9; padding: 4px 8px; }
+.pmw-table td { border-bottom: 1px solid #e1e4e8; padding: 4px 8px; vertical-align: top; }
+.pmw-status { min-height: 1.4em; }
+.pmw-status-ok { color: #1a7f37; font-weight: 600; }
+.pmw-status-error { color: #b3261e; font-weight: 600; }
+.pmw-status-busy, .pmw-status-info { color: #57606a; }
+.pmw-steps { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 8px; }
+.pmw-step { padding: 4px 10px; border: 1px solid #c9d1d9; border-radius: 14px; text-decoration: none; color: #1d3557; }
+.pmw-step-current { background: #1d3557; color: #fff !important; border-color: #1d3557; }
+.pmw-smart-score { font-weight: 600; margin-top: 4px; }
+.pmw-chart { border: 1px solid #e1e4e8; border-radius: 4px; margin: 6px 0; }
+.pmw-cov-missing td { background: #fff4f2; }
+"""
+
+
+def stylesheet() -> W.HTML:
+    """An HTML widget carrying the stylesheet (constant text: no user input)."""
+    return W.HTML(f"<style>{CSS}</style>")

@@ -1,0 +1,1 @@
+"""Composite ipywidgets, one public widget per module; they draw and call services."""

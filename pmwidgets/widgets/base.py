@@ -1,0 +1,161 @@
+"""What every composite widget shares: a status area, guarded callbacks, safe HTML.
+
+Rules every widget in this package follows:
+
+- user text goes into HTML only through :func:`esc`; plain text goes into
+  ``Label``/``Text`` widgets, which never interpret it;
+- every callback is wrapped by :meth:`StatusArea.guard`, so a refusal from the
+  services layer (wrong person, stale data, bad input) is shown on the page in
+  plain words, and an unexpected failure shows a reference instead of a traceback;
+- every input has a visible description; colour is never the only signal
+  (a failed check also says so in words, with a ✗);
+- every user-facing string goes through ``_()``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import ipywidgets as W
+
+from ..domain.errors import PmwError
+from ..domain.i18n import _
+from ..services import StaleWrite
+
+log = logging.getLogger("pmwidgets.widgets")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: a description width that keeps labels readable without truncation.
+WIDE = {"description_width": "11em"}
+
+
+def esc(text: object) -> str:
+    """Escape any text for HTML (``<script>`` becomes visible text, never code)."""
+    return html.escape(str(text), quote=True)
+
+
+def html_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], css: str = "pmw-table"
+) -> str:
+    """An HTML table; every header and cell is escaped."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def heading(text: str, level: int = 3) -> W.HTML:
+    """A heading (escaped)."""
+    return W.HTML(f"<h{level} class='pmw-heading'>{esc(text)}</h{level}>")
+
+
+def paragraph(text: str, css: str = "pmw-help") -> W.HTML:
+    """A paragraph of help text (escaped)."""
+    return W.HTML(f"<p class='{css}'>{esc(text)}</p>")
+
+
+def check_line(ok: bool, message: str) -> str:
+    """One check result as HTML: a symbol and words, so colour is never the only signal."""
+    symbol, css, word = ("✓", "pmw-ok", _("OK")) if ok else ("✗", "pmw-bad", _("To do"))
+    return f"<div class='{css}'><span aria-label='{esc(word)}'>{symbol}</span> {esc(message)}</div>"
+
+
+class StatusArea(W.HTML):
+    """Where a composite says what happened: saved, refused, or went wrong.
+
+    Examples
+    --------
+    >>> status = StatusArea()
+    >>> status.error("weights total 90, not 100")
+    >>> status.kind
+    'error'
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kind = ""
+        self.message = ""
+        self.add_class("pmw-status")
+
+    def _show(self, kind: str, message: str) -> None:
+        self.kind, self.message = kind, message
+        symbol = {"ok": "✓", "error": "✗", "info": "ℹ", "busy": "…"}.get(kind, "")
+        role = "alert" if kind == "error" else "status"
+        self.value = (
+            f"<div class='pmw-status-{kind}' role='{role}'>{symbol} {esc(message)}</div>"
+            if message
+            else ""
+        )
+
+    def ok(self, message: str) -> None:
+        """Say that something worked."""
+        self._show("ok", message)
+
+    def error(self, message: str) -> None:
+        """Say that something was refused or failed, and why."""
+        self._show("error", message)
+
+    def info(self, message: str) -> None:
+        """Say something neutral."""
+        self._show("info", message)
+
+    def busy(self, message: str) -> None:
+        """Say that something slow is under way."""
+        self._show("busy", message)
+
+    def clear(self) -> None:
+        """Say nothing."""
+        self._show("", "")
+
+    def guard(self, fn: F, on_stale: Callable[[], object] | None = None) -> F:
+        """Wrap a callback: show refusals in plain words, never a traceback."""
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except StaleWrite as exc:
+                self.error(str(exc))
+                if on_stale is not None:
+                    on_stale()
+            except PmwError as exc:
+                self.error(str(exc))
+            except Exception:
+                ref = uuid.uuid4().hex[:8]
+                log.exception("widget callback failed (reference %s)", ref)
+                self.error(
+                    _("Something went wrong and nothing was saved (reference {ref}).").format(
+                        ref=ref
+                    )
+                )
+            return None
+
+        return wrapper  # type: ignore[return-value]
+
+
+def button(description: str, style: str = "", tooltip: str = "", icon: str = "") -> W.Button:
+    """A button with a visible label (and the same text for screen readers)."""
+    b = W.Button(
+        description=description, button_style=style, tooltip=tooltip or description, icon=icon
+    )
+    b.layout.width = "auto"
+    return b
+
+
+def text(
+    description: str, value: str = "", placeholder: str = "", area: bool = False, rows: int = 3
+) -> W.Text | W.Textarea:
+    """A labelled text input (``area`` for several lines)."""
+    if area:
+        t = W.Textarea(
+            description=description, value=value, placeholder=placeholder, style=WIDE, rows=rows
+        )
+    else:
+        t = W.Text(description=description, value=value, placeholder=placeholder, style=WIDE)
+    t.layout.width = "100%"
+    return t

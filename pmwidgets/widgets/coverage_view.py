@@ -1,0 +1,123 @@
+"""CoverageView: which responsibilities the objectives serve, and why any are left out."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..domain.agreement import AgreementStatus
+from ..domain.i18n import _
+from ..domain.state import WorkbookState
+from . import charts
+from .base import WIDE, StatusArea, button, check_line, esc, heading, paragraph, text
+from .context import WorkbookContext
+
+_STATUS_WORDS = {
+    "covered": "has an objective",
+    "excused": "left out on purpose",
+    "missing": "no objective yet",
+}
+
+
+class CoverageView(W.VBox):
+    """Coverage of the job description by the objectives.
+
+    Every responsibility should have an objective, or a reason why it is left
+    out this cycle. The reason is part of what both parties agree.
+
+    Examples
+    --------
+    >>> view = CoverageView(context)  # doctest: +SKIP
+    >>> view.summary.value  # doctest: +SKIP
+    """
+
+    def __init__(self, context: WorkbookContext) -> None:
+        self.context = context
+        self.summary = W.HTML()
+        self.table = W.HTML()
+        self.chart = W.Box()
+        self.responsibility = W.Dropdown(description=_("Responsibility"), style=WIDE)
+        self.why = text(_("Why left out"), placeholder=_("e.g. covered by the team plan this year"))
+        self.change_reason = text(
+            _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
+        )
+        self.save_button = button(_("Save reason"))
+        self.status = StatusArea()
+        self.save_button.on_click(
+            self.status.guard(lambda _b: self.save(), on_stale=context.reload)
+        )
+        super().__init__(
+            [
+                heading(_("Coverage of the job description")),
+                paragraph(
+                    _(
+                        "Each responsibility needs an objective, or a reason it is left out this cycle."
+                    )
+                ),
+                self.summary,
+                self.table,
+                self.chart,
+                self.responsibility,
+                self.why,
+                self.change_reason,
+                self.save_button,
+                self.status,
+            ]
+        )
+        self.add_class("pmw-coverage-view")
+        context.subscribe(self.refresh)
+        self.refresh(context.state)
+
+    def refresh(self, state: WorkbookState) -> None:
+        """Redraw from ``state``."""
+        cov = state.coverage()
+        if cov is None:
+            self.summary.value = check_line(False, _("no job description yet"))
+            self.table.value = ""
+            self.chart.children = ()
+            self.responsibility.options = []
+            return
+        self.summary.value = check_line(cov.finding.ok, cov.finding.message) + (
+            f"<p class='pmw-muted'>{esc(_('{n}% of working time is served by an objective.').format(n=cov.share_covered))}</p>"
+        )
+        headers = [
+            _("No."),
+            _("Responsibility"),
+            _("Share of time"),
+            _("Objectives"),
+            _("Status"),
+            _("Reason"),
+        ]
+        rows = "".join(
+            f"<tr class='pmw-cov-{r.status}'><td>{r.number}</td><td>{esc(r.text)}</td><td class='pmw-num'>{r.share}%</td>"
+            f"<td>{esc(', '.join(map(str, r.objectives)) or '—')}</td>"
+            f"<td>{'✓' if r.status != 'missing' else '✗'} {esc(_(_STATUS_WORDS[r.status]))}</td><td>{esc(r.reason)}</td></tr>"
+            for r in cov.rows
+        )
+        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+        self.table.value = (
+            f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+        png = charts.coverage_chart([(r.number, r.share, r.status) for r in cov.rows])
+        self.chart.children = (charts.image(png, alt=cov.finding.message),)
+        current = self.responsibility.value
+        self.responsibility.options = [
+            (f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"
+        ]
+        if current in [r.number for r in cov.rows if r.status != "covered"]:
+            self.responsibility.value = current
+        agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
+        self.change_reason.layout.display = "" if agreed else "none"
+
+    def save(self) -> None:
+        """Store the reason for the chosen responsibility (an empty reason clears it)."""
+        number = self.responsibility.value
+        if number is None:
+            self.status.error(_("every responsibility already has an objective"))
+            return
+        ctx = self.context
+        ctx.services.set_coverage_reason(
+            ctx.workbook_id, number, self.why.value, ctx.version, self.change_reason.value
+        )
+        ctx.reload()
+        self.why.value = self.change_reason.value = ""
+        self.status.ok(_("Reason for responsibility {n} saved.").format(n=number))

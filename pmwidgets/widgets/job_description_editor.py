@@ -1,0 +1,436 @@
+"""JobDescriptionEditor: find, import or write the job description a workbook rests on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+import traitlets as T
+from pydantic import ValidationError
+
+from ..domain.agreement import AgreementStatus
+from ..domain.errors import PmwError, ValidationFailed, describe_validation_error
+from ..domain.i18n import _
+from ..domain.model import Competency, JobDescription, Responsibility
+from ..domain.state import WorkbookState
+from .base import WIDE, StatusArea, button, check_line, esc, heading, html_table, paragraph, text
+from .context import WorkbookContext
+
+LEVELS = (1, 2, 3, 4, 5)
+
+
+class _ResponsibilityRow(W.HBox):
+    """One responsibility: its number, its text, its share of time and a remove button."""
+
+    def __init__(self, number: int, value: str = "", share: int = 0) -> None:
+        self.number = W.Label()
+        self.text = text("", value, placeholder=_("What the job holder does"))
+        self.text.layout.flex = "1"
+        self.share = W.BoundedIntText(value=share, min=0, max=100, style=WIDE)
+        self.share.layout.width = "16em"
+        self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"))
+        super().__init__([self.number, self.text, self.share, self.remove])
+        self.renumber(number)
+
+    def renumber(self, number: int) -> None:
+        self.number.value = f"{number}."
+        self.text.description = _("Responsibility {n}").format(n=number)
+        self.share.description = _("Share of time (%)")
+        self.remove.tooltip = _("Remove responsibility {n}").format(n=number)
+
+
+class _CompetencyRow(W.VBox):
+    """One competency: name, required level, and (folded away) description and anchors."""
+
+    def __init__(self, competency: Competency | None = None) -> None:
+        c = competency
+        self.name = text(_("Competency"), c.name if c else "")
+        self.required = W.Dropdown(
+            description=_("Required level"),
+            options=[(str(n), n) for n in LEVELS],
+            value=c.required if c else 3,
+            style=WIDE,
+        )
+        self.remove = button(_("Remove"), tooltip=_("Remove this competency"))
+        self.description = text(_("Description"), c.description if c else "", area=True, rows=2)
+        self.anchors = {
+            n: text(
+                _("Level {n} looks like").format(n=n),
+                (c.anchors.get(n, "") if c else ""),
+                area=True,
+                rows=2,
+            )
+            for n in LEVELS
+        }
+        more = W.Accordion(
+            children=[W.VBox([self.description, *self.anchors.values()])],
+            titles=(_("Description and behavioural anchors for levels 1–5"),),
+            selected_index=None,
+        )
+        super().__init__([W.HBox([self.name, self.required, self.remove]), more])
+        self.add_class("pmw-card")
+
+    def inputs(self) -> list[W.Widget]:
+        return [self.name, self.required, self.description, *self.anchors.values()]
+
+
+class JobDescriptionEditor(W.VBox):
+    """Find, import or write a workbook's job description, and save it.
+
+    Three starting points load a job description *into the editor* (nothing is
+    stored until *Save*): a search over the organisation's library and the
+    occupation catalogue, a file (YAML, Markdown, CSV or Excel), or a blank
+    form. Below the editor, the job description as saved is shown read-only, so
+    both parties can read what they are about to confirm (confirmation itself
+    happens in the agreement panel). ``value`` is the job description as it
+    stands in the editor, or None while the fields do not make a valid one.
+
+    Parameters
+    ----------
+    context:
+        The workbook and the acting person.
+    on_saved:
+        Called with the saved job description after a successful save.
+
+    Examples
+    --------
+    >>> editor = JobDescriptionEditor(context)  # doctest: +SKIP
+    >>> editor.search_box.value = "automotive"  # doctest: +SKIP
+    >>> editor.use_button.click()  # doctest: +SKIP
+    >>> editor.save_button.click()  # doctest: +SKIP
+    """
+
+    value = T.Instance(JobDescription, allow_none=True)
+
+    def __init__(
+        self, context: WorkbookContext, on_saved: Callable[[JobDescription], None] | None = None
+    ) -> None:
+        self.context = context
+        self.on_saved = on_saved
+        self._catalogue: Any = None
+        self._entries: dict[str, str] = {}
+        self._clean: tuple[Any, ...] = ()
+        self._source = ""
+        self._saved: JobDescription | None = None
+        self.status = StatusArea()
+        guard = self.status.guard
+        # --- starting points
+        self.search_box = text(
+            _("Find a job"), placeholder=_("Words of the job title, such as technician")
+        )
+        self.search_box.continuous_update = False
+        self.search_button = button(_("Search"))
+        self.results = W.Select(description=_("Results"), options=[], rows=6, style=WIDE)
+        self.results.layout.width = "100%"
+        self.preview = W.HTML()
+        self.use_button = button(
+            _("Use this"), tooltip=_("Load the chosen job description into the editor")
+        )
+        self.upload = W.FileUpload(
+            accept=".yaml,.yml,.md,.csv,.xlsx", multiple=False, description=_("Import a file")
+        )
+        self.search_button.on_click(guard(lambda _b: self.search()))
+        self.search_box.observe(guard(lambda _c: self.search()), names="value")
+        self.results.observe(guard(self._on_result), names="value")
+        self.use_button.on_click(guard(lambda _b: self.use_selected()))
+        self.upload.observe(guard(self._on_upload), names="value")
+        # --- the editor
+        self.title = text(_("Job title"))
+        self.purpose = text(
+            _("Purpose"), area=True, placeholder=_("What the job is for, in a sentence or two")
+        )
+        self.source_line = W.HTML()
+        self.resp_box = W.VBox()
+        self.share_total = W.HTML()
+        self.add_resp_button = button(_("Add responsibility"))
+        self.comp_box = W.VBox()
+        self.add_comp_button = button(_("Add competency"))
+        self.reason = text(
+            _("Reason for change"), placeholder=_("Needed once the job description is agreed")
+        )
+        self.save_button = button(_("Save job description"), "primary")
+        self.saved_view = W.HTML()
+        self.saved_view.add_class("pmw-jd-saved")
+        self.add_resp_button.on_click(guard(lambda _b: self._add_responsibility()))
+        self.add_comp_button.on_click(guard(lambda _b: self._add_competency()))
+        self.save_button.on_click(guard(lambda _b: self.save(), on_stale=self._stale))
+        for field in (self.title, self.purpose):
+            field.observe(self._on_field, names="value")
+        super().__init__(
+            [
+                heading(_("Job description"), 2),
+                heading(_("Start from an existing job description")),
+                W.HBox([self.search_box, self.search_button]),
+                self.results,
+                self.preview,
+                W.HBox([self.use_button, self.upload]),
+                heading(_("Edit")),
+                self.title,
+                self.purpose,
+                self.source_line,
+                heading(_("Responsibilities"), 4),
+                paragraph(_("Give each responsibility its share of working time.")),
+                self.resp_box,
+                self.share_total,
+                self.add_resp_button,
+                heading(_("Competencies"), 4),
+                self.comp_box,
+                self.add_comp_button,
+                self.reason,
+                self.save_button,
+                heading(_("As saved: what both of you confirm")),
+                self.saved_view,
+                self.status,
+            ]
+        )
+        self.add_class("pmw-job-description-editor")
+        context.subscribe(self._on_state)
+        self._saved = context.state.job
+        self._load_saved(context.state.job)
+        self._on_state(context.state)
+
+    # --- finding a starting point ---------------------------------------------------
+
+    def search(self) -> None:
+        """List library and catalogue job descriptions matching the search box."""
+        query = self.search_box.value.strip()
+        options: list[tuple[str, tuple[str, Any]]] = [
+            (_("Library: {title}").format(title=title), ("library", job_id))
+            for job_id, title, _src in self.context.services.library(query, 20)
+        ]
+        found, problem = [], ""
+        if query:
+            try:
+                if self._catalogue is None:
+                    from ..io.catalogue import load_catalogue
+
+                    self._catalogue = load_catalogue()
+                found = self._catalogue.search(query, 20)
+            except PmwError as exc:  # the library still answers without the catalogue
+                problem = str(exc)
+            self._entries = {e.code: e.summary for e in found}
+            options += [
+                (
+                    _("Catalogue {code}: {title}").format(code=e.code, title=e.title),
+                    ("catalogue", e.code),
+                )
+                for e in found
+            ]
+        self.results.options = options
+        self.results.value = options[0][1] if options else None
+        if problem:
+            self.status.error(problem)
+        elif options:
+            self.status.info(_("{n} job descriptions found.").format(n=len(options)))
+        else:
+            self.status.info(_("Nothing found: try fewer or shorter words."))
+
+    def _on_result(self, change: Any = None) -> None:
+        """Show the chosen catalogue entry's summary, with the attribution its licence needs."""
+        choice = self.results.value
+        self.preview.value = (
+            f"<p class='pmw-muted'>{esc(self._entries.get(choice[1], ''))}</p>"
+            f"<p class='pmw-muted'>{esc(self._catalogue.attribution)}</p>"
+            if choice and choice[0] == "catalogue"
+            else ""
+        )
+
+    def use_selected(self) -> None:
+        """Load the chosen search result into the editor (not saved yet)."""
+        choice = self.results.value
+        if not choice:
+            raise ValidationFailed(_("search, then choose a job description first"))
+        kind, key = choice
+        job = (
+            self.context.services.library_job(key)
+            if kind == "library"
+            else self._catalogue.get(key)
+        )
+        self.load_job(job)
+        self.status.info(
+            _("“{title}” is in the editor: adapt it, then save.").format(title=job.title)
+        )
+
+    def _on_upload(self, change: Any = None) -> None:
+        files = self.upload.value
+        if not files:
+            return
+        item = files[-1]
+        name = str(item["name"])
+        self.status.busy(_("Reading {name}…").format(name=name))
+        from ..io.jd_files import read_job_description
+
+        try:
+            job = read_job_description(name, data=bytes(item["content"]))
+        finally:
+            self.upload.value = ()  # the same file can be chosen again
+        self.load_job(job)
+        self.status.info(_("Read {name}: check it, then save.").format(name=name))
+
+    # --- the editor -----------------------------------------------------------------
+
+    def load_job(self, job: JobDescription | None) -> None:
+        """Put ``job`` into the editor (None: a blank form); nothing is stored."""
+        with self.hold_trait_notifications():
+            self.title.value = job.title if job else ""
+            self.purpose.value = job.purpose if job else ""
+            self._source = job.source if job else ""
+            self.source_line.value = (
+                f"<p class='pmw-muted'>{esc(_('Source: {source}').format(source=self._source))}</p>"
+                if self._source
+                else ""
+            )
+            self.resp_box.children = ()
+            rows = [(r.text, r.share) for r in job.responsibilities] if job else [("", 100)]
+            for value, share in rows:
+                self._add_responsibility(value, share, refresh=False)
+            self.comp_box.children = ()
+            for c in job.competencies if job else ():
+                self._add_competency(c, refresh=False)
+        self._on_field()
+
+    def _add_responsibility(self, value: str = "", share: int = 0, refresh: bool = True) -> None:
+        row = _ResponsibilityRow(len(self.resp_box.children) + 1, value, share)
+        self._add_row(self.resp_box, row, [row.text, row.share], refresh)
+
+    def _add_competency(self, competency: Competency | None = None, refresh: bool = True) -> None:
+        row = _CompetencyRow(competency)
+        self._add_row(self.comp_box, row, row.inputs(), refresh)
+
+    def _add_row(self, box: W.Box, row: Any, inputs: list[W.Widget], refresh: bool) -> None:
+        row.remove.on_click(self.status.guard(lambda _b: self._remove(box, row)))
+        for field in inputs:
+            field.observe(self._on_field, names="value")
+        box.children = (*box.children, row)
+        if refresh:
+            self._on_field()
+
+    def _remove(self, box: W.Box, row: W.Widget) -> None:
+        box.children = tuple(c for c in box.children if c is not row)
+        for n, r in enumerate(self.resp_box.children, start=1):
+            r.renumber(n)
+        row.close()
+        self._on_field()
+
+    def _draft(self) -> JobDescription:
+        """The job description the fields describe; ValidationFailed in plain words if not."""
+        rows: list[_ResponsibilityRow] = list(self.resp_box.children)
+        if not self.title.value.strip():
+            raise ValidationFailed(_("give the job a title"))
+        if not rows:
+            raise ValidationFailed(_("add at least one responsibility"))
+        for n, r in enumerate(rows, start=1):
+            if not r.text.value.strip():
+                raise ValidationFailed(_("responsibility {n} has no text").format(n=n))
+        total = sum(int(r.share.value) for r in rows)
+        if total != 100:
+            raise ValidationFailed(_("shares total {total}%, not 100%").format(total=total))
+        comps: list[_CompetencyRow] = list(self.comp_box.children)
+        for n, c in enumerate(comps, start=1):
+            if not c.name.value.strip():
+                raise ValidationFailed(_("competency {n} has no name").format(n=n))
+        try:
+            return JobDescription(
+                title=self.title.value,
+                purpose=self.purpose.value,
+                responsibilities=tuple(
+                    Responsibility(number=n, text=r.text.value, share=int(r.share.value))
+                    for n, r in enumerate(rows, start=1)
+                ),
+                competencies=tuple(
+                    Competency(
+                        name=c.name.value,
+                        description=c.description.value,
+                        required=int(c.required.value),
+                        anchors={n: t.value for n, t in c.anchors.items() if t.value.strip()},
+                    )
+                    for c in comps
+                ),
+                source=self._source,
+            )
+        except ValidationError as exc:
+            raise ValidationFailed(describe_validation_error(exc)) from None
+
+    def _on_field(self, change: Any = None) -> None:
+        """Recompute ``value`` and the share total from the fields (no database round trip)."""
+        total = sum(int(r.share.value) for r in self.resp_box.children)
+        if total == 100:
+            self.share_total.value = check_line(True, _("shares total 100%"))
+        else:
+            self.share_total.value = check_line(
+                False, _("shares total {total}%, not 100%").format(total=total)
+            )
+        try:
+            self.value = self._draft()
+        except ValidationFailed:
+            self.value = None
+
+    # --- saving and the saved view --------------------------------------------------
+
+    def save(self) -> None:
+        """Store the job description (with a reason once it has been agreed)."""
+        job = self._draft()
+        ctx = self.context
+        ctx.services.set_job_description(ctx.workbook_id, job, ctx.version, self.reason.value)
+        self._clean = self._snapshot()  # what is in the editor is now what is saved
+        ctx.reload()
+        self.reason.value = ""
+        self.status.ok(_("Job description saved. Both of you now read it and confirm it."))
+        if self.on_saved:
+            self.on_saved(job)
+
+    def _stale(self) -> None:
+        """Someone else saved first: show their version below, keep what was typed here."""
+        self.context.reload()
+        hint = _("Their version is shown under “As saved”; what you typed is still here.")
+        self.status.error(f"{self.status.message} {hint}")
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        """Everything typed into the editor, to tell whether the person changed anything."""
+        comps = [tuple(w.value for w in c.inputs()) for c in self.comp_box.children]
+        resps = [(r.text.value, r.share.value) for r in self.resp_box.children]
+        return (self.title.value, self.purpose.value, self._source, resps, comps)
+
+    def _load_saved(self, job: JobDescription | None) -> None:
+        self.load_job(job)
+        self._clean = self._snapshot()
+
+    def _on_state(self, state: WorkbookState) -> None:
+        """Refresh the read-only parts; the editor follows only if nothing was typed in it."""
+        if state.job != self._saved and self._snapshot() == self._clean:
+            self._load_saved(state.job)
+        self._saved = state.job
+        agreed = state.agreement_status("job_description") == AgreementStatus.AGREED
+        self.reason.layout.display = "" if agreed else "none"
+        self.saved_view.value = _saved_html(state)
+
+
+def _saved_html(state: WorkbookState) -> str:
+    """The saved job description as read-only HTML; every piece of text escaped."""
+    job = state.job
+    if job is None:
+        return f"<p class='pmw-muted'>{esc(_('No job description has been saved for this workbook yet.'))}</p>"
+    status = state.agreement_status("job_description").label
+    items = "".join(
+        f"<li>{esc(r.text)} <span class='pmw-muted'>"
+        f"({esc(_('{share}% of time').format(share=r.share))})</span></li>"
+        for r in job.responsibilities
+    )
+    parts = [
+        "<div class='pmw-card'>",
+        f"<h4>{esc(job.title)}</h4>",
+        f"<p class='pmw-muted'>{esc(status)}</p>",
+        f"<p>{esc(job.purpose)}</p>" if job.purpose else "",
+        f"<h5>{esc(_('Responsibilities'))}</h5><ol>{items}</ol>",
+    ]
+    if job.competencies:
+        rows = [(c.name, _("level {n} of 5").format(n=c.required)) for c in job.competencies]
+        parts.append(f"<h5>{esc(_('Competencies'))}</h5>")
+        parts.append(html_table([_("Competency"), _("Required")], rows))
+    if job.source:
+        parts.append(
+            f"<p class='pmw-muted'>{esc(_('Source: {source}').format(source=job.source))}</p>"
+        )
+    parts.append("</div>")
+    return "".join(parts)

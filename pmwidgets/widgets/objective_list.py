@@ -1,0 +1,134 @@
+"""ObjectiveList: the workbook's objectives, their weights and running total, and the editor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ipywidgets as W
+
+from ..domain.agreement import AgreementStatus
+from ..domain.i18n import _, format_date
+from ..domain.rules import smart_check, smart_score, weight_check
+from ..domain.state import WorkbookState
+from .base import StatusArea, button, check_line, esc, heading, text
+from .context import WorkbookContext
+from .objective_editor import ObjectiveEditor
+
+
+class ObjectiveList(W.VBox):
+    """All objectives with weights, a running total, and who proposed each.
+
+    Choosing one opens it in an :class:`ObjectiveEditor` below the list;
+    *New objective* opens a blank one. Either party may propose.
+
+    Examples
+    --------
+    >>> objectives = ObjectiveList(context)  # doctest: +SKIP
+    >>> objectives.total.value  # doctest: +SKIP
+    """
+
+    def __init__(self, context: WorkbookContext) -> None:
+        self.context = context
+        self.table = W.HTML()
+        self.total = W.HTML()
+        self.total.add_class("pmw-weight-total")
+        self.chooser = W.Dropdown(description=_("Objective"), style={"description_width": "6em"})
+        self.edit_button = button(_("Open"), tooltip=_("Open the chosen objective in the editor"))
+        self.new_button = button(_("New objective"), "primary")
+        self.remove_reason = text(
+            _("Reason"), placeholder=_("Why it is removed (needed once agreed)")
+        )
+        self.remove_button = button(_("Remove objective"), "danger")
+        self.status = StatusArea()
+        self.editor = ObjectiveEditor(context, on_saved=self._on_saved)
+        self.edit_button.on_click(
+            self.status.guard(lambda _b: self.show_objective(self.chooser.value))
+        )
+        self.new_button.on_click(self.status.guard(lambda _b: self.show_objective(None)))
+        self.remove_button.on_click(
+            self.status.guard(lambda _b: self.remove(self.chooser.value), on_stale=context.reload)
+        )
+        super().__init__(
+            [
+                heading(_("Objectives")),
+                self.table,
+                self.total,
+                W.HBox([self.chooser, self.edit_button, self.new_button]),
+                W.HBox([self.remove_reason, self.remove_button]),
+                self.status,
+                self.editor,
+            ]
+        )
+        self.add_class("pmw-objective-list")
+        context.subscribe(self.refresh)
+        self.refresh(context.state)
+
+    def refresh(self, state: WorkbookState) -> None:
+        """Redraw the list and the total from ``state``."""
+        names = {p.id: p.name for p in self.context.services.people()}
+        rows = []
+        running = 0
+        for o in state.objectives:
+            running += o.weight
+            score = smart_score(smart_check(o, state.workbook, state.job, today=dt.date.today()))
+            rows.append(
+                "<tr>"
+                f"<td>{o.id}</td><td>{esc(o.title)}</td>"
+                f"<td>{esc(', '.join(map(str, o.responsibilities)))}</td>"
+                f"<td>{esc(o.target)}</td><td>{esc(format_date(o.due))}</td>"
+                f"<td class='pmw-num'>{o.weight}%</td><td class='pmw-num'>{running}%</td>"
+                f"<td>{score}/5</td><td>{esc(names.get(o.proposed_by, o.proposed_by))}</td>"
+                "</tr>"
+            )
+        headers = [
+            _("No."),
+            _("Objective"),
+            _("Serves"),
+            _("Target"),
+            _("Due"),
+            _("Weight"),
+            _("Running total"),
+            _("SMART"),
+            _("Proposed by"),
+        ]
+        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+        empty = f"<tr><td colspan='9' class='pmw-muted'>{esc(_('No objectives yet: either of you can propose one.'))}</td></tr>"
+        self.table.value = f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows) or empty}</tbody></table>"
+        finding = weight_check(state.objectives)
+        self.total.value = check_line(finding.ok, finding.message)
+        options: list[tuple[str, Any]] = [
+            (f"{o.id}. {o.title}"[:80], o.id) for o in state.objectives
+        ]
+        current = self.chooser.value
+        self.chooser.options = options
+        if current in [v for _l, v in options]:
+            self.chooser.value = current
+        agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
+        self.remove_reason.layout.display = "" if agreed else "none"
+        has_any = bool(options)
+        self.edit_button.disabled = self.remove_button.disabled = not has_any
+
+    def show_objective(self, number: int | None) -> None:
+        """Open objective ``number`` in the editor (None: a new one)."""
+        self.editor.load(number)
+        self.editor.status.clear()
+        self.status.clear()
+
+    def remove(self, number: int | None) -> None:
+        """Remove an objective (with a reason once the objectives are agreed)."""
+        if number is None:
+            self.status.error(_("choose an objective first"))
+            return
+        ctx = self.context
+        ctx.services.remove_objective(
+            ctx.workbook_id, number, ctx.version, self.remove_reason.value
+        )
+        ctx.reload()
+        self.remove_reason.value = ""
+        if self.editor.number == number:
+            self.editor.load(None)
+        self.status.ok(_("Objective {n} removed; its history is kept.").format(n=number))
+
+    def _on_saved(self, number: int) -> None:
+        self.chooser.value = number

@@ -1,0 +1,67 @@
+"""Every notebook runs under nbval (--nbval-lax) against a fresh demo database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_notebooks_are_thin_and_explain_their_step() -> None:
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+        markdown = "".join(
+            "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+        )
+        assert 1 <= len(code) <= 3, path.name
+        assert len(markdown.split()) >= 80, f"{path.name} explains too little"
+        assert all(not c.get("outputs") for c in code), f"{path.name} is saved with outputs"
+    start = (ROOT / "notebooks" / "00_start_here.ipynb").read_text()
+    for idea in ("not an appraisal", "What each of you brings", "What agreeing means", "growth"):
+        assert idea in start
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "selection",
+    [
+        {"PMW_USER": "kwalsh", "PMW_WORKBOOK": "1", "PMW_ACTING": "mchen"},  # coach mode
+        {"PMW_USER": "aberg", "PMW_WORKBOOK": "4"},  # an employee in review
+        {},  # nobody chosen yet: each page asks who is at the screen
+    ],
+    ids=["coach-mode", "employee", "no-selection"],
+)
+def test_every_notebook_runs_under_nbval(
+    demo_url: str, tmp_path: Path, selection: dict[str, str]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
+    env.update(selection, PMW_DATABASE_URL=demo_url, XDG_STATE_HOME=str(tmp_path / "state"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *map(str, NOTEBOOKS),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert f"{len(NOTEBOOKS)} passed" in result.stdout

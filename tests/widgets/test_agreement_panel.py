@@ -1,0 +1,354 @@
+"""AgreementPanel on the demo organisation, driven as the front end would, plus its pure diff helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import ipywidgets as W
+import pytest
+
+from pmwidgets.domain.agreement import AgreementStatus, AgreementVersion
+from pmwidgets.services import Services
+from pmwidgets.store import Store
+from pmwidgets.widgets.agreement_panel import (
+    AgreementPanel,
+    describe_changes,
+    field_changes,
+    last_agreed,
+    text_diff,
+)
+from pmwidgets.widgets.context import WorkbookContext
+
+XSS = "<script>alert('x')</script> No practical session held up"
+NOT_A_PARTY = "only the employee and the manager of this workbook can do this"
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets() -> Iterator[None]:
+    yield
+    W.Widget.close_all()
+
+
+def panel(store: Store, who: str, wb: int, subject: Any, **kw: Any) -> AgreementPanel:
+    return AgreementPanel(WorkbookContext(Services(store, who), wb), subject, **kw)
+
+
+def text(widget: W.HTML) -> str:
+    """The HTML value with entities decoded, for reading sentences."""
+    return html.unescape(widget.value)
+
+
+def shown(p: AgreementPanel) -> bool:
+    return p.confirm_button.layout.display != "none"
+
+
+# --- what the panel shows -----------------------------------------------------------
+
+
+def test_agreed_objectives_show_both_confirmations_with_dates_and_coach(demo: Store) -> None:
+    p = panel(demo, "mchen", 1, "objectives")
+    state = Services(demo, "mchen").open(1)
+    full = state.subject_hash("objectives")
+    assert "Agreed by both" in text(p.summary)
+    assert "Version 1" in text(p.summary)
+    assert f"Content fingerprint: {full[:12]}" in text(p.summary)
+    assert f"<code>{full}</code>" in p.summary.value  # the full hash, to compare
+    assert p.seen_hash == full
+    confirmations = text(p.confirmations)
+    assert (
+        "Mei Chen (employee) confirmed version 1 on 15 Sep 2026, "
+        "in a session facilitated by Kate Walsh" in confirmations
+    )
+    assert (
+        "Richard Okafor (manager) confirmed version 1 on 15 Sep 2026, "
+        "in a session facilitated by Kate Walsh" in confirmations
+    )
+    assert "No changes since version 1 was agreed." in text(p.changes)
+    assert not shown(p)
+    assert "frozen" in text(p.explanation)
+
+
+def test_version_two_shows_reason_and_difference_from_version_one(demo: Store) -> None:
+    p = panel(demo, "rokafor", 3, "objectives")
+    summary = text(p.summary)
+    assert "Draft: not confirmed by either party" in summary
+    assert "Version 2, opened because: amendment proposed at check-in" in summary
+    changes = text(p.changes)
+    assert "What changed since version 1 was agreed" in changes
+    assert (
+        "Objective 2: target changed from “4 of 4 lifts examined and 100% of equipment "
+        "registered by 31 December” to “4 of 4 lifts examined and 100% of equipment "
+        "registered by 28 February”; due changed from 31 Dec 2026 to 28 Feb 2027" in changes
+    )
+    assert "Objective 1" not in changes and "Objective 3" not in changes
+    assert "Diego Silva (employee) has not confirmed yet" in text(p.confirmations)
+    assert "Richard Okafor (manager) has not confirmed yet" in text(p.confirmations)
+    assert shown(p)
+    assert p.confirm_button.description == "Confirm as Richard Okafor (manager)"
+    assert (
+        "You confirm that this is what you and Diego Silva agree; nothing is agreed until "
+        "both confirm the same version." in text(p.explanation)
+    )
+
+
+def test_objectives_added_and_removed_are_named(demo: Store) -> None:
+    context = WorkbookContext(Services(demo, "rokafor"), 3)
+    p = AgreementPanel(context, "objectives")
+    svc, state = context.services, context.state
+    new = state.objective(1).model_copy(update={"title": "Run a termly tool amnesty"})  # type: ignore[union-attr]
+    version = state.workbook.version
+    number = svc.add_objective(3, new, version)
+    svc.remove_objective(3, 3, demo.latest_version(3))
+    context.reload()  # the panel is subscribed: it redraws
+    changes = text(p.changes)
+    assert f"Objective {number} added: “Run a termly tool amnesty”" in changes
+    assert "Objective 3 removed: “Keep consumables spending within budget”" in changes
+    assert p.seen_hash == context.state.subject_hash("objectives")
+
+
+def test_no_button_for_a_review_before_the_review_stage(demo: Store) -> None:
+    early = panel(demo, "mchen", 1, "review")  # workbook 1 is in check-ins
+    assert not shown(early)
+    assert "There is nothing to confirm yet." in text(early.explanation)
+    assert shown(panel(demo, "aberg", 4, "review"))  # workbook 4 is in review
+
+
+def test_coach_is_shown_without_a_button(demo: Store) -> None:
+    p = panel(demo, "kwalsh", 3, "objectives")
+    assert not shown(p)
+    assert "Only the employee and the manager confirm" in text(p.explanation)
+
+
+# --- confirming -------------------------------------------------------------------------
+
+
+def test_both_confirm_the_job_description_and_the_stage_moves_on(demo: Store) -> None:
+    confirmed: list[AgreementStatus] = []
+    manager = panel(demo, "hlambert", 5, "job_description", on_confirmed=confirmed.append)
+    assert manager.confirm_button.description == "Confirm as Helen Lambert (manager)"
+    manager.confirm_button.click()
+    assert manager.status.kind == "ok", manager.status.message
+    assert manager.status.message == (
+        "You confirmed version 1 of the job description; waiting for Sam Jones."
+    )
+    state = Services(demo, "sjones").open(5)
+    version = state.agreements["job_description"]
+    assert [(c.person_id, c.party) for c in version.confirmations] == [("hlambert", "manager")]
+    assert version.confirmations[0].content_hash == state.subject_hash("job_description")
+    assert state.agreement_status("job_description") == AgreementStatus.AWAITING_EMPLOYEE
+    assert demo.events(5)[-1].action == "agreement.confirmed"
+    assert confirmed == [AgreementStatus.AWAITING_EMPLOYEE]
+    assert not shown(manager)
+    assert "Helen Lambert (manager) confirmed version 1 on" in text(manager.confirmations)
+    assert "Sam Jones (employee) has not confirmed yet" in text(manager.confirmations)
+
+    employee = panel(demo, "sjones", 5, "job_description")
+    assert employee.confirm_button.description == "Confirm as Sam Jones (employee)"
+    employee.confirm_button.click()
+    assert employee.status.kind == "ok", employee.status.message
+    assert "Agreed by both" in employee.status.message
+    state = Services(demo, "sjones").open(5)
+    assert state.agreement_status("job_description") == AgreementStatus.AGREED
+    assert state.workbook.stage.value == "objectives"
+    assert "Agreed by both" in text(employee.summary)
+    assert not shown(employee)
+
+
+def test_facilitated_confirmation_names_the_coach(demo: Store) -> None:
+    at = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    svc = Services(demo, "kwalsh", clock=lambda: at).acting_as("dsilva")
+    p = AgreementPanel(WorkbookContext(svc, 3), "objectives")
+    p.confirm_button.click()
+    assert p.status.kind == "ok", p.status.message
+    assert (
+        "Diego Silva (employee) confirmed version 2 on 20 Nov 2026, in a session "
+        "facilitated by Kate Walsh" in text(p.confirmations)
+    )
+    stored = Services(demo, "rokafor").open(3).agreements["objectives"].confirmations
+    assert [(c.person_id, c.facilitator_id) for c in stored] == [("dsilva", "kwalsh")]
+
+
+@pytest.mark.parametrize(
+    ("who", "wb", "subject"),
+    [
+        ("kwalsh", 1, "objectives"),  # the coach
+        ("hlambert", 1, "objectives"),  # an admin, not a party of workbook 1
+        ("kwalsh", 3, "objectives"),  # version 2 awaits both: only a party may confirm
+        ("hlambert", 3, "objectives"),
+        ("kwalsh", 1, "review"),
+    ],
+)
+def test_forged_click_by_someone_who_is_not_a_party_stores_nothing(
+    demo: Store, who: str, wb: int, subject: str
+) -> None:
+    p = panel(demo, who, wb, subject)
+    assert not shown(p)
+    before = demo.events()
+    p.confirm_button.click()  # a browser can click a hidden button
+    assert p.status.kind == "error"
+    assert p.status.message == NOT_A_PARTY
+    assert demo.events() == before
+
+
+def test_forged_second_click_by_a_party_who_already_confirmed_stores_nothing(demo: Store) -> None:
+    p = panel(demo, "hlambert", 5, "job_description")
+    p.confirm_button.click()
+    assert not shown(p)
+    before = demo.events()
+    p.confirm_button.click()
+    assert p.status.kind == "error"
+    assert p.status.message == "you have already confirmed this version"
+    assert demo.events() == before
+
+
+def test_confirming_content_that_changed_since_the_page_showed_it_is_refused(demo: Store) -> None:
+    p = panel(demo, "hlambert", 5, "job_description")
+    shown_hash = p.seen_hash
+    # Sam changes the job description in another browser between refresh and click.
+    sam = Services(demo, "sjones")
+    job = sam.open(5).job
+    assert job is not None
+    sam.set_job_description(
+        5, job.model_copy(update={"purpose": "Tailored together"}), demo.latest_version(5)
+    )
+    before = demo.events()
+    p.confirm_button.click()
+    assert p.status.kind == "error"
+    assert p.status.message == (
+        "the job description changed since you looked at it: read it again, then confirm"
+    )
+    assert demo.events() == before
+    assert "job_description" not in Services(demo, "hlambert").open(5).agreements
+    # the page now shows the new text and its fingerprint; confirming it works
+    current = Services(demo, "hlambert").open(5).subject_hash("job_description")
+    assert p.seen_hash == current != shown_hash
+    assert current[:12] in text(p.summary)
+    p.confirm_button.click()
+    assert p.status.kind == "ok", p.status.message
+
+
+def test_script_in_an_objective_title_is_escaped_in_the_difference(demo: Store) -> None:
+    svc = Services(demo, "rokafor")
+    old = svc.open(3).objective(1)
+    assert old is not None
+    svc.update_objective(3, 1, old.model_copy(update={"title": XSS}), demo.latest_version(3))
+    p = panel(demo, "rokafor", 3, "objectives")
+    assert "<script>" not in p.changes.value
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in p.changes.value
+    assert (
+        f"Objective 1: title changed from “No practical session held up by missing parts or tools” to “{XSS}”"
+        in text(p.changes)
+    )
+
+
+def test_unknown_subject_is_a_programming_error(demo: Store) -> None:
+    with pytest.raises(ValueError):
+        panel(demo, "mchen", 1, "salary")
+
+
+# --- the pure diff helpers ----------------------------------------------------------------
+
+
+def test_field_changes_say_set_changed_and_cleared() -> None:
+    old = {"due": "2026-12-31", "target": "", "measure": "Lifts", "weight": 30}
+    new = {"due": "2027-02-28", "target": "4 of 4", "measure": "", "weight": 25}
+    assert field_changes(old, new, ("target", "due")) == [
+        "target set to “4 of 4”",
+        "due changed from 31 Dec 2026 to 28 Feb 2027",
+        "measure cleared (was “Lifts”)",
+        "weight changed from 30% to 25%",
+    ]
+    assert field_changes(old, old) == []
+
+
+def test_objective_changes_in_words() -> None:
+    def obj(n: int, **kw: Any) -> dict[str, Any]:
+        base = {
+            "id": n,
+            "title": f"T{n}",
+            "responsibilities": [1],
+            "due": "2027-06-30",
+            "weight": 20,
+        }
+        return {**base, **kw}
+
+    old = {"objectives": [obj(1), obj(2), obj(3)], "coverage_reasons": []}
+    new = {
+        "objectives": [obj(1, responsibilities=[1, 3]), obj(2, target="9"), obj(4)],
+        "coverage_reasons": [{"responsibility": 5, "reason": "Covered next year"}],
+    }
+    assert describe_changes("objectives", old, new) == [
+        "Objective 1: responsibilities served changed from 1 to 1, 3",
+        "Objective 2: target set to “9”",
+        "Objective 3 removed: “T3”",
+        "Objective 4 added: “T4”",
+        "Reason for leaving out responsibility 5 added: “Covered next year”",
+    ]
+
+
+def test_job_plan_and_review_changes_in_words() -> None:
+    job = {
+        "title": "Technician",
+        "responsibilities": [{"number": 1, "text": "Prepare", "share": 100}],
+        "competencies": [{"name": "Safety", "required": 3, "anchors": {"3": "Inspects"}}],
+    }
+    job2 = {
+        "title": "Technician",
+        "responsibilities": [
+            {"number": 1, "text": "Prepare", "share": 70},
+            {"number": 2, "text": "Order", "share": 30},
+        ],
+        "competencies": [{"name": "Safety", "required": 4, "anchors": {"3": "Owns inspections"}}],
+    }
+    assert describe_changes("job_description", job, job2) == [
+        "Responsibility 1: share of time changed from 100% to 70%",
+        "Responsibility 2 added: “Order”",
+        "Competency “Safety”: required level changed from 3 to 4; "
+        "level description 3 changed from “Inspects” to “Owns inspections”",
+    ]
+    plan = {"ratings": [{"competency": "Safety", "by": "employee", "level": 2, "comment": ""}]}
+    plan2 = {"ratings": [{"competency": "Safety", "by": "employee", "level": 3, "comment": ""}]}
+    assert describe_changes("development_plan", plan, plan2) == [
+        "Employee's rating of “Safety”: level changed from 2 to 3"
+    ]
+    review2 = {
+        "assessments": [{"objective": 1, "by": "manager", "level": "exceeded", "comment": ""}]
+    }
+    assert describe_changes("review", {"assessments": []}, review2) == [
+        "Manager's assessment of objective 1 added: Exceeded"
+    ]
+
+
+def test_unknown_content_falls_back_to_a_line_diff() -> None:
+    assert describe_changes("something_else", {"a": 1, "b": 2}, {"a": 1, "b": 3}) == [
+        '-  "b": 2',
+        '+  "b": 3',
+    ]
+    assert text_diff([1], [1]) == []
+    assert describe_changes("objectives", {"x": 1}, {"x": 1}) == []
+
+
+def test_last_agreed_reads_the_current_version_or_the_log() -> None:
+    def agreed(subject: str, n: int, canonical: str) -> SimpleNamespace:
+        after = {"subject": subject, "number": n, "agreed_canonical": canonical}
+        return SimpleNamespace(entity="agreement", action="agreement.agreed", after=after)
+
+    events = [
+        agreed("objectives", 1, "v1"),
+        agreed("development_plan", 1, "plan"),
+        agreed("objectives", 2, "v2"),
+        SimpleNamespace(entity="record", action="objective.updated", after={"number": 9}),
+    ]
+    draft3 = AgreementVersion(subject="objectives", number=3)
+    assert last_agreed(draft3, events, "objectives") == (2, "v2")
+    draft2 = AgreementVersion(subject="objectives", number=2)
+    assert last_agreed(draft2, events, "objectives") == (1, "v1")
+    assert last_agreed(None, [], "objectives") is None
+    frozen = AgreementVersion(
+        subject="objectives", number=4, agreed_hash="0" * 64, agreed_canonical="v4"
+    )
+    assert last_agreed(frozen, events, "objectives") == (4, "v4")

@@ -1,0 +1,190 @@
+"""HistoryView on the demo organisation: timeline, filters, differences, private notes."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import ipywidgets as W
+import pytest
+
+from pmwidgets.services import Services
+from pmwidgets.store import Store
+from pmwidgets.widgets.agreement_panel import describe_changes
+from pmwidgets.widgets.context import WorkbookContext
+from pmwidgets.widgets.history_view import HistoryView, describe_event, event_kind
+
+NOTE = "Ask about covering the Friday group"
+XSS = "<script>alert('x')</script> No practical session held up"
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets() -> Iterator[None]:
+    yield
+    W.Widget.close_all()
+
+
+def view(store: Store, who: str, wb: int) -> HistoryView:
+    return HistoryView(WorkbookContext(Services(store, who), wb))
+
+
+def text(widget: W.HTML) -> str:
+    return html.unescape(widget.value)
+
+
+def test_timeline_is_newest_first_with_names_and_facilitator(demo: Store) -> None:
+    v = view(demo, "rokafor", 3)
+    seqs = [e.seq for e in v.visible()]
+    assert seqs == sorted(seqs, reverse=True)
+    assert len(seqs) == len(Services(demo, "rokafor").history(3))
+    table = text(v.table)
+    newest = table.index("changed objective 2 “Bring the lift and equipment records up to date”")
+    assert newest < table.index("proposed objective 1") < table.index("opened the workbook")
+    assert "6 Nov 2026 10:52 UTC" in table
+    assert "Amendment agreed in principle at the November check-in" in table  # why
+    assert "Diego Silva, facilitated by Kate Walsh" in table
+    assert "confirmed the objectives (version 1)" in table
+    assert "agreed the job description (version 1)" in table
+    assert "opened version 2 of the objectives" in table
+    assert "moved the workbook to Check-ins" in table
+    for person_id in ("rokafor", "dsilva", "kwalsh"):
+        assert person_id not in table  # names, never ids
+
+
+def test_filters_by_person_and_by_part(demo: Store) -> None:
+    v = view(demo, "rokafor", 1)
+    assert [label for label, _value in v.person.options] == [
+        "All",
+        "Kate Walsh",
+        "Mei Chen",
+        "Richard Okafor",
+    ]
+    v.person.value = "kwalsh"
+    assert v.visible() and all(e.facilitator_id == "kwalsh" for e in v.visible())
+    assert "facilitated by Kate Walsh" in text(v.table)
+    assert "recorded check-in" not in text(v.table)
+    v.person.value = ""
+    v.kind.value = "agreements"
+    assert v.visible() and all(e.entity == "agreement" for e in v.visible())
+    assert "proposed objective" not in text(v.table)
+    v.kind.value = "check_ins"
+    assert {e.action for e in v.visible()} == {"check_in.added"}
+    v.person.value = "rokafor"
+    assert [e.actor_id for e in v.visible()] == ["rokafor"]
+    assert "recorded check-in 2 (3 Nov 2026)" in text(v.table)
+    v.kind.value = "review"
+    assert v.visible() == []
+    assert "Nothing in the history matches these filters." in text(v.table)
+    assert v.difference.value == ""
+
+
+def test_difference_of_one_change_field_by_field(demo: Store) -> None:
+    v = view(demo, "dsilva", 3)
+    update = next(e for e in v.events if e.action == "objective.updated")
+    assert v.change.value == update.seq  # the newest change is chosen first
+    diff = text(v.difference)
+    assert (
+        "changed objective 2 “Bring the lift and equipment records up to date”: Richard Okafor"
+        in diff
+    )
+    assert "Why: Amendment agreed in principle" in diff
+    assert (
+        "target changed from “4 of 4 lifts examined and 100% of equipment registered by "
+        "31 December” to “4 of 4 lifts examined and 100% of equipment registered by "
+        "28 February”" in diff
+    )
+    assert "due changed from 31 Dec 2026 to 28 Feb 2027" in diff
+    v.kind.value = "plan"
+    offered = [seq for _label, seq in v.change.options]
+    assert {e.action for e in v.events if e.seq in offered} == {"plan.updated"}
+    assert v.change.value == max(offered)  # the newest plan change: the manager's support
+    assert "Manager's support “Book and pay for the LOLER refresher course” added" in text(
+        v.difference
+    )
+    v.change.value = min(offered)  # the manager's ratings
+    assert "Manager's rating of “Health and safety” added: level 3" in text(v.difference)
+
+
+def test_private_note_is_shown_to_its_author_only(demo: Store) -> None:
+    mine = view(demo, "mchen", 1)
+    assert f"wrote a private note that only you can see: “{NOTE}" in text(mine.table)
+    for who in ("rokafor", "kwalsh", "hlambert"):
+        other = view(demo, who, 1)
+        assert NOTE not in other.table.value
+        assert "private note" not in other.table.value
+        assert all(not e.action.startswith("note.") for e in other.events)
+
+
+def test_own_private_note_is_not_shown_on_a_shared_screen(demo: Store) -> None:
+    facilitated = Services(demo, "kwalsh").acting_as("mchen")
+    v = HistoryView(WorkbookContext(facilitated, 1))
+    assert NOTE not in v.table.value
+    assert "private note" not in v.table.value
+
+
+def test_private_note_stays_hidden_even_if_a_service_returned_it(demo: Store) -> None:
+    """Defence in depth: the view itself drops other people's notes."""
+    svc = Services(demo, "rokafor")
+    svc.history = lambda wb: demo.events(wb)  # type: ignore[method-assign]
+    assert any(e.action == "note.added" for e in svc.history(1))
+    v = HistoryView(WorkbookContext(svc, 1))
+    assert NOTE not in v.table.value
+    assert all(not e.action.startswith("note.") for e in v.events)
+
+
+def test_script_in_an_objective_title_is_escaped_in_timeline_and_difference(demo: Store) -> None:
+    context = WorkbookContext(Services(demo, "rokafor"), 3)
+    v = HistoryView(context)
+    v.kind.value = "objectives"
+    reading = v.change.value  # the amendment to objective 2
+    old = context.state.objective(1)
+    assert old is not None
+    context.services.update_objective(3, 1, old.model_copy(update={"title": XSS}), context.version)
+    context.reload()  # subscribed: the view reads the history again
+    assert v.kind.value == "objectives"  # filters are kept
+    assert v.visible()[0].action == "objective.updated"
+    assert v.change.value == reading  # the change being read stays chosen after a refresh
+    v.change.value = v.visible()[0].seq
+    for html_value in (v.table.value, v.difference.value):
+        assert "<script>" not in html_value
+        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html_value
+    assert f"changed objective 1 “{XSS}”" in text(v.table)
+    assert (
+        f"title changed from “No practical session held up by missing parts or tools” to “{XSS}”"
+        in text(v.difference)
+    )
+
+
+def test_describe_event_and_event_kind_cover_unknown_actions() -> None:
+    odd = SimpleNamespace(
+        entity="record", action="mystery_box.opened", before=None, after={"number": 1}
+    )
+    assert describe_event(odd) == "mystery box opened"
+    assert event_kind(odd) == ""
+    stage = SimpleNamespace(
+        entity="workbook", action="workbook.stage", before=None, after={"stage": "review"}
+    )
+    assert describe_event(stage) == "moved the workbook to Review"
+
+
+def test_check_in_changes_in_words() -> None:
+    old = {
+        "on": "2026-10-13",
+        "will": "Book the course",
+        "progress": [{"objective": 1, "percent": 15, "status": "on_track", "evidence": "Log"}],
+    }
+    new = {
+        "on": "2026-10-14",
+        "will": "Book the course",
+        "progress": [
+            {"objective": 1, "percent": 30, "status": "at_risk", "evidence": "Log"},
+            {"objective": 2, "percent": 10, "status": "on_track", "evidence": ""},
+        ],
+    }
+    assert describe_changes("check_in", old, new) == [
+        "date changed from 13 Oct 2026 to 14 Oct 2026",
+        "Progress on objective 1: progress changed from 15% to 30%; "
+        "status changed from on track to at risk",
+        "Progress on objective 2 added: 10%, on track",
+    ]

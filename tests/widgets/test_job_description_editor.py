@@ -1,0 +1,319 @@
+"""JobDescriptionEditor, driven as the front end would: set values, click buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import MagicMock
+
+import ipywidgets as W
+import pytest
+from helpers import make_job
+
+from pmwidgets.domain.agreement import AgreementStatus
+from pmwidgets.domain.errors import NotFound
+from pmwidgets.services import Services
+from pmwidgets.store import Store
+from pmwidgets.widgets.context import WorkbookContext
+from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
+
+GOOD_YAML = """\
+title: Learner support officer
+purpose: Helps learners stay on the course and finish it.
+responsibilities:
+  - text: Meet learners at risk of leaving
+    share: 60
+  - text: Keep attendance records
+    share: 40
+competencies:
+  - name: Learner support
+    required: 4
+    anchors:
+      1: Listens when asked
+      4: Spots problems early and acts
+"""
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets() -> Iterator[None]:
+    yield
+    W.Widget.close_all()
+
+
+def editor_for(store: Store, who: str, wb: int, **kw: Any) -> JobDescriptionEditor:
+    return JobDescriptionEditor(WorkbookContext(Services(store, who), wb), **kw)
+
+
+def upload(editor: JobDescriptionEditor, name: str, data: bytes) -> None:
+    """What the front end sends when a file is chosen (ipywidgets 8 FileUpload value)."""
+    editor.upload.value = (
+        {
+            "name": name,
+            "type": "application/octet-stream",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        },
+    )
+
+
+def labels(editor: JobDescriptionEditor) -> list[str]:
+    return [label for label, _value in editor.results.options]
+
+
+def job_of(store: Store, wb: int) -> Any:
+    return Services(store, "hlambert").open(wb).job
+
+
+# --- starting points -------------------------------------------------------------------
+
+
+def test_search_finds_library_and_catalogue_and_use_this_loads_without_saving(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    before = len(demo.events(5))
+    editor.search_box.value = "automotive"
+    found = labels(editor)
+    assert "Library: Automotive maintenance instructor" in found
+    assert "Catalogue 49-3023.00: Automotive Service Technicians and Mechanics" in found
+    assert found.index("Library: Automotive maintenance instructor") < found.index(
+        "Catalogue 49-3023.00: Automotive Service Technicians and Mechanics"
+    )
+
+    editor.results.value = ("library", 1)
+    editor.use_button.click()
+    assert editor.title.value == "Automotive maintenance instructor"
+    assert editor.value == Services(demo, "sjones").library_job(1)
+
+    editor.results.value = ("catalogue", "49-3023.00")
+    assert "O*NET 29.3" in editor.preview.value  # the CC BY attribution is shown
+    editor.use_button.click()
+    assert editor.status.kind == "info"
+    assert editor.title.value == "Automotive Service Technicians and Mechanics"
+    assert editor.value is not None and editor.value.source == "O*NET-SOC 49-3023.00"
+    assert len(editor.resp_box.children) == len(editor.value.responsibilities)
+    # loaded into the editor only: nothing stored yet
+    assert len(demo.events(5)) == before
+    assert job_of(demo, 5).title == "Office Clerks, General"
+
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    assert job_of(demo, 5).source == "O*NET-SOC 49-3023.00"
+
+
+def test_search_without_results_and_use_without_choice(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    editor.search_box.value = "zzqqxx nothing like this"
+    assert editor.results.options == ()
+    assert "Nothing found" in editor.status.message
+    editor.use_button.click()
+    assert editor.status.kind == "error"
+    assert "choose a job description" in editor.status.message
+
+
+def test_upload_yaml_loads_into_editor_then_save_stores_it(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    before = len(demo.events(5))
+    upload(editor, "support.yaml", GOOD_YAML.encode())
+    assert editor.status.kind == "info", editor.status.message
+    assert editor.upload.value == ()  # ready for the next file
+    assert editor.title.value == "Learner support officer"
+    assert [r.share.value for r in editor.resp_box.children] == [60, 40]
+    comp = editor.comp_box.children[0]
+    assert comp.required.value == 4 and comp.anchors[4].value == "Spots problems early and acts"
+    assert len(demo.events(5)) == before  # not stored until saved
+
+    editor.save_button.click()
+    assert editor.status.kind == "ok"
+    job = job_of(demo, 5)
+    assert job.title == "Learner support officer"
+    assert job.competencies[0].anchors == {
+        1: "Listens when asked",
+        4: "Spots problems early and acts",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("bad.yaml", GOOD_YAML.replace("share: 40", "share: 30").encode(), "90%, not 100%"),
+        ("bad.yaml", b"title: [unclosed\n", "not valid YAML"),
+        ("bad.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
+def test_broken_upload_shows_the_problem_and_stores_nothing(
+    demo: Store, name: str, data: bytes, words: str
+) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    before = len(demo.events(5))
+    upload(editor, name, data)
+    assert editor.status.kind == "error"
+    assert editor.status.message.startswith(name + ":")
+    assert words in editor.status.message
+    assert "Traceback" not in editor.status.message
+    assert editor.title.value == "Office Clerks, General"  # the editor is untouched
+    assert len(demo.events(5)) == before
+
+
+# --- editing and saving --------------------------------------------------------------------
+
+
+def test_edit_rows_and_save_records_the_acting_person(demo: Store) -> None:
+    seen = MagicMock()
+    saved = MagicMock()
+    editor = editor_for(demo, "sjones", 5, on_saved=saved)
+    editor.observe(seen, names="value")
+    assert editor.reason.layout.display == "none"  # not agreed yet: no reason needed
+    editor.title.value = "Office administrator"
+    editor.purpose.value = "Keeps the office running."
+    while len(editor.resp_box.children) > 1:
+        editor.resp_box.children[-1].remove.click()
+    first = editor.resp_box.children[0]
+    first.text.value = "Answer the phone and the door"
+    first.share.value = 70
+    editor.add_resp_button.click()
+    second = editor.resp_box.children[1]
+    assert second.number.value == "2." and second.text.description == "Responsibility 2"
+    second.text.value = "File the post"
+    second.share.value = 30
+    while editor.comp_box.children:
+        editor.comp_box.children[0].remove.click()
+    editor.add_comp_button.click()
+    comp = editor.comp_box.children[0]
+    comp.name.value = "Organisation"
+    comp.required.value = 3
+    comp.anchors[3].value = "Keeps the filing up to date"
+    assert "shares total 100%" in editor.share_total.value
+    assert editor.value is not None and editor.value.title == "Office administrator"
+    assert seen.called  # value is observable
+
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    job = job_of(demo, 5)
+    assert [(r.number, r.text, r.share) for r in job.responsibilities] == [
+        (1, "Answer the phone and the door", 70),
+        (2, "File the post", 30),
+    ]
+    assert [(c.name, c.required, c.anchors) for c in job.competencies] == [
+        ("Organisation", 3, {3: "Keeps the filing up to date"})
+    ]
+    last = demo.events(5)[-1]
+    assert last.actor_id == "sjones" and last.action.startswith("job_description")
+    saved.assert_called_once_with(job)
+    assert "Office administrator" in editor.saved_view.value
+
+
+def test_removing_a_middle_responsibility_renumbers(demo: Store) -> None:
+    editor = editor_for(demo, "hlambert", 5)
+    n = len(editor.resp_box.children)
+    texts = [r.text.value for r in editor.resp_box.children]
+    editor.resp_box.children[1].remove.click()
+    rows = editor.resp_box.children
+    assert len(rows) == n - 1
+    assert [r.number.value for r in rows] == [f"{i}." for i in range(1, n)]
+    assert [r.text.value for r in rows] == [texts[0], *texts[2:]]
+
+
+def test_shares_not_totalling_100_are_refused_in_words(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    before = len(demo.events(5))
+    editor.load_job(make_job(2))
+    editor.resp_box.children[0].share.value -= 10
+    assert "shares total 90%, not 100%" in editor.share_total.value
+    assert "✗" in editor.share_total.value  # not colour alone
+    assert editor.value is None
+    editor.save_button.click()
+    assert editor.status.kind == "error"
+    assert "shares total 90%, not 100%" in editor.status.message
+    assert len(demo.events(5)) == before
+
+
+def test_missing_title_or_text_is_refused_in_words(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    before = len(demo.events(5))
+    editor.title.value = "  "
+    editor.save_button.click()
+    assert editor.status.message == "give the job a title"
+    editor.title.value = "Clerk"
+    editor.resp_box.children[0].text.value = ""
+    editor.save_button.click()
+    assert editor.status.message == "responsibility 1 has no text"
+    assert len(demo.events(5)) == before
+
+
+def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None:
+    editor = editor_for(demo, "rokafor", 1)
+    assert editor.context.state.agreement_status("job_description") == AgreementStatus.AGREED
+    assert editor.reason.layout.display == ""
+    old = job_of(demo, 1)
+    version = demo.latest_version(1)
+    editor.resp_box.children[0].text.value = "Teach the Level 3 diagnostics unit"
+    editor.save_button.click()
+    assert editor.status.kind == "error"
+    assert "give a reason for the change" in editor.status.message
+    assert job_of(demo, 1) == old and demo.latest_version(1) == version
+
+    editor.reason.value = "Diagnostics unit moved to Level 3"
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    state = Services(demo, "mchen").open(1)
+    assert state.job.responsibilities[0].text == "Teach the Level 3 diagnostics unit"
+    assert state.agreement_status("job_description") == AgreementStatus.DRAFT  # both agree again
+    assert any(e.reason == "Diagnostics unit moved to Level 3" for e in demo.events(1)[-2:])
+    assert editor.reason.value == "" and editor.reason.layout.display == "none"
+
+
+def test_someone_elses_workbook_is_refused(demo: Store) -> None:
+    with pytest.raises(NotFound):
+        WorkbookContext(Services(demo, "aberg"), 1)
+    # a context made for another person, then used by aberg: a forged save
+    editor = editor_for(demo, "rokafor", 1)
+    editor.context.services = Services(demo, "aberg")
+    editor.reason.value = "forged change"
+    editor.title.value = "Forged"
+    before = len(demo.events(1))
+    editor.save_button.click()
+    assert editor.status.kind == "error"
+    assert "not available to you" in editor.status.message
+    assert len(demo.events(1)) == before
+    assert job_of(demo, 1).title == "Automotive maintenance instructor"
+
+
+def test_stale_save_is_refused_and_keeps_what_was_typed(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    editor.title.value = "Mine"
+    other = make_job().model_copy(update={"title": "Helen's version"})
+    Services(demo, "hlambert").set_job_description(5, other, demo.latest_version(5))
+    editor.save_button.click()
+    assert editor.status.kind == "error"
+    assert "changed since you opened it" in editor.status.message
+    assert "what you typed is still here" in editor.status.message
+    assert job_of(demo, 5).title == "Helen's version"
+    assert editor.title.value == "Mine"  # nothing typed is lost
+    assert "Helen&#x27;s version" in editor.saved_view.value  # their save is shown
+    editor.save_button.click()  # now based on the latest version
+    assert editor.status.kind == "ok", editor.status.message
+    assert job_of(demo, 5).title == "Mine"
+
+
+def test_untouched_editor_follows_saves_made_elsewhere(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    Services(demo, "hlambert").set_job_description(5, make_job(), demo.latest_version(5))
+    editor.context.reload()
+    assert editor.title.value == "Workshop technician"
+    assert "Workshop technician" in editor.saved_view.value
+
+
+def test_script_in_the_title_is_escaped_in_the_saved_view(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    evil = "<script>alert('x')</script>"
+    editor.load_job(make_job())
+    editor.title.value = evil
+    editor.resp_box.children[0].text.value = "<img src=x onerror=alert(1)>"
+    editor.comp_box.children[0].name.value = "<b>bold</b>"
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    assert job_of(demo, 5).title == evil  # stored verbatim, escaped when shown
+    html = editor.saved_view.value
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html and "&lt;b&gt;bold" in html
