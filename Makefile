@@ -19,15 +19,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the tests use: a PostgreSQL server (for the store's PostgreSQL tests).
-# Installed only when missing, and only when we are root (as in CI); otherwise the
-# PostgreSQL tests say they were skipped and why.
+# Debian packages the tests use: a PostgreSQL server (for the store's PostgreSQL tests)
+# and Chromium (for the browser tests; Playwright drives /usr/bin/chromium and never
+# downloads a browser). Installed only when missing, and only when we are root (as in
+# CI); otherwise the tests that need them say they were skipped and why.
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@need=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	test -x /usr/bin/chromium || need="$$need chromium"; \
+	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian's postgresql for the store tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	  else echo "note: PostgreSQL is not installed; its tests will be skipped"; fi; \
+	    echo "installing Debian packages for the tests:$$need"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	  else echo "note: missing$$need; the tests that need them will be skipped"; fi; \
 	fi
 
 run: install

@@ -80,7 +80,6 @@ class StepPage(W.VBox):
         self.children = (
             stylesheet(),
             bar,
-            heading(self.title, 2),
             *self.build(self.context),
             self.status,
         )

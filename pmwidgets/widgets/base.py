@@ -144,6 +144,8 @@ def button(description: str, style: str = "", tooltip: str = "", icon: str = "")
         description=description, button_style=style, tooltip=tooltip or description, icon=icon
     )
     b.layout.width = "auto"
+    b.layout.align_self = "flex-start"  # never stretched across a column
+    b.layout.min_width = "fit-content"
     return b
 
 
@@ -159,3 +161,9 @@ def text(
         t = W.Text(description=description, value=value, placeholder=placeholder, style=WIDE)
     t.layout.width = "100%"
     return t
+
+
+def dropdown_width(widget: W.Dropdown, width: str = "min(100%, 44em)") -> W.Dropdown:
+    """Make a dropdown wide enough to read its options."""
+    widget.layout.width = width
+    return widget

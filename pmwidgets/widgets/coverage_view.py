@@ -36,6 +36,7 @@ class CoverageView(W.VBox):
         self.table = W.HTML()
         self.chart = W.Box()
         self.responsibility = W.Dropdown(description=_("Responsibility"), style=WIDE)
+        self.responsibility.layout.width = "min(100%, 48em)"
         self.why = text(_("Why left out"), placeholder=_("e.g. covered by the team plan this year"))
         self.change_reason = text(
             _("Reason for change"), placeholder=_("Needed once the objectives are agreed")

@@ -169,12 +169,15 @@ class DevelopmentPlanner(W.VBox):
         self.mix_image = charts.image(b"", alt="")
         kinds = [(_kind_label(k), k) for k in KINDS]
         self.kind = W.Dropdown(description=_("Kind"), options=kinds, style=WIDE)
+        self.kind.layout.width = "min(100%, 32em)"
         self.description = text(_("Description"), placeholder=_("What will be done"))
         self.link = W.Dropdown(description=_("Develops"), style=WIDE)
+        self.link.layout.width = "min(100%, 48em)"
         self.due = W.DatePicker(description=_("Due"), style=WIDE)
         self.due.value = self._default_due(context.state)
         self.add_action_button = clicked(_("Add action"), self.add_action, "primary")
         self.action_pick = W.Dropdown(description=_("Action"), style=WIDE)
+        self.action_pick.layout.width = "min(100%, 40em)"
         self.action_pick.observe(guard(self._on_pick), names="value")
         statuses = [(_status_label(s), s) for s in STATUSES]
         self.action_status = W.Dropdown(description=_("Status"), options=statuses, style=WIDE)
@@ -257,6 +260,7 @@ class DevelopmentPlanner(W.VBox):
         if row is None:
             who = _party_label(party)
             level = W.Dropdown(description=_("{who}'s rating").format(who=who), style=WIDE)
+            level.layout.width = "min(100%, 48em)"
             comment = text(_("Comment"), placeholder=_("Optional: an example that shows it"))
             title, other = W.Label(), W.Label()
             other.add_class("pmw-muted")

@@ -39,7 +39,9 @@ class ObjectiveList(W.VBox):
         self.remove_reason = text(
             _("Reason"), placeholder=_("Why it is removed (needed once agreed)")
         )
+        self.remove_reason.layout.width = "min(70%, 40em)"
         self.remove_button = button(_("Remove objective"), "danger")
+        self.chooser.layout.width = "min(100%, 36em)"
         self.status = StatusArea()
         self.editor = ObjectiveEditor(context, on_saved=self._on_saved)
         self.edit_button.on_click(
@@ -104,6 +106,8 @@ class ObjectiveList(W.VBox):
         self.chooser.options = options
         if current in [v for _l, v in options]:
             self.chooser.value = current
+        elif options:
+            self.chooser.value = options[0][1]
         agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
         self.remove_reason.layout.display = "" if agreed else "none"
         has_any = bool(options)

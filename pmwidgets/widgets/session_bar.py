@@ -117,6 +117,8 @@ class SessionBar(W.VBox):
                 Role.COACH in coach_person.roles or Role.ADMIN in coach_person.roles
             ):
                 options.append((f"{coach_person.name} ({_('coach')})", self.coach_id))
+            longest = max(len(label) for label, _v in options)
+            self.acting.style.button_width = f"{round(longest * 0.62 + 2)}em"
             self._setting = True
             try:
                 self.acting.options = options

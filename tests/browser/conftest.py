@@ -1,0 +1,144 @@
+"""A real Voila server and Debian's Chromium, driven by Playwright.
+
+Voila runs as a subprocess on a free port (``--Voila.port_retries=0``), with its
+config isolated, serving ``notebooks/`` against a copy of the demo database.
+Every request that does not go to 127.0.0.1 is aborted (the lab template asks a
+CDN for fonts). Chromium is Debian's, at /usr/bin/chromium: no browser download.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class VoilaServer:
+    """A Voila subprocess serving notebooks/ with a given environment."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        cmd = [
+            sys.executable, "-m", "voila", str(ROOT / "notebooks"),
+            f"--port={self.port}", "--no-browser", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            "--Voila.config_file_paths=[]", "--strip_sources=True", "--show_tracebacks=False",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voila exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("voila did not start in 90 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def voila(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    """Voila on a copy of the demo, with the coach Kate Walsh facilitating workbook 1."""
+    folder = tmp_path_factory.mktemp("voila")
+    db = folder / "demo.sqlite3"
+    shutil.copy(demo_template, db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
+    env.update(
+        PMW_DATABASE_URL=f"sqlite:///{db}",
+        PMW_USER="kwalsh",
+        PMW_WORKBOOK="1",
+        PMW_ACTING="mchen",
+        XDG_STATE_HOME=str(folder / "state"),
+        JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
+    )
+    server = VoilaServer(env, folder / "voila.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context whose only reachable host is 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+        ),
+    )
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def open_page(page: object, server: VoilaServer, stem: str) -> None:
+    """Open a step page and wait until it is usable."""
+    page.goto(f"{server.url}/voila/render/{stem}.ipynb", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    page.wait_for_selector("#loading", state="detached", timeout=90_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(".pmw-session-bar", timeout=60_000)  # type: ignore[attr-defined]
+
+
+def screenshot(page: object, name: str) -> None:
+    """Save a screenshot of the whole page (Voila scrolls inside its own container)."""
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => Math.max(document.body.scrollHeight,"
+        " ...[...document.querySelectorAll('#rendered_cells, .jp-OutputArea, main')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 7000)})  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
