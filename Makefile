@@ -8,8 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+PORT ?= 8866
 
-.PHONY: install system-deps run test lint bench clean
+.PHONY: install system-deps run lab test lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +36,13 @@ system-deps:
 	fi
 
 run: install
+	$(BIN)/pmw demo --if-empty
+	@echo "Sign-in links for the demo people (open one in a browser):"
+	@$(BIN)/pmw invite --all --url http://127.0.0.1:$(PORT)
+	$(BIN)/pmw serve --port $(PORT)
+
+# The coach's facilitated session in JupyterLab, on the same database.
+lab: install
 	$(BIN)/pmw demo --if-empty
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
 

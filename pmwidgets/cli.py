@@ -75,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
     ver.add_argument("workbook", type=int, nargs="?")
+    srv = sub.add_parser("serve", help="serve the notebooks as a web app (Voila) on 127.0.0.1")
+    srv.add_argument("--port", type=int, default=8866)
+    srv.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument(
+        "--notebooks", type=Path, default=Path("notebooks"), help="folder of notebooks"
+    )
+    srv.add_argument("--pool-size", type=int, default=1, help="preheated kernels per notebook")
+    inv = sub.add_parser("invite", help="print a signed, expiring sign-in link for a person")
+    inv.add_argument("person", nargs="?", help="the person's id (see pmw people)")
+    inv.add_argument("--all", action="store_true", help="one link per person")
+    inv.add_argument("--url", default="http://127.0.0.1:8866", help="the web app's address")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="upgrade the schema (an SQLite file is backed up first)")
@@ -121,6 +132,8 @@ def _run(args: argparse.Namespace) -> int:
             backup = store.upgrade()
         print(f"schema is up to date{f'; backup at {backup}' if backup else ''}")
         return EXIT_OK
+    if args.command == "serve":
+        return _serve(args)
     with open_store(args.database) as store:
         svc = Services(store, args.as_person) if args.as_person else Services.operator(store)
         handler = _COMMANDS[args.command]
@@ -206,7 +219,43 @@ def _verify(svc: Services, args: argparse.Namespace) -> int:
     return EXIT_BROKEN
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    if args.database:
+        import os
+
+        os.environ["PMW_DATABASE_URL"] = args.database
+    if not args.notebooks.is_dir():
+        print(f"error: {args.notebooks}: no such folder of notebooks", file=sys.stderr)
+        return EXIT_USAGE
+    serve(port=args.port, notebooks=args.notebooks.resolve(), ip=args.ip, pool_size=args.pool_size)
+    return EXIT_OK
+
+
+def _invite(svc: Services, args: argparse.Namespace) -> int:
+    from .domain.errors import ValidationFailed
+    from .services.identity import INVITE_DAYS, invite_token
+
+    people = svc.people()
+    if args.all:
+        chosen = people
+    elif args.person:
+        chosen = [p for p in people if p.id == args.person]
+        if not chosen:
+            raise ValidationFailed(f"no person with id {args.person!r} (see pmw people)")
+    else:
+        raise ValidationFailed("name a person, or use --all")
+    base = args.url.rstrip("/")
+    for p in chosen:
+        link = f"{base}/pmw/signin?t={invite_token(p.id)}"
+        print(f"{p.id}\t{p.name}\t{link}" if args.all else link)
+    print(f"links expire in {INVITE_DAYS} days", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "invite": _invite,
     "demo": _demo,
     "list": _list,
     "people": _people,

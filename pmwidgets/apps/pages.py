@@ -7,6 +7,7 @@ acting. If someone has not been chosen yet, the page asks for it first.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -45,13 +46,26 @@ class StepPage(W.VBox):
         except PmwError as exc:
             self.children = tuple([stylesheet(), heading(self.title, 2), self.status])
             self.status.error(str(exc))
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("page %s failed (reference %s)", self.step, ref)
+            self.children = tuple([stylesheet(), heading(self.title, 2), self.status])
+            self.status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
 
     def _show(self) -> None:
+        if self.context is not None:
+            self.context.stop_watching()
+            self.context = None
         sel = session.load_selection()
         if not sel.user:
-            self.children = tuple([stylesheet(), heading(self.title, 2), self._sign_in()])
+            entry = _sign_in_message() if session.web_mode() else self._sign_in()
+            self.children = tuple([stylesheet(), heading(self.title, 2), entry])
             return
-        signed_in = Services(session.store(), sel.user)
+        try:
+            signed_in = Services(session.store(), sel.user)
+        except PmwError:
+            self.children = tuple([stylesheet(), heading(self.title, 2), _sign_in_message()])
+            return
         if sel.workbook is None:
             self.children = tuple([stylesheet(), heading(self.title, 2), self._picker(signed_in)])
             return
@@ -82,6 +96,10 @@ class StepPage(W.VBox):
             bar,
             *self.build(self.context),
             self.status,
+        )
+        ctx = self.context
+        ctx.watch(
+            on_change=lambda: self.status.info(_("Updated with changes saved by someone else."))
         )
 
     def _act(self, person_id: str) -> None:
@@ -126,6 +144,17 @@ class StepPage(W.VBox):
             self.show()
 
         return WorkbookPicker(svc, on_open=opened)
+
+
+def _sign_in_message() -> W.Widget:
+    """What someone without a verified identity sees: this, and nothing else."""
+    return paragraph(
+        _(
+            "Please sign in with your personal link to see your workbooks. If you do not have "
+            "one, or it has expired, ask your coach or HR for a new one."
+        ),
+        css="pmw-signin",
+    )
 
 
 def _history(ctx: WorkbookContext) -> W.Widget:

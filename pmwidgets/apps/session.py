@@ -1,5 +1,10 @@
 """Who is at the screen, and which workbook the notebooks are about.
 
+In the web app (``pmw serve`` sets ``PMW_WEB=1``) the person is verified for
+every request (a signed session cookie, the JupyterHub user, or a trusted proxy
+header: see :mod:`pmwidgets.services.identity`), the workbook comes from the
+page's address (``?workbook=3``), and nothing is read from or written to files.
+
 In JupyterLab (a coach's facilitated session) the person running the server
 holds the database, so the person at the keyboard is trusted: they are named
 by ``PMW_USER``, or chosen on the start page. The choice of workbook and of
@@ -42,8 +47,37 @@ def store(url: str | None = None) -> Store:
     return open_store(url)
 
 
+_web_memory: dict[str, object] = {}
+
+
+def web_mode() -> bool:
+    """Whether this kernel serves a web request (``pmw serve``) rather than JupyterLab."""
+    return os.environ.get("PMW_WEB") == "1"
+
+
+def _web_selection() -> Selection:
+    from urllib.parse import parse_qs
+
+    from ..services import identity
+
+    if not _web_memory.get("request"):
+        from voila.utils import wait_for_request
+
+        wait_for_request()  # a preheated kernel waits here for its page's request
+        _web_memory["request"] = True
+    query = parse_qs(os.environ.get("QUERY_STRING", ""))
+    workbook = _int((query.get("workbook") or [""])[0])
+    return Selection(
+        user=identity.person_from_environ(),
+        workbook=_int(_web_memory.get("workbook")) or workbook,
+        acting=_str(_web_memory.get("acting")),
+    )
+
+
 def load_selection() -> Selection:
-    """The remembered selection, overridden by the environment."""
+    """The remembered selection, overridden by the environment (or, on the web, the request)."""
+    if web_mode():
+        return _web_selection()
     saved: dict[str, object] = {}
     path = _state_file()
     if path.exists():
@@ -67,7 +101,11 @@ def load_selection() -> Selection:
 
 
 def save_selection(selection: Selection) -> None:
-    """Remember the selection for the other notebooks (per database)."""
+    """Remember the selection for the other notebooks (per database; on the web, for this page)."""
+    if web_mode():
+        _web_memory["workbook"] = selection.workbook
+        _web_memory["acting"] = selection.acting
+        return
     path = _state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -8,6 +8,7 @@ from there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from ..domain.model import Party
@@ -15,6 +16,7 @@ from ..domain.state import WorkbookState
 from ..services import Services
 
 Listener = Callable[[WorkbookState], None]
+log = logging.getLogger("pmwidgets.widgets")
 
 
 class WorkbookContext:
@@ -24,6 +26,7 @@ class WorkbookContext:
         self.services = services
         self.workbook_id = workbook_id
         self._listeners: list[Listener] = []
+        self._watching = False
         self.state: WorkbookState = services.open(workbook_id)
 
     @property
@@ -56,6 +59,42 @@ class WorkbookContext:
         """Switch the acting person (coach mode), then reload."""
         self.services = services
         self.reload()
+
+    def watch(self, interval: float = 1.0, on_change: Callable[[], None] | None = None) -> bool:
+        """Reload whenever someone else saves, checking every ``interval`` seconds.
+
+        Runs on the kernel's event loop (so widget updates happen on the kernel's
+        own thread); returns False when there is no running loop (plain scripts,
+        tests). Each check reads one number from the database.
+        """
+        import asyncio
+
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return False
+        if not loop.is_running():
+            return False
+        self._watching = True
+
+        def tick() -> None:
+            if not self._watching:
+                return
+            try:
+                if self.changed_elsewhere():
+                    self.reload()
+                    if on_change is not None:
+                        on_change()
+            except Exception:  # a page must never die of a failed poll
+                log.exception("watching workbook %s failed", self.workbook_id)
+            loop.call_later(interval, tick)
+
+        loop.call_later(interval, tick)
+        return True
+
+    def stop_watching(self) -> None:
+        """Stop the checks started by :meth:`watch`."""
+        self._watching = False
 
     def changed_elsewhere(self) -> bool:
         """Whether someone saved since this page loaded (cheap: reads one number)."""

@@ -82,6 +82,19 @@ class ObjectiveEditor(W.VBox):
             self.weight,
         ):
             field.observe(self._on_field, names="value")
+        self._fields: dict[str, W.ValueWidget] = {
+            "title": self.title,
+            "description": self.description,
+            "responsibilities": self.responsibilities,
+            "measure": self.measure,
+            "target": self.target,
+            "due": self.due,
+            "weight": self.weight,
+        }
+        #: what each field held when it last matched the store, and at which version
+        self._loaded: dict[str, Any] = {}
+        self._loaded_version = context.version
+        context.subscribe(self._on_state)
         super().__init__(
             [
                 self.heading,
@@ -132,6 +145,57 @@ class ObjectiveEditor(W.VBox):
                 self.due.value = existing.due
                 self.weight.value = existing.weight
             self.reason.value = ""
+        self._remember(state.workbook.version)
+        self._agreed_notice(state)
+        self._on_field()
+
+    def _remember(self, version: int) -> None:
+        self._loaded = {name: field.value for name, field in self._fields.items()}
+        self._loaded_version = version
+
+    def _stored_values(self, state: WorkbookState) -> dict[str, Any] | None:
+        stored = state.objective(self.number) if self.number is not None else None
+        if stored is None:
+            return None
+        job = state.job
+        return {
+            "title": stored.title,
+            "description": stored.description,
+            "responsibilities": tuple(
+                n for n in stored.responsibilities if job and job.responsibility(n)
+            ),
+            "measure": stored.measure,
+            "target": stored.target,
+            "due": stored.due,
+            "weight": stored.weight,
+        }
+
+    def _on_state(self, state: WorkbookState) -> None:
+        """Someone saved: fields not touched here follow the store; typed ones are kept.
+
+        If the same field was changed both here and by the other person, the next
+        save is refused as stale (naming their change), so nobody's edit is lost
+        silently; saving again after that keeps what is typed here.
+        """
+        stored = self._stored_values(state)
+        if stored is None:
+            self._loaded_version = (
+                state.workbook.version if self.number is None else self._loaded_version
+            )
+            return
+        conflict = False
+        with self.hold_trait_notifications():
+            for name, field in self._fields.items():
+                mine, before, theirs = field.value, self._loaded.get(name), stored[name]
+                if mine == before and theirs != before:
+                    field.value = theirs
+                    self._loaded[name] = theirs
+                elif mine != before and theirs != before and theirs != mine:
+                    conflict = True
+                else:
+                    self._loaded[name] = theirs if mine == theirs else before
+        if not conflict:
+            self._loaded_version = state.workbook.version
         self._agreed_notice(state)
         self._on_field()
 
@@ -191,10 +255,13 @@ class ObjectiveEditor(W.VBox):
             message = _("Objective {n} proposed.").format(n=number)
         else:
             number = self.number
-            svc.update_objective(ctx.workbook_id, number, draft, ctx.version, self.reason.value)
+            svc.update_objective(
+                ctx.workbook_id, number, draft, self._loaded_version, self.reason.value
+            )
             message = _("Objective {n} saved.").format(n=number)
-        ctx.reload()
         self.number = number
+        ctx.reload()
+        self._remember(ctx.version)
         self.heading.value = heading(_("Objective {n}").format(n=number)).value
         self.reason.value = ""
         self._agreed_notice(ctx.state)
@@ -210,5 +277,13 @@ class ObjectiveEditor(W.VBox):
             self.on_cancel()
 
     def _stale(self) -> None:
-        """Someone else saved first: load their changes but keep what was typed here."""
-        self.context.reload()
+        """Someone else saved first: show their changes, keep what was typed here.
+
+        Fields not touched here take their values; the person has now been told
+        what changed, so saving again applies what is typed here on top.
+        """
+        state = self.context.reload()
+        stored = self._stored_values(state)
+        if stored is not None:
+            self._loaded = dict(stored)
+        self._loaded_version = state.workbook.version

@@ -55,7 +55,7 @@ class SessionBar(W.VBox):
         self.on_act = on_act
         self.summary = W.HTML()
         self.warning = W.HTML()
-        self.nav = W.HTML(self._nav(steps, current_step))
+        self.nav = W.HTML(self._nav(steps, current_step, context.workbook_id))
         self.acting = W.ToggleButtons(
             description=_("Acting now"), style={"description_width": "7em"}
         )
@@ -73,12 +73,13 @@ class SessionBar(W.VBox):
         self.refresh(context.state)
 
     @staticmethod
-    def _nav(steps: Sequence[tuple[str, str]], current: str) -> str:
+    def _nav(steps: Sequence[tuple[str, str]], current: str, workbook_id: int) -> str:
         links = []
         for stem, label in steps:
             css = "pmw-step pmw-step-current" if stem == current else "pmw-step"
             aria = " aria-current='page'" if stem == current else ""
-            links.append(f"<a class='{css}' href='{esc(stem)}.ipynb'{aria}>{esc(_(label))}</a>")
+            href = f"{stem}.ipynb?workbook={int(workbook_id)}"
+            links.append(f"<a class='{css}' href='{esc(href)}'{aria}>{esc(_(label))}</a>")
         return f"<nav class='pmw-steps' aria-label='{esc(_('Steps'))}'>{''.join(links)}</nav>"
 
     def refresh(self, state: WorkbookState) -> None:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,3 +143,86 @@ def screenshot(page: object, name: str) -> None:
     page.wait_for_timeout(300)  # type: ignore[attr-defined]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+class PmwServer:
+    """``pmw serve`` as a subprocess: the real web app on a free port."""
+
+    def __init__(self, env: dict[str, str], log: Path, cull_seconds: int = 120) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.log = log
+        cmd = [sys.executable, "-m", "pmwidgets.cli", "serve", f"--port={self.port}"]
+        env = {**env, "PMW_CULL_SECONDS": str(cull_seconds)}
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pmw serve exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
+            except urllib.error.HTTPError:
+                return  # the server answers (a 4xx is fine)
+            except OSError:
+                time.sleep(0.3)
+                continue
+            return
+        raise RuntimeError("pmw serve did not start in 120 s")
+
+    def invite(self, person: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "pmwidgets.cli", "invite", person, "--url", self.url],
+            env=self.env, capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        return out.stdout.strip()
+
+    def kernels(self) -> int:
+        """How many kernel processes the server runs now (its children, read from /proc)."""
+        count = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.proc.pid and b"ipykernel" in cmdline:
+                count += 1
+        return count
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def web(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PmwServer]:
+    """The web app on a copy of the demo, as `make run` starts it."""
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "demo.sqlite3"
+    shutil.copy(demo_template, db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
+    env.update(
+        PMW_DATABASE_URL=f"sqlite:///{db}",
+        PMW_SECRET="test-secret-" + folder.name,
+        XDG_STATE_HOME=str(folder / "state"),
+        XDG_DATA_HOME=str(folder / "data"),
+        JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
+    )
+    server = PmwServer(env, folder / "serve.log", cull_seconds=10)
+    yield server
+    server.stop()
+
+
+def wait_ready(page: object, selector: str = ".pmw-page") -> None:
+    """Wait until Voila has executed the notebook and our app is on the page."""
+    page.wait_for_selector("#loading", state="detached", timeout=90_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(selector, timeout=60_000)  # type: ignore[attr-defined]

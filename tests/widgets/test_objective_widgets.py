@@ -175,3 +175,40 @@ def test_coverage_refuses_an_outsider(demo: Store) -> None:
     version = demo.latest_version(2)
     view.save_button.click()
     assert view.status.kind == "error" and demo.latest_version(2) == version
+
+
+def test_two_people_editing_one_objective_lose_nothing(demo: Store) -> None:
+    a = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=2)
+    b_ctx = WorkbookContext(Services(demo, "rokafor"), 2)
+    b = ObjectiveEditor(b_ctx, number=2)
+    a.target.value = "100% of sessions checked, logged weekly"
+    a.save_button.click()
+    assert a.status.kind == "ok"
+    b_ctx.reload()  # what the page's watcher does within a second
+    assert b.target.value == "100% of sessions checked, logged weekly"  # untouched field follows
+    b.measure.value = "PPE checks recorded in the session log"
+    b.save_button.click()
+    assert b.status.kind == "ok", b.status.message
+    stored = Services(demo, "tnguyen").open(2).objective(2)
+    assert stored is not None
+    assert (stored.target, stored.measure) == (
+        "100% of sessions checked, logged weekly",
+        "PPE checks recorded in the session log",
+    )
+
+
+def test_the_same_field_changed_by_both_is_refused_once_then_kept(demo: Store) -> None:
+    a = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=2)
+    b_ctx = WorkbookContext(Services(demo, "rokafor"), 2)
+    b = ObjectiveEditor(b_ctx, number=2)
+    a.target.value = "Target by Tuan"
+    b.target.value = "Target by Richard"
+    a.save_button.click()
+    b_ctx.reload()
+    assert b.target.value == "Target by Richard"  # what was typed is kept
+    b.save_button.click()
+    assert b.status.kind == "error" and "Tuan Nguyen changed objective 2" in b.status.message
+    assert Services(demo, "tnguyen").open(2).objective(2).target == "Target by Tuan"  # type: ignore[union-attr]
+    b.save_button.click()  # having been told, Richard saves his on purpose
+    assert b.status.kind == "ok"
+    assert Services(demo, "tnguyen").open(2).objective(2).target == "Target by Richard"  # type: ignore[union-attr]

@@ -1,0 +1,101 @@
+"""The home page: every workbook this person may see, where it stands, and links to its steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+
+import ipywidgets as W
+
+from ..domain.errors import PmwError
+from ..domain.i18n import _, format_date
+from ..services import Services
+from ..widgets.base import esc, heading, paragraph
+from ..widgets.session_bar import STEPS
+from . import session
+from .style import stylesheet
+
+log = logging.getLogger("pmwidgets.apps")
+
+
+def workbook_rows(svc: Services) -> str:
+    """The table of workbooks as HTML (every value escaped), with links to each step."""
+    names = {p.id: p.name for p in svc.people()}
+    rows = []
+    for wb in svc.workbooks():
+        state = svc.open(wb.id or 0)
+        last = max((c.on for c in state.check_ins), default=None)
+        statuses = ", ".join(
+            f"{_(label)}: {state.agreement_status(subject).label.split(':')[0].lower()}"  # type: ignore[arg-type]
+            for subject, label in (
+                ("job_description", "job description"),
+                ("objectives", "objectives"),
+            )
+        )
+        flag = ""
+        participation = svc.participation(wb.id or 0)
+        if participation.one_sided:
+            flag = f"<div class='pmw-bad'>⚠ {esc(participation.message)}</div>"
+        steps = " ".join(
+            f"<a class='pmw-step' href='{esc(stem)}.ipynb?workbook={int(wb.id or 0)}'>{esc(_(label))}</a>"
+            for stem, label in STEPS[1:]
+        )
+        rows.append(
+            "<tr>"
+            f"<td>{int(wb.id or 0)}</td>"
+            f"<td><strong>{esc(names.get(wb.employee_id, wb.employee_id))}</strong><br>"
+            f"<span class='pmw-muted'>{esc(_('with {m}').format(m=names.get(wb.manager_id, wb.manager_id)))}</span></td>"
+            f"<td>{esc(wb.stage.label)}<div class='pmw-muted'>{esc(statuses)}</div>{flag}</td>"
+            f"<td>{esc(wb.stage.next_step)}</td>"
+            f"<td>{esc(format_date(last) if last else _('none yet'))}</td>"
+            f"<td><nav class='pmw-steps'>{steps}</nav></td>"
+            "</tr>"
+        )
+    headers = [
+        _("No."),
+        _("Employee"),
+        _("Stage"),
+        _("Next step"),
+        _("Last check-in"),
+        _("Open a step"),
+    ]
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    empty = f"<tr><td colspan='6'>{esc(_('No workbooks yet.'))}</td></tr>"
+    return f"<table class='pmw-table pmw-home-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows) or empty}</tbody></table>"
+
+
+def home_page() -> W.VBox:
+    """The signed-in person's workbooks, with their stage, next step and links to each step."""
+    page = W.VBox()
+    page.add_class("pmw-page")
+    try:
+        sel = session.load_selection()
+        if not sel.user:
+            from .pages import _sign_in_message, start_page
+
+            page.children = (
+                stylesheet(),
+                _sign_in_message() if session.web_mode() else start_page(),
+            )
+            return page
+        svc = Services(session.store(), sel.user)
+        today = format_date(dt.date.today())
+        page.children = (
+            stylesheet(),
+            heading(_("Hello, {name}").format(name=svc.me.name), 2),
+            paragraph(_("Your workbooks on {day}: open a step to work on it.").format(day=today)),
+            W.HTML(workbook_rows(svc)),
+        )
+    except PmwError:
+        from .pages import _sign_in_message
+
+        page.children = (stylesheet(), _sign_in_message())
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("home page failed (reference %s)", ref)
+        page.children = (
+            stylesheet(),
+            paragraph(_("This page could not be shown (reference {ref}).").format(ref=ref)),
+        )
+    return page

@@ -1,0 +1,179 @@
+"""``pmw serve``: Voila over notebooks/, locked down for managers and employees.
+
+- listens on 127.0.0.1 by default, and makes no request to any CDN (our ``pmw``
+  template drops the lab template's fontawesome link; a Content-Security-Policy
+  header stops anything else from reaching outside);
+- preheated kernels: the notebooks import everything before a request comes, and
+  the per-request part waits for it with ``voila.utils.wait_for_request()``;
+- sources stripped, tracebacks hidden (a person sees a plain message and a
+  reference that points to the server log);
+- no static files at all from the notebooks folder; the database lives elsewhere;
+- identity verified per request: ``/pmw/signin?t=TOKEN`` turns a signed
+  personal link into a signed session cookie, which the kernel verifies again
+  for every page (see :mod:`pmwidgets.services.identity`);
+- kernels of closed pages are shut down: signing in sets the ``_xsrf`` cookie
+  that Voila's unload beacon needs, and idle disconnected kernels are culled.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.base.handlers import JupyterHandler
+from voila.app import Voila
+
+from ..domain.errors import PmwError
+from ..services import identity
+from ..services.api import Services
+
+SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
+HOME = "voila/render/home.ipynb"
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'self'; form-action 'self'"
+)
+
+
+def _page(title: str, message: str) -> str:
+    import html
+
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>"
+        f"{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:640px;margin:80px auto;"
+        "color:#1d3557}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+    )
+
+
+class SignInHandler(JupyterHandler):
+    """Turn a signed personal link into a signed session cookie, then go home."""
+
+    def check_xsrf_cookie(self) -> None:  # a GET with a signed token needs no xsrf
+        return
+
+    def get(self) -> None:
+        token = self.get_argument("t", "")
+        try:
+            person_id = identity.verify_invite(token)
+            store = self.settings["pmw_store"]
+            Services(store, person_id)  # the person must exist
+        except PmwError as exc:
+            self.set_status(403)
+            self.finish(
+                _page(
+                    "Sign-in link not accepted",
+                    exc.reason,
+                )
+            )
+            return
+        secure = self.request.protocol == "https"
+        self.set_cookie(
+            identity.COOKIE,
+            identity.session_token(person_id),
+            httponly=True,
+            samesite="Lax",
+            secure=secure,
+            expires_days=identity.SESSION_HOURS / 24,
+            path=self.base_url,
+        )
+        _ = self.xsrf_token  # sets the _xsrf cookie: Voila's unload beacon needs it
+        self.redirect(self.base_url + HOME)
+
+
+class SignOutHandler(JupyterHandler):
+    """Forget the session cookie."""
+
+    def get(self) -> None:
+        self.clear_cookie(identity.COOKIE, path=self.base_url)
+        self.finish(
+            _page("Signed out", "You are signed out. Use your personal link to sign in again.")
+        )
+
+
+class HomeRedirect(JupyterHandler):
+    """The root and the file tree lead home: nobody browses the notebooks folder."""
+
+    def get(self, *_args: Any) -> None:
+        _ = self.xsrf_token
+        self.redirect(self.base_url + HOME)
+
+
+class PmwVoila(Voila):
+    """Voila with pmwidgets' handlers in front of its own."""
+
+    store: Any = None
+
+    def init_settings(self) -> dict[str, Any]:
+        settings: dict[str, Any] = super().init_settings()
+        settings["pmw_store"] = self.store
+        headers = dict(settings.get("headers", {}))
+        headers["Content-Security-Policy"] = CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        settings["headers"] = headers
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        base = self.server_url or "/"
+        ours: list[Any] = [
+            (base + "pmw/signin", SignInHandler),
+            (base + "pmw/signout", SignOutHandler),
+            (base, HomeRedirect),
+            (base + r"voila/tree(.*)", HomeRedirect),
+            (base + r"voila/api/contents(.*)", HomeRedirect),
+        ]
+        handlers: list[Any] = super().init_handlers()
+        return ours + handlers
+
+
+def voila_argv(
+    notebooks: Path, port: int, ip: str = "127.0.0.1", pool_size: int = 1, cull_seconds: int = 120
+) -> list[str]:
+    """The Voila command line ``pmw serve`` runs with."""
+    headers = ["Cookie"]
+    trusted = os.environ.get("PMW_TRUSTED_HEADER", "").strip()
+    if trusted:
+        headers.append(trusted)
+    return [
+        str(notebooks),
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--template=pmw",
+        "--theme=light",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        f"--VoilaConfiguration.http_header_envs={headers!r}",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.file_denylist=['.*']",
+        f"--MappingKernelManager.cull_idle_timeout={cull_seconds}",
+        f"--MappingKernelManager.cull_interval={max(5, cull_seconds // 4)}",
+        "--MappingKernelManager.cull_connected=False",
+        "--Voila.config_file_paths=[]",
+    ]
+
+
+def serve(
+    port: int = 8866,
+    notebooks: Path | None = None,
+    ip: str = "127.0.0.1",
+    pool_size: int = 1,
+    cull_seconds: int = 120,
+) -> None:
+    """Run the web app until interrupted."""
+    from ..services import open_store
+
+    notebooks = notebooks or Path.cwd() / "notebooks"
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    os.environ["PMW_WEB"] = "1"  # the kernels read identity from the request, never from a file
+    PmwVoila.store = open_store()
+    cull_seconds = int(os.environ.get("PMW_CULL_SECONDS", cull_seconds))
+    PmwVoila.launch_instance(argv=voila_argv(notebooks, port, ip, pool_size, cull_seconds))

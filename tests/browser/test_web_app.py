@@ -1,0 +1,255 @@
+"""The web app as managers and employees meet it: `pmw serve`, signed links, two people at once.
+
+Each person is a separate browser context (their own cookies). Every request that
+does not go to 127.0.0.1 is aborted, and counted: the app must make none.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from .conftest import PmwServer, screenshot, wait_ready
+
+pytestmark = pytest.mark.slow
+
+XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+@pytest.fixture
+def people(browser) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+    """Browser contexts by person, each recording any request that tried to leave the machine."""
+    contexts: dict = {}
+    outside: list[str] = []
+
+    def route(r) -> None:  # type: ignore[no-untyped-def]
+        if r.request.url.startswith("http://127.0.0.1") or r.request.url.startswith(
+            "ws://127.0.0.1"
+        ):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    def open_as(person: str):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.route("**/*", route)
+        page = ctx.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        contexts[person] = ctx
+        return page
+
+    yield {"open": open_as, "outside": outside}
+    for ctx in contexts.values():
+        ctx.close()
+
+
+def sign_in(page, web: PmwServer, person: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(web.invite(person), wait_until="domcontentloaded")
+    wait_ready(page)
+
+
+def test_sign_in_lands_on_home_with_own_workbooks_only(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    page = people["open"]("rokafor")
+    sign_in(page, web, "rokafor")
+    assert page.url.endswith("/voila/render/home.ipynb")
+    body = page.inner_text("body")
+    assert "Hello, Richard Okafor" in body
+    for name in ("Mei Chen", "Tuan Nguyen", "Diego Silva"):
+        assert name in body
+    assert "Anna Berg" not in body and "Sam Jones" not in body  # not his reports
+    assert "one-sided" in body
+    assert "Performance workbooks" in body  # the product's own top bar
+    screenshot(page, "web_home")
+    page.click("text=2 Objectives >> nth=0")
+    wait_ready(page, ".pmw-session-bar")
+    assert "Workbook 1: Mei Chen with Richard Okafor" in page.inner_text("body")
+    assert people["outside"] == []  # no CDN, no request off this machine
+
+
+def test_no_identity_shows_a_sign_in_message_and_nothing_else(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    page = people["open"]("nobody")
+    for path in ("voila/render/home.ipynb", "voila/render/02_objectives.ipynb?workbook=1"):
+        page.goto(f"{web.url}/{path}", wait_until="domcontentloaded")
+        wait_ready(page, ".pmw-signin")
+        body = page.inner_text("body")
+        assert "sign in with your personal link" in body
+        for secret in ("Mei Chen", "Richard", "diagnostics", "Workbook 1"):
+            assert secret not in body
+    screenshot(page, "web_no_identity")
+    forged = page.context.request.get(f"{web.url}/pmw/signin?t=bWNoZW4.forged.signature")
+    assert forged.status == 403 and "not valid" in forged.text()
+    assert page.context.request.get(f"{web.url}/voila/files/02_objectives.ipynb").status in (
+        403,
+        404,
+    )
+    assert page.context.request.get(f"{web.url}/voila/api/contents").url.endswith("home.ipynb")
+
+
+def test_someone_elses_workbook_is_not_available(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    page = people["open"]("mchen")
+    sign_in(page, web, "mchen")
+    page.goto(
+        f"{web.url}/voila/render/02_objectives.ipynb?workbook=4", wait_until="domcontentloaded"
+    )
+    wait_ready(page, ".pmw-status")
+    body = page.inner_text("body")
+    assert "workbook 4 is not available to you" in body
+    for secret in ("Anna Berg", "Helen Lambert", "destination", "open day"):
+        assert secret not in body
+    screenshot(page, "web_not_available")
+
+
+def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
+    people, web: PmwServer
+) -> None:  # type: ignore[no-untyped-def]
+    emp, mgr = people["open"]("tnguyen"), people["open"]("rokafor")
+    sign_in(emp, web, "tnguyen")
+    sign_in(mgr, web, "rokafor")
+    for page in (emp, mgr):
+        page.goto(
+            f"{web.url}/voila/render/02_objectives.ipynb?workbook=2", wait_until="domcontentloaded"
+        )
+        wait_ready(page, ".pmw-objective-editor")
+    # the employee proposes an objective that brings the weights to 100
+    editor = emp.locator(".pmw-objective-editor")
+    editor.get_by_label("Title").fill("Run a learner feedback survey each term")
+    editor.get_by_label("Description").fill(
+        "Ask every learner for feedback on practical sessions each term and act on it."
+    )
+    editor.get_by_label("Serves").select_option(index=0)
+    editor.get_by_label("Measure").fill("Survey response rate")
+    editor.get_by_label("Target").fill("80% response by June")
+    editor.get_by_label("Weight (%)").fill("10")
+    editor.get_by_label("Weight (%)").press("Tab")
+    emp.get_by_role("button", name="Save objective").click()
+    emp.wait_for_selector("text=Objective 4 proposed.")
+    # the manager sees it within about two seconds, without reloading
+    started = time.monotonic()
+    mgr.wait_for_selector(
+        ".pmw-objective-list >> text=Run a learner feedback survey each term", timeout=10_000
+    )
+    seen_after = time.monotonic() - started
+    assert seen_after < 5, seen_after
+    # the manager edits objective 1 (vague and heavy) and saves
+    mgr.locator(".pmw-objective-list").get_by_role("combobox", name="Objective").select_option(
+        label="1. Improve teaching"
+    )
+    mgr.get_by_role("button", name="Open").click()
+    medit = mgr.locator(".pmw-objective-editor")
+    mgr.wait_for_function(
+        "() => document.querySelector('.pmw-objective-editor input').value === 'Improve teaching'"
+    )
+    medit.get_by_label("Title").fill("Raise learners' rating of practical sessions")
+    medit.get_by_label("Measure").fill("Average learner rating of practical sessions")
+    medit.get_by_label("Target").fill("Average 4 of 5 by June, from 3.4")
+    medit.get_by_label("Target").press("Tab")
+    mgr.get_by_role("button", name="Save objective").click()
+    mgr.wait_for_selector("text=Objective 1 saved.")
+    emp.wait_for_selector(
+        ".pmw-objective-list >> text=Raise learners' rating of practical sessions", timeout=10_000
+    )
+    screenshot(mgr, "web_objectives_two_people")
+    # both confirm what they see
+    emp.get_by_role("button", name="Confirm as Tuan Nguyen (employee)").click()
+    emp.wait_for_selector("text=Confirmed by the employee; waiting for the manager")
+    mgr.wait_for_selector("text=Confirmed by the employee; waiting for the manager", timeout=10_000)
+    mgr.get_by_role("button", name="Confirm as Richard Okafor (manager)").click()
+    mgr.wait_for_selector("text=Agreed by both")
+    emp.reload(wait_until="domcontentloaded")
+    wait_ready(emp, ".pmw-objective-editor")
+    body = emp.inner_text("body")
+    assert "Agreed by both" in body and "Version 1" in body
+    assert "Raise learners' rating of practical sessions" in body
+    assert "Stage: Development plan" in body
+    screenshot(emp, "web_objectives_agreed")
+    assert people["outside"] == []
+
+
+def test_a_stale_save_is_refused_with_what_changed(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    a, b = people["open"]("dsilva"), people["open"]("rokafor")
+    sign_in(a, web, "dsilva")
+    sign_in(b, web, "rokafor")
+    for page in (a, b):
+        page.goto(
+            f"{web.url}/voila/render/02_objectives.ipynb?workbook=3", wait_until="domcontentloaded"
+        )
+        wait_ready(page, ".pmw-objective-editor")
+        page.locator(".pmw-objective-list").get_by_role("combobox", name="Objective").select_option(
+            index=2
+        )
+        page.get_by_role("button", name="Open").click()
+        page.wait_for_function(
+            "() => document.querySelector('.pmw-objective-editor input').value.startsWith('Keep consumables')"
+        )
+    a.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 8,500 pounds")
+    b.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 9,500 pounds")
+    a.get_by_role("button", name="Save objective").click()
+    a.wait_for_selector("text=Objective 3 saved.")
+    b.get_by_role("button", name="Save objective").click()
+    b.wait_for_selector("text=changed since you opened it", timeout=10_000)
+    status = b.locator(".pmw-objective-editor .pmw-status").inner_text()
+    assert "Diego Silva changed objective 3" in status
+    assert (
+        b.locator(".pmw-objective-editor").get_by_label("Target").input_value()
+        == "Spend at most 9,500 pounds"
+    )
+    screenshot(b, "web_stale_save")
+
+
+def test_xss_in_an_objective_and_a_note_stays_text(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    page = people["open"]("mchen")
+    sign_in(page, web, "mchen")
+    page.goto(
+        f"{web.url}/voila/render/04_check_ins.ipynb?workbook=1", wait_until="domcontentloaded"
+    )
+    wait_ready(page, ".pmw-check-in-log")
+    log = page.locator(".pmw-check-in-log")
+    log.get_by_label("Goal", exact=True).fill(XSS)
+    log.get_by_label("Reality", exact=True).fill("Reality " + XSS)
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_selector("text=saved", timeout=10_000)
+    page.wait_for_selector(
+        ".pmw-check-in-log >> text=Reality <img", timeout=10_000
+    )  # newest is open
+    assert XSS.split(">")[0] in page.inner_text(".pmw-check-in-log")  # shown as text
+    page.goto(
+        f"{web.url}/voila/render/02_objectives.ipynb?workbook=1", wait_until="domcontentloaded"
+    )
+    wait_ready(page, ".pmw-objective-editor")
+    page.locator(".pmw-objective-editor").get_by_label("Title").fill(XSS)
+    page.locator(".pmw-objective-editor").get_by_label("Title").press("Tab")
+    page.wait_for_timeout(800)
+    assert page.dialogs == []
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("() => window.__xss === undefined")
+
+
+def test_closed_pages_leave_no_kernels_behind(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    def settle(target: int | None = None, timeout: float = 60) -> int:
+        deadline = time.monotonic() + timeout
+        last, same = -1, 0
+        while time.monotonic() < deadline:
+            n = web.kernels()
+            if target is not None and n <= target:
+                return n
+            same = same + 1 if n == last else 0
+            if target is None and same >= 6:
+                return n  # steady for three seconds
+            last = n
+            time.sleep(0.5)
+        return web.kernels()
+
+    baseline = settle()  # the preheated pools, refilled
+    page = people["open"]("mchen")
+    sign_in(page, web, "mchen")
+    for stem in ("02_objectives", "04_check_ins"):
+        extra = page.context.new_page()
+        extra.goto(f"{web.url}/voila/render/{stem}.ipynb?workbook=1", wait_until="domcontentloaded")
+        wait_ready(extra, ".pmw-session-bar")
+        extra.close(run_before_unload=True)
+    page.close(run_before_unload=True)
+    assert settle(target=baseline) <= baseline
