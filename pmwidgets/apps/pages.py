@@ -15,7 +15,6 @@ import ipywidgets as W
 
 from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..domain.model import Role
 from ..services import Services
 from ..widgets.base import StatusArea, button, heading, html_table, paragraph
 from ..widgets.context import WorkbookContext
@@ -82,9 +81,7 @@ class StepPage(W.VBox):
             )
             return
         wb = self.context.state.workbook
-        coach_mode = signed_in.me.id == wb.coach_id or (
-            Role.ADMIN in signed_in.me.roles and wb.party_of(signed_in.me.id) is None
-        )
+        coach_mode = signed_in.me.id == wb.coach_id
         bar = SessionBar(
             self.context,
             coach_id=signed_in.me.id if coach_mode else None,

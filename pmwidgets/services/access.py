@@ -65,8 +65,12 @@ def require_party(person: Person, workbook: Workbook) -> Party:
 
 
 def require_facilitator(coach: Person, workbook: Workbook) -> None:
-    """A facilitated session needs the workbook's own coach (or an admin)."""
-    if coach.id != workbook.coach_id and Role.ADMIN not in coach.roles:
+    """A facilitated session needs the workbook's own coach.
+
+    Not even an admin may act for the employee or the manager: each party's
+    contributions and confirmations are theirs, made in front of their coach.
+    """
+    if coach.id != workbook.coach_id:
         raise NotAllowed(
             _("{name} is not the coach of workbook {id}").format(name=coach.name, id=workbook.id)
         )

@@ -117,7 +117,7 @@ class Services:
         Used in coach mode: the coach switches between the employee and the manager.
         """
         coach = self.facilitator or self.me
-        access.require_role(coach, Role.COACH, Role.ADMIN)
+        access.require_role(coach, Role.COACH)
         return Services(self.store, actor_id, facilitator_id=coach.id, clock=self.clock)
 
     # --- people and library -------------------------------------------------------

@@ -253,3 +253,42 @@ def test_closed_pages_leave_no_kernels_behind(people, web: PmwServer) -> None:  
         extra.close(run_before_unload=True)
     page.close(run_before_unload=True)
     assert settle(target=baseline) <= baseline
+
+
+def _confirmations(web: PmwServer) -> int:
+    import sqlite3
+
+    db = sqlite3.connect(web.env["PMW_DATABASE_URL"].removeprefix("sqlite:///"))
+    try:
+        return int(db.execute("SELECT count(*) FROM confirmations").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_a_forged_click_on_a_hidden_agree_button_is_refused(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    # Helen Lambert is an admin: she may read workbook 1, but it is not hers to agree.
+    page = people["open"]("hlambert")
+    sign_in(page, web, "hlambert")
+    page.goto(
+        f"{web.url}/voila/render/02_objectives.ipynb?workbook=1", wait_until="domcontentloaded"
+    )
+    wait_ready(page, ".pmw-agreement-panel")
+    before = _confirmations(web)
+    hidden = page.evaluate(
+        """() => {
+            const b = [...document.querySelectorAll('.pmw-agreement-panel button')]
+                .find(x => x.textContent.trim().startsWith('Confirm'));
+            if (!b) return 'missing';
+            const wasHidden = getComputedStyle(b).display === 'none' || b.offsetParent === null;
+            b.style.display = 'inline-block'; b.disabled = false; b.removeAttribute('disabled');
+            let p = b.parentElement; while (p) { if (p.style) p.style.display = ''; p = p.parentElement; }
+            b.click();  // the front end sends the click over the websocket, as any browser can
+            return wasHidden ? 'hidden' : 'visible';
+        }"""
+    )
+    assert hidden == "hidden"
+    page.wait_for_selector(
+        ".pmw-agreement-panel >> text=only the employee and the manager", timeout=10_000
+    )
+    assert _confirmations(web) == before  # refused server-side: nothing stored
+    screenshot(page, "web_forged_click_refused")

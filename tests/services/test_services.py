@@ -287,7 +287,7 @@ def test_coach_mode_records_the_facilitator(people_store: Store) -> None:
         Services(store, "coach2").acting_as("emp").set_job_description(
             wb, make_job(), store.latest_version(wb)
         )
-    with pytest.raises(NotAllowed, match="role coach or admin"):
+    with pytest.raises(NotAllowed, match="needs the role coach"):
         Services(store, "emp").acting_as("boss")
 
 
