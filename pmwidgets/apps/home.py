@@ -14,6 +14,7 @@ from ..services import Services
 from ..widgets.base import esc, heading, paragraph
 from ..widgets.session_bar import STEPS
 from . import session
+from .logs import configure as configure_logging
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -67,6 +68,7 @@ def workbook_rows(svc: Services) -> str:
 
 def home_page() -> W.VBox:
     """The signed-in person's workbooks, with their stage, next step and links to each step."""
+    configure_logging()
     page = W.VBox()
     page.add_class("pmw-page")
     try:

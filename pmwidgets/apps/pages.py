@@ -20,6 +20,7 @@ from ..widgets.base import StatusArea, button, heading, html_table, paragraph
 from ..widgets.context import WorkbookContext
 from ..widgets.session_bar import SessionBar
 from . import session
+from .logs import configure as configure_logging
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -31,6 +32,7 @@ class StepPage(W.VBox):
     """A step's page: sign-in and workbook choice if needed, then the session bar and the step."""
 
     def __init__(self, step: str, build: Builder, title: str) -> None:
+        configure_logging()
         super().__init__()
         self.step, self.build, self.title = step, build, title
         self.context: WorkbookContext | None = None
