@@ -21,13 +21,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests use: a PostgreSQL server (for the store's PostgreSQL tests)
-# and Chromium (for the browser tests; Playwright drives /usr/bin/chromium and never
-# downloads a browser). Installed only when missing, and only when we are root (as in
+# Chromium (for the browser tests; Playwright drives /usr/bin/chromium and never
+# downloads a browser), and poppler-utils (pdftotext/pdftoppm, to check exported PDFs).
+# Installed only when missing, and only when we are root (as in
 # CI); otherwise the tests that need them say they were skipped and why.
 system-deps:
 	@need=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	test -x /usr/bin/chromium || need="$$need chromium"; \
+	command -v pdftotext >/dev/null || need="$$need poppler-utils"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages for the tests:$$need"; \
