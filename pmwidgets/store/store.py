@@ -347,17 +347,32 @@ class Store:
         """
         try:
             with self.writing() as s:
-                wb = require_workbook(s, workbook_id, lock=True)
-                if expected_version is not None and wb.version != expected_version:
-                    raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
-                wb.version += 1
-                wb.updated_at = at or utc_now()
-                writer = WorkbookWriter(s, wb, actor_id, facilitator_id, at)
+                writer = _open_unit(s, workbook_id, expected_version, actor_id, facilitator_id, at)
                 yield writer
                 if writer.changes == 0:
                     raise _Unchanged  # roll back the version bump: nothing to record
         except _Unchanged:
             pass
+
+    @contextmanager
+    def write_batch(
+        self,
+        units: Sequence[tuple[int, int | None]],
+        actor_id: str,
+        facilitator_id: str | None = None,
+        at: str | None = None,
+    ) -> Iterator[dict[int, WorkbookWriter]]:
+        """Units of work on several workbooks in ONE transaction: all are stored, or none.
+
+        ``units`` holds (workbook id, expected version) pairs; each is checked as
+        in :meth:`write`. Used for imports that must not be stored half-way.
+        """
+        with self.writing() as s:
+            writers = {
+                wb_id: _open_unit(s, wb_id, expected, actor_id, facilitator_id, at)
+                for wb_id, expected in units
+            }
+            yield writers
 
     # --- events -----------------------------------------------------------------
 
@@ -418,6 +433,22 @@ class Store:
         """Names by person id, for showing events."""
         with self.reading() as s:
             return {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
+
+
+def _open_unit(
+    s: Session,
+    workbook_id: int,
+    expected_version: int | None,
+    actor_id: str,
+    facilitator_id: str | None,
+    at: str | None,
+) -> WorkbookWriter:
+    wb = require_workbook(s, workbook_id, lock=True)
+    if expected_version is not None and wb.version != expected_version:
+        raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
+    wb.version += 1
+    wb.updated_at = at or utc_now()
+    return WorkbookWriter(s, wb, actor_id, facilitator_id, at)
 
 
 class _Unchanged(Exception):

@@ -87,6 +87,11 @@ def test_no_identity_shows_a_sign_in_message_and_nothing_else(people, web: PmwSe
         404,
     )
     assert page.context.request.get(f"{web.url}/voila/api/contents").url.endswith("home.ipynb")
+    html = page.context.request.get(f"{web.url}/voila/render/home.ipynb").text()
+    assert "cdn" not in html.lower() and "fontawesome" not in html.lower()  # nothing from outside
+    assert "Performance workbooks" in html  # our template, not the stock one
+    for leak in ("database.sqlite3", "pmwidgets.sqlite3", "../"):
+        assert page.context.request.get(f"{web.url}/voila/files/{leak}").status in (403, 404)
 
 
 def test_someone_elses_workbook_is_not_available(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
