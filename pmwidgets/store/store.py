@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.agreement import AgreementVersion, Confirmation, canonical_json
-from ..domain.errors import describe_validation_error
+from ..domain.agreement import canonical_json
 from ..domain.model import (
     CheckIn,
     CoverageReason,
@@ -26,47 +21,35 @@ from ..domain.model import (
     Objective,
     Person,
     Review,
-    Role,
-    Stage,
     Workbook,
 )
 from ..domain.state import WorkbookState
-from ..domain.wording import describe_change
 from .engine import default_url, make_engines
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
 from .models import (
-    AgreementRow,
-    ConfirmationRow,
     EventRow,
     JobRow,
     PersonRow,
     RecordRow,
     WorkbookRow,
 )
+from .rows import (
+    Event,
+    Unchanged,
+    agreements_of,
+    describe_changes,
+    event_from_row,
+    one_record,
+    open_unit,
+    person_from_row,
+    short_error,
+    workbook_from_row,
+)
 from .schema import backup_sqlite, ensure_schema, upgrade
 from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
 from .writer import WorkbookWriter, append_event, require_workbook, utc_now
-
-
-@dataclass(frozen=True)
-class Event:
-    """One entry of the event log, as read back."""
-
-    seq: int
-    at: str
-    actor_id: str
-    facilitator_id: str | None
-    workbook_id: int | None
-    workbook_version: int | None
-    action: str
-    entity: str
-    entity_key: str
-    reason: str
-    before: object
-    after: object
-    hash: str
 
 
 class Store:
@@ -130,7 +113,7 @@ class Store:
             with self._write() as session, session.begin():
                 yield session
         except IntegrityError as exc:
-            raise InvalidEntry(f"the database refused the change: {_short(exc)}") from None
+            raise InvalidEntry(f"the database refused the change: {short_error(exc)}") from None
 
     # --- people ---------------------------------------------------------------
 
@@ -170,13 +153,14 @@ class Store:
             row = s.get(PersonRow, person_id)
             if row is None:
                 raise MissingEntry(f"no person with id {person_id!r}")
-            return _person(row)
+            return person_from_row(row)
 
     def find_people(self) -> list[Person]:
         """Everyone, by id."""
         with self.reading() as s:
             return [
-                _person(r) for r in s.execute(select(PersonRow).order_by(PersonRow.id)).scalars()
+                person_from_row(r)
+                for r in s.execute(select(PersonRow).order_by(PersonRow.id)).scalars()
             ]
 
     # --- job description library --------------------------------------------
@@ -255,12 +239,12 @@ class Store:
                 after=workbook_snapshot(row), reason=reason, workbook_id=row.id, workbook_version=1,
                 at=at,
             )  # fmt: skip
-            return _workbook(row)
+            return workbook_from_row(row)
 
     def get_workbook(self, workbook_id: int) -> Workbook:
         """The workbook's header (people, cycle, stage, version), or MissingEntry."""
         with self.reading() as s:
-            return _workbook(require_workbook(s, workbook_id))
+            return workbook_from_row(require_workbook(s, workbook_id))
 
     def find_workbooks(self, person_id: str | None = None) -> list[Workbook]:
         """All workbooks, or those in which ``person_id`` is employee, manager or coach."""
@@ -274,7 +258,7 @@ class Store:
                         WorkbookRow.coach_id == person_id,
                     )
                 )
-            return [_workbook(r) for r in s.execute(stmt).scalars()]
+            return [workbook_from_row(r) for r in s.execute(stmt).scalars()]
 
     def load(self, workbook_id: int, viewer_id: str | None) -> WorkbookState:
         """Everything in one workbook, read in one snapshot.
@@ -292,8 +276,8 @@ class Store:
             for r in records:
                 by_kind.setdefault(r.kind, []).append(r)
             return WorkbookState(
-                workbook=_workbook(wb),
-                job=_one(by_kind, "job_description", JobDescription),
+                workbook=workbook_from_row(wb),
+                job=one_record(by_kind, "job_description", JobDescription),
                 objectives=tuple(
                     Objective.model_validate_json(r.content).model_copy(update={"id": r.number})
                     for r in by_kind.get("objective", [])
@@ -302,7 +286,7 @@ class Store:
                     CoverageReason.model_validate_json(r.content)
                     for r in by_kind.get("coverage_reason", [])
                 ),
-                plan=_one(by_kind, "plan", DevelopmentPlan) or DevelopmentPlan(),
+                plan=one_record(by_kind, "plan", DevelopmentPlan) or DevelopmentPlan(),
                 check_ins=tuple(
                     sorted(
                         (
@@ -314,8 +298,8 @@ class Store:
                         key=lambda c: (c.on, c.id or 0),
                     )
                 ),
-                review=_one(by_kind, "review", Review) or Review(),
-                agreements=_agreements(s, workbook_id),
+                review=one_record(by_kind, "review", Review) or Review(),
+                agreements=agreements_of(s, workbook_id),
                 notes=tuple(
                     Note.model_validate_json(r.content).model_copy(update={"id": r.number})
                     for r in by_kind.get("note", [])
@@ -347,11 +331,11 @@ class Store:
         """
         try:
             with self.writing() as s:
-                writer = _open_unit(s, workbook_id, expected_version, actor_id, facilitator_id, at)
+                writer = open_unit(s, workbook_id, expected_version, actor_id, facilitator_id, at)
                 yield writer
                 if writer.changes == 0:
-                    raise _Unchanged  # roll back the version bump: nothing to record
-        except _Unchanged:
+                    raise Unchanged  # roll back the version bump: nothing to record
+        except Unchanged:
             pass
 
     @contextmanager
@@ -369,7 +353,7 @@ class Store:
         """
         with self.writing() as s:
             writers = {
-                wb_id: _open_unit(s, wb_id, expected, actor_id, facilitator_id, at)
+                wb_id: open_unit(s, wb_id, expected, actor_id, facilitator_id, at)
                 for wb_id, expected in units
             }
             yield writers
@@ -382,14 +366,14 @@ class Store:
             stmt = select(EventRow).where(EventRow.seq > after_seq).order_by(EventRow.seq)
             if workbook_id is not None:
                 stmt = stmt.where(EventRow.workbook_id == workbook_id)
-            return [_event(r) for r in s.execute(stmt).scalars()]
+            return [event_from_row(r) for r in s.execute(stmt).scalars()]
 
     def require_version(self, workbook_id: int, expected_version: int) -> None:
         """Raise :class:`StaleWrite`, naming what changed, unless the workbook is at that version."""
         with self.reading() as s:
             wb = require_workbook(s, workbook_id)
             if wb.version != expected_version:
-                raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
+                raise StaleWrite(describe_changes(s, wb, expected_version), wb.version)
 
     def latest_version(self, workbook_id: int) -> int:
         """The workbook's current version (cheap: for polling by open pages)."""
@@ -433,153 +417,3 @@ class Store:
         """Names by person id, for showing events."""
         with self.reading() as s:
             return {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
-
-
-def _open_unit(
-    s: Session,
-    workbook_id: int,
-    expected_version: int | None,
-    actor_id: str,
-    facilitator_id: str | None,
-    at: str | None,
-) -> WorkbookWriter:
-    wb = require_workbook(s, workbook_id, lock=True)
-    if expected_version is not None and wb.version != expected_version:
-        raise StaleWrite(_describe_changes(s, wb, expected_version), wb.version)
-    wb.version += 1
-    wb.updated_at = at or utc_now()
-    return WorkbookWriter(s, wb, actor_id, facilitator_id, at)
-
-
-class _Unchanged(Exception):
-    """Raised inside a unit of work that changed nothing, to roll it back."""
-
-
-def _short(exc: Exception) -> str:
-    return str(getattr(exc, "orig", exc)).splitlines()[0][:200]
-
-
-def _person(row: PersonRow) -> Person:
-    return Person(
-        id=row.id,
-        name=row.name,
-        email=row.email,
-        roles=tuple(Role(r) for r in row.roles.split(",") if r),
-        manager_id=row.manager_id,
-    )
-
-
-def _workbook(row: WorkbookRow) -> Workbook:
-    return Workbook(
-        id=row.id,
-        employee_id=row.employee_id,
-        manager_id=row.manager_id,
-        coach_id=row.coach_id,
-        cycle_start=row.cycle_start,
-        cycle_end=row.cycle_end,
-        stage=Stage(row.stage),
-        version=row.version,
-    )
-
-
-_T = TypeVar("_T", JobDescription, DevelopmentPlan, Review)
-
-
-def _one(by_kind: dict[str, list[RecordRow]], kind: str, model: type[_T]) -> _T | None:
-    rows = by_kind.get(kind)
-    if not rows:
-        return None
-    try:
-        return model.model_validate_json(rows[0].content)
-    except ValidationError as exc:
-        raise StoreError(f"stored {kind} is unreadable: {describe_validation_error(exc)}") from None
-
-
-def _agreements(s: Session, workbook_id: int) -> dict[str, AgreementVersion]:
-    rows = list(
-        s.execute(
-            select(AgreementRow)
-            .where(AgreementRow.workbook_id == workbook_id)
-            .order_by(AgreementRow.number)
-        ).scalars()
-    )
-    if not rows:
-        return {}
-    confirmations: dict[int, list[ConfirmationRow]] = {}
-    for c in s.execute(
-        select(ConfirmationRow)
-        .where(ConfirmationRow.agreement_id.in_([r.id for r in rows]))
-        .order_by(ConfirmationRow.at, ConfirmationRow.id)
-    ).scalars():
-        confirmations.setdefault(c.agreement_id, []).append(c)
-    latest: dict[str, AgreementVersion] = {}
-    for r in rows:
-        latest[r.subject] = AgreementVersion(
-            subject=r.subject,
-            number=r.number,
-            opened_reason=r.opened_reason,
-            confirmations=tuple(
-                Confirmation(
-                    person_id=c.person_id,
-                    party=c.party,
-                    content_hash=c.content_hash,
-                    at=dt.datetime.fromisoformat(c.at),
-                    facilitator_id=c.facilitator_id,
-                )
-                for c in confirmations.get(r.id, [])
-            ),
-            agreed_hash=r.agreed_hash,
-            agreed_canonical=r.agreed_canonical,
-            agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
-        )
-    return latest
-
-
-def _event(r: EventRow) -> Event:
-    return Event(
-        seq=r.seq,
-        at=r.at,
-        actor_id=r.actor_id,
-        facilitator_id=r.facilitator_id,
-        workbook_id=r.workbook_id,
-        workbook_version=r.workbook_version,
-        action=r.action,
-        entity=r.entity,
-        entity_key=r.entity_key,
-        reason=r.reason,
-        before=json.loads(r.before) if r.before else None,
-        after=json.loads(r.after) if r.after else None,
-        hash=r.hash,
-    )
-
-
-_ACTION_WORDS = {
-    "added": "added",
-    "updated": "changed",
-    "removed": "removed",
-    "confirmed": "confirmed",
-}
-
-
-def _describe_changes(s: Session, wb: WorkbookRow, since: int) -> str:
-    rows: Sequence[EventRow] = list(
-        s.execute(
-            select(EventRow)
-            .where(EventRow.workbook_id == wb.id, EventRow.workbook_version > since)
-            .order_by(EventRow.seq)
-        ).scalars()
-    )
-    names = {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
-    parts = []
-    for e in rows[-3:]:
-        if e.action.startswith("note."):
-            continue  # private: don't reveal
-        content = json.loads(e.after or e.before or "null")
-        what = describe_change(e.action, e.entity_key, content)
-        parts.append(f"{names.get(e.actor_id, e.actor_id)} {what} at {e.at[11:16]} UTC")
-    more = f" (and {len(rows) - 3} earlier changes)" if len(rows) > 3 else ""
-    changed = "; ".join(parts) or "a change was made"
-    return (
-        f"not saved: workbook {wb.id} changed since you opened it (version {since}, now {wb.version}): "
-        f"{changed}{more}. Look at their changes, then save yours again."
-    )

@@ -1,0 +1,182 @@
+"""Turning rows into domain objects, and the sentence a stale write gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.agreement import AgreementVersion, Confirmation
+from ..domain.errors import describe_validation_error
+from ..domain.model import DevelopmentPlan, JobDescription, Person, Review, Role, Stage, Workbook
+from ..domain.wording import describe_change
+from .errors import StaleWrite, StoreError
+from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow, WorkbookRow
+from .writer import WorkbookWriter, require_workbook, utc_now
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the event log, as read back."""
+
+    seq: int
+    at: str
+    actor_id: str
+    facilitator_id: str | None
+    workbook_id: int | None
+    workbook_version: int | None
+    action: str
+    entity: str
+    entity_key: str
+    reason: str
+    before: object
+    after: object
+    hash: str
+
+
+def open_unit(
+    s: Session,
+    workbook_id: int,
+    expected_version: int | None,
+    actor_id: str,
+    facilitator_id: str | None,
+    at: str | None,
+) -> WorkbookWriter:
+    wb = require_workbook(s, workbook_id, lock=True)
+    if expected_version is not None and wb.version != expected_version:
+        raise StaleWrite(describe_changes(s, wb, expected_version), wb.version)
+    wb.version += 1
+    wb.updated_at = at or utc_now()
+    return WorkbookWriter(s, wb, actor_id, facilitator_id, at)
+
+
+class Unchanged(Exception):
+    """Raised inside a unit of work that changed nothing, to roll it back."""
+
+
+def short_error(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+
+
+def person_from_row(row: PersonRow) -> Person:
+    return Person(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        roles=tuple(Role(r) for r in row.roles.split(",") if r),
+        manager_id=row.manager_id,
+    )
+
+
+def workbook_from_row(row: WorkbookRow) -> Workbook:
+    return Workbook(
+        id=row.id,
+        employee_id=row.employee_id,
+        manager_id=row.manager_id,
+        coach_id=row.coach_id,
+        cycle_start=row.cycle_start,
+        cycle_end=row.cycle_end,
+        stage=Stage(row.stage),
+        version=row.version,
+    )
+
+
+_T = TypeVar("_T", JobDescription, DevelopmentPlan, Review)
+
+
+def one_record(by_kind: dict[str, list[RecordRow]], kind: str, model: type[_T]) -> _T | None:
+    rows = by_kind.get(kind)
+    if not rows:
+        return None
+    try:
+        return model.model_validate_json(rows[0].content)
+    except ValidationError as exc:
+        raise StoreError(f"stored {kind} is unreadable: {describe_validation_error(exc)}") from None
+
+
+def agreements_of(s: Session, workbook_id: int) -> dict[str, AgreementVersion]:
+    rows = list(
+        s.execute(
+            select(AgreementRow)
+            .where(AgreementRow.workbook_id == workbook_id)
+            .order_by(AgreementRow.number)
+        ).scalars()
+    )
+    if not rows:
+        return {}
+    confirmations: dict[int, list[ConfirmationRow]] = {}
+    for c in s.execute(
+        select(ConfirmationRow)
+        .where(ConfirmationRow.agreement_id.in_([r.id for r in rows]))
+        .order_by(ConfirmationRow.at, ConfirmationRow.id)
+    ).scalars():
+        confirmations.setdefault(c.agreement_id, []).append(c)
+    latest: dict[str, AgreementVersion] = {}
+    for r in rows:
+        latest[r.subject] = AgreementVersion(
+            subject=r.subject,
+            number=r.number,
+            opened_reason=r.opened_reason,
+            confirmations=tuple(
+                Confirmation(
+                    person_id=c.person_id,
+                    party=c.party,
+                    content_hash=c.content_hash,
+                    at=dt.datetime.fromisoformat(c.at),
+                    facilitator_id=c.facilitator_id,
+                )
+                for c in confirmations.get(r.id, [])
+            ),
+            agreed_hash=r.agreed_hash,
+            agreed_canonical=r.agreed_canonical,
+            agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
+        )
+    return latest
+
+
+def event_from_row(r: EventRow) -> Event:
+    return Event(
+        seq=r.seq,
+        at=r.at,
+        actor_id=r.actor_id,
+        facilitator_id=r.facilitator_id,
+        workbook_id=r.workbook_id,
+        workbook_version=r.workbook_version,
+        action=r.action,
+        entity=r.entity,
+        entity_key=r.entity_key,
+        reason=r.reason,
+        before=json.loads(r.before) if r.before else None,
+        after=json.loads(r.after) if r.after else None,
+        hash=r.hash,
+    )
+
+
+def describe_changes(s: Session, wb: WorkbookRow, since: int) -> str:
+    rows: Sequence[EventRow] = list(
+        s.execute(
+            select(EventRow)
+            .where(EventRow.workbook_id == wb.id, EventRow.workbook_version > since)
+            .order_by(EventRow.seq)
+        ).scalars()
+    )
+    names = {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
+    parts = []
+    for e in rows[-3:]:
+        if e.action.startswith("note."):
+            continue  # private: don't reveal
+        content = json.loads(e.after or e.before or "null")
+        what = describe_change(e.action, e.entity_key, content)
+        parts.append(f"{names.get(e.actor_id, e.actor_id)} {what} at {e.at[11:16]} UTC")
+    more = f" (and {len(rows) - 3} earlier changes)" if len(rows) > 3 else ""
+    changed = "; ".join(parts) or "a change was made"
+    return (
+        f"not saved: workbook {wb.id} changed since you opened it (version {since}, now {wb.version}): "
+        f"{changed}{more}. Look at their changes, then save yours again."
+    )
