@@ -1,0 +1,228 @@
+"""What every use case shares: the acting person, access to a workbook, units of work.
+
+A :class:`Services` object carries the acting person (and, in a facilitated
+session, the coach). Every method checks access first, validates with the
+domain rules, and writes through the store in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..domain import agreement as agr
+from ..domain.errors import ValidationFailed, describe_validation_error
+from ..domain.i18n import _
+from ..domain.model import (
+    DevelopmentPlan,
+    Objective,
+    Person,
+    Review,
+    Stage,
+    Workbook,
+)
+from ..domain.state import WorkbookState
+from ..store import Store
+from ..store.writer import WorkbookWriter
+from . import access
+
+Clock = Callable[[], dt.datetime]
+OPERATOR_ID = "pmw-operator"
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+#: the earliest stage at which each subject can be confirmed.
+_STAGE_TO_CONFIRM = {
+    "job_description": Stage.JOB_DESCRIPTION,
+    "objectives": Stage.OBJECTIVES,
+    "development_plan": Stage.DEVELOPMENT,
+    "review": Stage.REVIEW,
+}
+
+#: record kinds whose writes count as a party's contribution.
+CONTENT_KINDS = ("job_description", "objective", "coverage_reason", "plan", "check_in", "review")
+#: the agreement subject each record kind belongs to.
+SUBJECT_OF = {
+    "job_description": "job_description",
+    "objective": "objectives",
+    "coverage_reason": "objectives",
+    "plan": "development_plan",
+    "review": "review",
+}
+
+
+class ServiceBase:
+    """The acting person (and facilitating coach), the store, and the shared checks.
+
+    Parameters
+    ----------
+    store:
+        The store to read and write.
+    actor_id:
+        The person acting: every read is limited to what they may see, every
+        write is recorded under their name.
+    facilitator_id:
+        The coach facilitating the session, when a coach switches who is acting
+        on one shared screen. Recorded on every event.
+    clock:
+        Source of "now" (the demo builder backdates its history with it).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        actor_id: str,
+        facilitator_id: str | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.me: Person = store.get_person(actor_id)
+        self.facilitator: Person | None = (
+            store.get_person(facilitator_id) if facilitator_id else None
+        )
+        self.clock = clock
+
+    def workbook(self, workbook_id: int) -> Workbook:
+        """A workbook's header, if this person may see it."""
+        wb = self.store.get_workbook(workbook_id)
+        access.require_read(self.me, wb)
+        return wb
+
+    # --- internals ------------------------------------------------------------------
+
+    def _facilitator_id(self) -> str | None:
+        return self.facilitator.id if self.facilitator else None
+
+    def _at(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    def _state_for_write(
+        self, workbook_id: int, expected_version: int | None = None
+    ) -> WorkbookState:
+        wb = self.workbook(workbook_id)
+        if expected_version is not None:
+            # a page that is merely out of date hears that first, not a rule it did not break
+            self.store.require_version(workbook_id, expected_version)
+        access.require_write(self.me, wb)
+        if self.facilitator is not None:
+            access.require_facilitator(self.facilitator, wb)
+        if wb.stage == Stage.CLOSED:
+            raise ValidationFailed(_("this workbook is closed: start the next cycle instead"))
+        return self.store.load(workbook_id, viewer_id=self.me.id)
+
+    def _require_job_agreed(self, state: WorkbookState) -> None:
+        version = state.agreements.get("job_description")
+        if state.job is None or version is None or not (version.agreed or version.number > 1):
+            raise ValidationFailed(
+                _("both must confirm the job description before objectives are set")
+            )
+
+    def _unit(
+        self, state: WorkbookState, expected_version: int, subject: agr.Subject, reason: str
+    ) -> Any:
+        """A unit of work that first reopens an agreed ``subject`` (with ``reason``)."""
+        return _ReopeningUnit(self, state, expected_version, subject, reason)
+
+    def _reopen(
+        self, w: WorkbookWriter, state: WorkbookState, subject: agr.Subject, reason: str
+    ) -> None:
+        latest = state.agreements.get(subject)
+        opened = agr.reopen(latest, reason)
+        if opened is not None and opened is not latest:
+            w.save_agreement(opened, "agreement.reopened", reason)
+
+    def _put(
+        self,
+        workbook_id: int,
+        expected_version: int,
+        kind: str,
+        number: int,
+        content: dict[str, Any],
+        reason: str,
+    ) -> int:
+        state = self._state_for_write(workbook_id, expected_version)
+        with self._unit(state, expected_version, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
+            w.put(kind, number, content, reason)
+        return self.store.latest_version(workbook_id)
+
+
+class _ReopeningUnit:
+    """Context manager: a store unit of work that reopens an agreed subject before changing it."""
+
+    def __init__(
+        self, svc: ServiceBase, state: WorkbookState, expected: int, subject: agr.Subject, reason: str
+    ) -> None:
+        self.svc, self.state, self.expected, self.subject, self.reason = (
+            svc,
+            state,
+            expected,
+            subject,
+            reason,
+        )
+
+    def __enter__(self) -> WorkbookWriter:
+        svc = self.svc
+        # check the reason before opening a transaction, so the error is plain
+        agr.reopen(self.state.agreements.get(self.subject), self.reason)
+        self._cm = svc.store.write(
+            self.state.workbook.id or 0, self.expected, svc.me.id, svc._facilitator_id(), svc._at()
+        )
+        w = self._cm.__enter__()
+        svc._reopen(w, self.state, self.subject, self.reason)
+        return w
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        return self._cm.__exit__(*exc)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _revalidated(value: _M) -> _M:
+    """Validate a model again: ``model_copy(update=...)`` skips validation, and a
+    browser can send anything, so nothing unvalidated is ever stored."""
+    try:
+        return type(value).model_validate(value.model_dump())
+    except ValidationError as exc:
+        raise ValidationFailed(describe_validation_error(exc)) from None
+
+
+def _validated(model: Any, **fields: Any) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise ValidationFailed(describe_validation_error(exc)) from None
+
+
+def _raise_problems(problems: list[str]) -> None:
+    if problems:
+        raise ValidationFailed("; ".join(problems))
+
+
+def _content(objective: Objective) -> dict[str, Any]:
+    data = objective.model_dump(mode="json")
+    data.pop("id", None)
+    return data
+
+
+def _ratings(plan: DevelopmentPlan, party: str) -> list[Any]:
+    return sorted(
+        (r.competency.casefold(), r.level, r.comment) for r in plan.ratings if r.by == party
+    )
+
+
+def _assessments(review: Review, party: str) -> list[Any]:
+    return sorted((a.objective, a.level, a.comment) for a in review.assessments if a.by == party)
+
+
+def _amendments(state: WorkbookState, number: int | None) -> tuple[Any, ...]:
+    if number is None:
+        return ()
+    return next((c.amendments for c in state.check_ins if c.id == number), ())
