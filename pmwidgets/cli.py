@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--if-empty", action="store_true", help="do nothing if the database already has people"
     )
+    demo.add_argument(
+        "--people", type=int, metavar="N", help="a synthetic organisation of N people instead"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="seed for --people (same seed, same org)")
     sub.add_parser("list", help="one line per workbook: id, employee, manager, stage")
     sub.add_parser("people", help="one line per person: id, name, roles")
     imp_jd = sub.add_parser(
@@ -63,14 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp_jd.add_argument("file", type=Path)
     exp = sub.add_parser("export", help="export a workbook")
-    exp.add_argument("workbook", type=int)
-    exp.add_argument("--format", choices=["json"], default="json")
+    exp.add_argument("workbook", help="a workbook id, or 'all' (tables only: xlsx, csv)")
+    exp.add_argument(
+        "--format", choices=["json", "xlsx", "csv", "md", "html", "pdf"], default="json"
+    )
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     exp.add_argument(
         "--include-private",
         action="store_true",
         help="include everyone's private notes (full backup)",
     )
+    team = sub.add_parser(
+        "import-objectives", help="add a team's objectives from an Excel file, all or nothing"
+    )
+    team.add_argument("file", type=Path)
+    team.add_argument(
+        "--reason", default="", help="why (needed where objectives are already agreed)"
+    )
+    tmpl = sub.add_parser(
+        "objectives-template", help="write an Excel template for import-objectives"
+    )
+    tmpl.add_argument("output", type=Path)
     imp = sub.add_parser("import", help="restore a workbook exported as JSON; prints its id")
     imp.add_argument("file", type=Path)
     ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
@@ -146,6 +163,20 @@ def _demo(svc: Services, args: argparse.Namespace) -> int:
     if args.if_empty and svc.people():
         print(f"demo already built in {svc.store.url}")
         return EXIT_OK
+    if args.people is not None:
+        from .domain.errors import ValidationFailed
+        from .services.synthetic import build_synthetic
+
+        if args.people < 10:
+            raise ValidationFailed("--people needs at least 10 people")
+
+        def report(done: int, total: int) -> None:
+            if done == total or done % max(1, total // 10) == 0:
+                print(f"{done} of {total} workbooks built", file=sys.stderr)
+
+        ids = build_synthetic(svc.store, args.people, seed=args.seed, progress=report)
+        print(f"synthetic organisation built: {len(ids)} workbooks in {svc.store.url}")
+        return EXIT_OK
     ids = build_demo(svc.store, progress=lambda msg: print(msg, file=sys.stderr))
     print(f"demo built: {len(ids)} workbooks in {svc.store.url}")
     return EXIT_OK
@@ -177,15 +208,73 @@ def _import_jd(svc: Services, args: argparse.Namespace) -> int:
 
 
 def _export(svc: Services, args: argparse.Namespace) -> int:
-    from .io.workbook_json import dumps_workbook
+    from .domain.errors import ValidationFailed
 
-    text = dumps_workbook(svc.export_workbook(args.workbook, include_private=args.include_private))
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"workbook {args.workbook} written to {args.output}", file=sys.stderr)
+    fmt = args.format
+    if args.workbook == "all":
+        if fmt not in ("xlsx", "csv"):
+            raise ValidationFailed("'all' exports the tables: use --format xlsx or csv")
+        workbook = None
     else:
-        sys.stdout.write(text)
+        try:
+            workbook = int(args.workbook)
+        except ValueError:
+            raise ValidationFailed(
+                f"{args.workbook!r} is not a workbook id (see pmw list)"
+            ) from None
+        svc.workbook(workbook)  # access, and a plain error for an unknown one
+    data = _export_bytes(svc, workbook, fmt, args)
+    if isinstance(data, dict):  # csv: one file per table
+        if not args.output:
+            raise ValidationFailed("csv writes one file per table: give a folder with -o")
+        args.output.mkdir(parents=True, exist_ok=True)
+        for name, content in data.items():
+            (args.output / f"{name}.csv").write_bytes(content)
+        print(f"{len(data)} tables written to {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"written to {args.output}", file=sys.stderr)
+    elif fmt in ("xlsx", "pdf"):
+        raise ValidationFailed(f"{fmt} is binary: give a file with -o")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
+
+
+def _export_bytes(
+    svc: Services, workbook: int | None, fmt: str, args: argparse.Namespace
+) -> bytes | dict[str, bytes]:
+    if fmt == "json":
+        from .io.workbook_json import dumps_workbook
+
+        assert workbook is not None
+        return dumps_workbook(
+            svc.export_workbook(workbook, include_private=args.include_private)
+        ).encode("utf-8")
+    if fmt in ("md", "html", "pdf"):
+        from .io import agreement_doc
+
+        assert workbook is not None
+        doc = svc.agreement_document(workbook)
+        if fmt == "pdf":
+            return agreement_doc.to_pdf(doc)
+        text = agreement_doc.to_markdown(doc) if fmt == "md" else agreement_doc.to_html(doc)
+        return text.encode("utf-8")
+    from .io.spreadsheets import frames_to_csv, frames_to_xlsx
+    from .services.frames import frames
+
+    f = frames(svc)
+    tables = {
+        "workbooks": f.workbooks,
+        "objectives": f.objectives,
+        "events": f.events,
+        "check_ins": f.check_ins,
+        "actions": f.actions,
+    }
+    if workbook is not None:
+        tables = {name: t[t["workbook_id"] == workbook] for name, t in tables.items()}
+    return frames_to_xlsx(tables) if fmt == "xlsx" else frames_to_csv(tables)
 
 
 def _import(svc: Services, args: argparse.Namespace) -> int:
@@ -254,7 +343,36 @@ def _invite(svc: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_objectives(svc: Services, args: argparse.Namespace) -> int:
+    from .domain.errors import PmwError
+    from .io.errors import ImportFailed
+    from .io.objectives_import import read_team_objectives
+    from .services.team_import import TeamRow, import_team_objectives
+
+    rows = read_team_objectives(args.file, args.file.name)
+    team = [TeamRow(row=r.row, employee_id=r.employee_id, objective=r.objective) for r in rows]
+    try:
+        added = import_team_objectives(svc, team, reason=args.reason)
+    except ImportFailed:
+        raise
+    except PmwError as exc:
+        raise ImportFailed(args.file, "-", exc.reason) from None
+    total = sum(len(v) for v in added.values())
+    print(f"{total} objectives added to {len(added)} workbooks")
+    return EXIT_OK
+
+
+def _objectives_template(svc: Services, args: argparse.Namespace) -> int:
+    from .io.objectives_import import team_objectives_template
+
+    args.output.write_bytes(team_objectives_template())
+    print(f"template written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "import-objectives": _import_objectives,
+    "objectives-template": _objectives_template,
     "invite": _invite,
     "demo": _demo,
     "list": _list,

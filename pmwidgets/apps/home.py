@@ -10,6 +10,7 @@ import ipywidgets as W
 
 from ..domain.errors import PmwError
 from ..domain.i18n import _, format_date
+from ..domain.model import Role
 from ..services import Services
 from ..widgets.base import esc, heading, paragraph
 from ..widgets.session_bar import STEPS
@@ -40,7 +41,7 @@ def workbook_rows(svc: Services) -> str:
             flag = f"<div class='pmw-bad'>⚠ {esc(participation.message)}</div>"
         steps = " ".join(
             f"<a class='pmw-step' href='{esc(stem)}.ipynb?workbook={int(wb.id or 0)}'>{esc(_(label))}</a>"
-            for stem, label in STEPS[1:]
+            for stem, label in (*STEPS[1:], ("agreement", "Agreement (PDF)"))
         )
         rows.append(
             "<tr>"
@@ -83,9 +84,16 @@ def home_page() -> W.VBox:
             return page
         svc = Services(session.store(), sel.user)
         today = format_date(dt.date.today())
+        extra: list[W.Widget] = []
+        if Role.COACH in svc.me.roles or Role.ADMIN in svc.me.roles:
+            label = _("Open the dashboard across workbooks")
+            extra.append(
+                W.HTML(f"<p><a class='pmw-step' href='coach_dashboard.ipynb'>{esc(label)}</a></p>")
+            )
         page.children = (
             stylesheet(),
             heading(_("Hello, {name}").format(name=svc.me.name), 2),
+            *extra,
             paragraph(_("Your workbooks on {day}: open a step to work on it.").format(day=today)),
             W.HTML(workbook_rows(svc)),
         )

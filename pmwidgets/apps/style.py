@@ -28,6 +28,12 @@ CSS = """
 .pmw-smart-score { font-weight: 600; margin-top: 4px; }
 .pmw-chart { border: 1px solid #e1e4e8; border-radius: 4px; margin: 6px 0; }
 .pmw-cov-missing td { background: #fff4f2; }
+.pmw-dashboard-counts { display: flex; flex-wrap: wrap; gap: 8px; }
+.pmw-dashboard-count { min-width: 10em; }
+.pmw-dashboard-count .pmw-title { font-size: 1.6em; }
+.pmw-dashboard-rows .pmw-steps { gap: 3px; margin: 0; }
+.pmw-dashboard-rows .pmw-step { padding: 0 6px; font-size: 0.85em; white-space: nowrap; }
+.pmw-downloads a { font-weight: 600; }
 """
 
 

@@ -20,6 +20,7 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
+from ..io.agreement_doc import AgreementDocument, agreement_document, last_agreed_versions
 from ..store import Event, Store
 from ..store.verify import VerifyReport
 from . import access
@@ -187,6 +188,18 @@ class Services(ContentUseCases):
         if include_private and self.me.id != OPERATOR_ID:
             raise NotAllowed(_("only the operator can export other people's private notes"))
         return self.store.dump_workbook(workbook_id, "*" if include_private else self.me.id)
+
+    def agreement_document(self, workbook_id: int) -> AgreementDocument:
+        """The performance agreement of a workbook, as a document both people would sign.
+
+        Uses the frozen text of the last version each subject was agreed, with
+        its hash and both confirmations; a newer draft is marked as not agreed.
+        """
+        state = self.open(workbook_id)
+        names = {p.id: p.name for p in self.people()}
+        events: list[Any] = list(self.history(workbook_id))
+        previous = last_agreed_versions(events)
+        return agreement_document(state, names, previous=previous)
 
     def import_workbook(self, data: dict[str, Any]) -> int:
         """Restore a workbook exported as JSON (already validated by :mod:`pmwidgets.io`); admins only."""

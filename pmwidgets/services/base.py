@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..domain import agreement as agr
-from ..domain.errors import ValidationFailed, describe_validation_error
+from ..domain.errors import NotAllowed, ValidationFailed, describe_validation_error
 from ..domain.i18n import _
 from ..domain.model import (
     DevelopmentPlan,
@@ -106,6 +106,12 @@ class ServiceBase:
     def _state_for_write(
         self, workbook_id: int, expected_version: int | None = None
     ) -> WorkbookState:
+        if self.me.id == OPERATOR_ID:
+            raise NotAllowed(
+                _(
+                    "the command line does not write workbook content: act as a person with --as PERSON"
+                )
+            )
         wb = self.workbook(workbook_id)
         if expected_version is not None:
             # a page that is merely out of date hears that first, not a rule it did not break
@@ -157,7 +163,12 @@ class _ReopeningUnit:
     """Context manager: a store unit of work that reopens an agreed subject before changing it."""
 
     def __init__(
-        self, svc: ServiceBase, state: WorkbookState, expected: int, subject: agr.Subject, reason: str
+        self,
+        svc: ServiceBase,
+        state: WorkbookState,
+        expected: int,
+        subject: agr.Subject,
+        reason: str,
     ) -> None:
         self.svc, self.state, self.expected, self.subject, self.reason = (
             svc,

@@ -21,7 +21,8 @@ from ..domain.model import (
     Review,
     Stage,
 )
-from ..domain.rules import objective_problems
+from ..domain.rules import objective_problems, weight_check
+from ..domain.state import WorkbookState
 from . import access
 from .base import (
     _STAGE_TO_CONFIRM,
@@ -283,8 +284,8 @@ class ContentUseCases(ServiceBase):
         state = self.store.load(workbook_id, viewer_id=self.me.id)
         if subject == "job_description" and state.job is None:
             raise ValidationFailed(_("there is no job description to confirm yet"))
-        if subject == "objectives" and not state.objectives:
-            raise ValidationFailed(_("there are no objectives to agree yet"))
+        if subject == "objectives":
+            _require_agreeable_objectives(state)
         canonical = state.subject_canonical(subject)
         current = agr.content_hash(canonical)
         latest = state.agreements.get(subject)
@@ -305,3 +306,16 @@ class ContentUseCases(ServiceBase):
                         _("{subject} agreed by both").format(subject=subject.replace("_", " ")),
                     )
         return agr.AgreementStatus.AGREED if updated.agreed else agr.status(updated, current)
+
+
+def _require_agreeable_objectives(state: WorkbookState) -> None:
+    """Objectives can be agreed only when the weights total 100 and the job is covered."""
+    if not state.objectives:
+        raise ValidationFailed(_("there are no objectives to agree yet"))
+    problems = [weight_check(state.objectives)]
+    cov = state.coverage()
+    if cov is not None:
+        problems.append(cov.finding)
+    failed = [f.message for f in problems if not f.ok]
+    if failed:
+        raise ValidationFailed(_("not ready to agree: {why}").format(why="; ".join(failed)))

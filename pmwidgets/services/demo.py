@@ -181,6 +181,8 @@ def _run_step(svc: Services, wb_id: int, step: dict[str, Any], job: JobDescripti
             next_cycle_focus=state.review.next_cycle_focus,
         )
         svc.set_review(wb_id, review, version, reason)
+    elif do == "coverage_reason":
+        svc.set_coverage_reason(wb_id, step["responsibility"], step["why"], version, reason)
     elif do == "note":
         svc.add_note(wb_id, step["text"])
     else:

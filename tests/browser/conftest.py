@@ -218,6 +218,13 @@ def web(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
     )
     server = PmwServer(env, folder / "serve.log", cull_seconds=10)
+    # let every notebook's preheated kernel start before the first page, as a server
+    # that has been up for a while would have them (on 2 cores this takes a while)
+    wanted = len(list((ROOT / "notebooks").glob("*.ipynb")))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.kernels() < wanted:
+        time.sleep(0.5)
+    time.sleep(3)  # and finish running the notebooks up to wait_for_request()
     yield server
     server.stop()
 

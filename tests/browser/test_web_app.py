@@ -37,6 +37,8 @@ def people(browser) -> Iterator[dict]:  # type: ignore[no-untyped-def]
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})
         ctx.route("**/*", route)
         page = ctx.new_page()
+        page.set_default_navigation_timeout(90_000)
+        page.set_default_timeout(30_000)
         page.dialogs = []
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         contexts[person] = ctx
@@ -125,7 +127,9 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
     editor.get_by_label("Description").fill(
         "Ask every learner for feedback on practical sessions each term and act on it."
     )
-    editor.get_by_label("Serves").select_option(index=0)
+    editor.get_by_label("Serves").select_option(
+        index=[1, 3]
+    )  # responsibilities 2 and 4: the job is covered
     editor.get_by_label("Measure").fill("Survey response rate")
     editor.get_by_label("Target").fill("80% response by June")
     editor.get_by_label("Weight (%)").fill("10")
@@ -297,3 +301,39 @@ def test_a_forged_click_on_a_hidden_agree_button_is_refused(people, web: PmwServ
     )
     assert _confirmations(web) == before  # refused server-side: nothing stored
     screenshot(page, "web_forged_click_refused")
+
+
+def test_a_coach_goes_from_the_dashboard_to_a_workbook_and_its_agreement_pdf(
+    people, web: PmwServer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    page = people["open"]("kwalsh")
+    sign_in(page, web, "kwalsh")
+    page.click("text=Open the dashboard across workbooks")
+    wait_ready(page, ".pmw-dashboard-rows")
+    body = page.inner_text("body")
+    for name in ("Mei Chen", "Diego Silva", "Anna Berg"):
+        assert name in body
+    assert "Tuan Nguyen" not in body and "Sam Jones" not in body  # not her workbooks
+    screenshot(page, "web_dashboard")
+    page.locator(".pmw-dashboard-rows a[href*='agreement.ipynb?workbook=1']").first.click()
+    wait_ready(page, ".pmw-agreement-document")
+    assert "Performance agreement" in page.inner_text("body")
+    screenshot(page, "web_agreement")
+    with page.expect_download() as info:
+        page.click("text=Download the agreement (PDF)")
+    path = tmp_path / "agreement.pdf"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5000
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for title in (
+        "Raise the Level 3 diagnostics pass rate",
+        "Zero reportable workshop safety incidents",
+    ):
+        assert title in " ".join(text.split())
+    assert "Mei Chen" in text and "Richard Okafor" in text
+    assert people["outside"] == []

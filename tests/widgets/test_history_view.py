@@ -41,7 +41,7 @@ def test_timeline_is_newest_first_with_names_and_facilitator(demo: Store) -> Non
     table = text(v.table)
     newest = table.index("changed objective 2 “Bring the lift and equipment records up to date”")
     assert newest < table.index("proposed objective 1") < table.index("opened the workbook")
-    assert "6 Nov 2026 10:52 UTC" in table
+    assert "6 Nov 2026 10:59 UTC" in table
     assert "Amendment agreed in principle at the November check-in" in table  # why
     assert "Diego Silva, facilitated by Kate Walsh" in table
     assert "confirmed the objectives (version 1)" in table

@@ -1,0 +1,81 @@
+"""The agreement page: the performance agreement as a document, to read, print or download as PDF."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import uuid
+
+import ipywidgets as W
+
+from ..domain.errors import PmwError
+from ..domain.i18n import _
+from ..io.agreement_doc import to_html, to_markdown, to_pdf
+from ..services import Services
+from ..widgets.base import StatusArea, esc, heading
+from . import session
+from .logs import configure as configure_logging
+from .style import stylesheet
+
+log = logging.getLogger("pmwidgets.apps")
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML link that downloads ``data`` (a data: URI: no file is ever served from disk)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f"<a class='pmw-download' download='{esc(filename)}' href='data:{esc(mime)};base64,{encoded}'>"
+        f"{esc(label)}</a>"
+    )
+
+
+def agreement_page() -> W.VBox:
+    """The workbook's agreement as a document, with PDF and Markdown downloads."""
+    configure_logging()
+    page = W.VBox()
+    page.add_class("pmw-page")
+    status = StatusArea()
+    try:
+        sel = session.load_selection()
+        if not sel.user or sel.workbook is None:
+            from .pages import _sign_in_message
+
+            page.children = (
+                stylesheet(),
+                heading(_("Performance agreement"), 2),
+                _sign_in_message(),
+            )
+            return page
+        svc = Services(session.store(), sel.user)
+        doc = svc.agreement_document(sel.workbook)
+        stem = f"performance-agreement-workbook-{sel.workbook}"
+        html = to_html(doc)
+        body = _BODY.search(html)
+        styles = "".join(_STYLE.findall(html))
+        links = W.HTML(
+            "<p class='pmw-downloads'>"
+            + download_link(
+                to_pdf(doc), f"{stem}.pdf", "application/pdf", _("Download the agreement (PDF)")
+            )
+            + " · "
+            + download_link(
+                to_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
+            )
+            + "</p>"
+        )
+        # the document's HTML escapes every piece of user text (pmwidgets.io.agreement_doc)
+        document = W.HTML(styles + (body.group(1) if body else html))
+        document.add_class("pmw-agreement-document")
+        page.children = (stylesheet(), links, document)
+    except PmwError as exc:
+        page.children = (stylesheet(), heading(_("Performance agreement"), 2), status)
+        status.error(str(exc))
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("agreement page failed (reference %s)", ref)
+        page.children = (stylesheet(), status)
+        status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
+    return page

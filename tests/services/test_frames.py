@@ -1,0 +1,233 @@
+"""Frames across workbooks: they match the store, keep the access rules, never show notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from pmwidgets.domain import AgreementStatus
+from pmwidgets.services import Services
+from pmwidgets.services.frames import (
+    ACTION_COLUMNS,
+    CHECK_IN_COLUMNS,
+    EVENT_COLUMNS,
+    OBJECTIVE_COLUMNS,
+    WORKBOOK_COLUMNS,
+    Frames,
+    frames,
+)
+from pmwidgets.store import Store
+
+TODAY = dt.date(2026, 12, 1)
+NOTE = "Ask about covering the Friday group"
+NAMES = ("workbooks", "objectives", "events", "check_ins", "actions")
+SCHEMAS = dict(
+    zip(
+        NAMES,
+        (WORKBOOK_COLUMNS, OBJECTIVE_COLUMNS, EVENT_COLUMNS, CHECK_IN_COLUMNS, ACTION_COLUMNS),
+        strict=True,
+    )
+)
+
+
+def by_id(f: Frames) -> pd.DataFrame:
+    return f.workbooks.set_index("workbook_id")
+
+
+def test_workbooks_frame_matches_the_store(demo: Store) -> None:
+    svc = Services(demo, "hlambert")
+    f = frames(svc, TODAY)
+    wbs = by_id(f)
+    assert list(wbs.index) == [1, 2, 3, 4, 5]
+    for wb_id, row in wbs.iterrows():
+        state = svc.open(int(wb_id))
+        assert row["stage"] == state.workbook.stage.value
+        assert row["stage_label"] == state.workbook.stage.label
+        assert row["version"] == state.workbook.version
+        assert row["objectives"] == len(state.objectives)
+        assert row["weight_total"] == sum(o.weight for o in state.objectives)
+        assert row["check_ins"] == len(state.check_ins)
+        who = svc.participation(int(wb_id))
+        assert (row["employee_contributions"], row["manager_contributions"]) == (
+            who.employee,
+            who.manager,
+        )
+    assert wbs["stage"].tolist() == ["check_ins", "objectives", "check_ins", "review", "job_description"]  # fmt: skip
+    assert wbs["weight_total"].tolist() == [100, 90, 100, 100, 0]
+    assert wbs.loc[1, "employee"] == "Mei Chen" and wbs.loc[1, "manager"] == "Richard Okafor"
+    assert wbs.loc[1, "coach"] == "Kate Walsh" and pd.isna(wbs.loc[2, "coach"])
+    assert wbs.loc[3, "job_title"] == "Workshop technician"
+    assert wbs.loc[1, "last_check_in"] == pd.Timestamp("2026-11-17")
+    assert pd.isna(wbs.loc[2, "last_check_in"])
+
+
+def test_one_sided_only_for_the_employee_written_workbook(demo: Store) -> None:
+    wbs = by_id(frames(Services(demo, "hlambert"), TODAY))
+    assert wbs.loc[2, "one_sided"] == "employee"
+    assert wbs.loc[2, "manager_contributions"] == 0 and wbs.loc[2, "employee_contributions"] == 4
+    assert wbs["one_sided"].isna().tolist() == [True, False, True, True, True]
+
+
+def test_coverage_of_the_job_descriptions(demo: Store) -> None:
+    wbs = by_id(frames(Services(demo, "hlambert"), TODAY))
+    assert wbs["coverage_share"].tolist() == [100, 65, 85, 85, 0]
+    assert wbs["responsibilities"].tolist() == [5, 5, 5, 5, 12]
+    assert wbs["responsibilities_covered"].tolist() == [5, 3, 4, 4, 0]
+    svc = Services(demo, "rokafor")
+    version = svc.open(2).workbook.version
+    svc.set_coverage_reason(2, 2, "Assessment moves to the new lead this year", version)
+    wbs = by_id(frames(svc, TODAY))
+    assert wbs.loc[2, "responsibilities_excused"] == 1
+    assert wbs.loc[2, "coverage_share"] == 65  # time covered by objectives, not by reasons
+
+
+def test_overdue_check_ins_against_a_fixed_day(demo: Store) -> None:
+    svc = Services(demo, "hlambert")
+    wbs = by_id(frames(svc, TODAY))
+    # six weeks after the last conversation (check-in or agreement)
+    assert wbs.loc[1, "next_check_in_due"] == pd.Timestamp("2026-12-29")
+    assert wbs.loc[3, "next_check_in_due"] == pd.Timestamp("2026-12-17")
+    assert wbs.loc[4, "next_check_in_due"] == pd.Timestamp("2026-11-17")
+    assert wbs["overdue_check_in"].tolist() == [False, False, False, True, False]
+    later = by_id(frames(svc, dt.date(2027, 1, 5)))
+    # workbooks 2 and 5 are not at the check-in stage yet: never overdue
+    assert later["overdue_check_in"].tolist() == [True, False, True, True, False]
+    assert frames(svc, dt.date(2026, 11, 16)).workbooks["overdue_check_in"].sum() == 0
+
+
+def test_pending_agreements_say_who_is_awaited(demo: Store) -> None:
+    svc = Services(demo, "hlambert")
+    assert by_id(frames(svc, TODAY))["pending"].tolist() == [""] * 5
+    emp = Services(demo, "dsilva")  # version 2 of workbook 3's objectives: weights 100, job covered
+    emp.confirm(3, "objectives", emp.open(3).subject_hash("objectives"))
+    mgr = Services(demo, "hlambert")
+    mgr.confirm(5, "job_description", mgr.open(5).subject_hash("job_description"))
+    wbs = by_id(frames(svc, TODAY))
+    assert wbs.loc[3, "pending"] == "objectives: awaiting manager"
+    assert wbs.loc[5, "pending"] == "job description: awaiting employee"
+    assert wbs["pending"].tolist().count("") == 3
+    objectives = frames(svc, TODAY).objectives
+    assert not objectives[objectives.workbook_id == 3]["agreed"].any()
+
+
+def test_objectives_frame_with_latest_progress(demo: Store) -> None:
+    svc = Services(demo, "hlambert")
+    obj = frames(svc, TODAY).objectives.set_index(["workbook_id", "objective"])
+    assert len(obj) == sum(len(svc.open(w.id or 0).objectives) for w in svc.workbooks())
+    first = obj.loc[(1, 1)]
+    assert first["title"] == "Raise the Level 3 diagnostics pass rate"
+    assert first["responsibilities"] == "1, 2" and first["weight"] == 35
+    assert first["due"] == pd.Timestamp("2027-06-30") and first["proposed_by"] == "mchen"
+    # the newest check-in that mentions each objective
+    assert (obj.loc[(1, 1), "latest_percent"], obj.loc[(1, 1), "latest_status"]) == (30, "on_track")
+    assert (obj.loc[(1, 2), "latest_percent"], obj.loc[(1, 3), "latest_status"]) == (40, "at_risk")
+    assert obj.loc[(4, 2), "latest_status"] == "done"
+    assert pd.isna(obj.loc[(2, 1), "latest_percent"])
+    assert obj.xs(1, level="workbook_id")["agreed"].all()
+    assert not obj.xs(3, level="workbook_id")["agreed"].any()  # amended: version 2 is a draft
+    assert svc.open(3).agreement_status("objectives") != AgreementStatus.AGREED
+
+
+def test_check_ins_and_actions_frames(demo: Store) -> None:
+    f = frames(Services(demo, "hlambert"), TODAY)
+    assert f.check_ins.groupby("workbook_id").size().to_dict() == {1: 3, 3: 1, 4: 3}
+    second = f.check_ins[(f.check_ins.workbook_id == 1) & (f.check_ins.check_in == 2)].iloc[0]
+    assert second["author"] == "Richard Okafor" and second["author_id"] == "rokafor"
+    assert second["objectives_discussed"] == "1, 3, 4" and second["on"] == pd.Timestamp(
+        "2026-11-03"
+    )
+    assert f.check_ins.set_index(["workbook_id", "check_in"]).loc[(3, 1), "amendments"] == 1
+    assert f.actions.groupby("workbook_id").size().to_dict() == {1: 3, 3: 1, 4: 2}
+    assert sorted(f.actions[f.actions.workbook_id == 1]["kind"]) == ["education", "experience", "exposure"]  # fmt: skip
+    assert f.actions["objective"].dropna().tolist() == [2]
+    wbs = by_id(f)
+    assert wbs.loc[1, ["actions_experience", "actions_exposure", "actions_education"]].tolist() == [1, 1, 1]  # fmt: skip
+
+
+def test_every_frame_has_its_declared_columns_and_types(demo: Store) -> None:
+    for who in ("hlambert", "lmorris"):  # lmorris has no workbook: empty, but typed
+        f = frames(Services(demo, who), TODAY)
+        for name, schema in SCHEMAS.items():
+            frame = getattr(f, name)
+            assert list(frame.columns) == list(schema), name
+            assert {c: str(t) for c, t in frame.dtypes.items()} == schema, name
+    empty = frames(Services(demo, "lmorris"), TODAY)
+    assert all(getattr(empty, name).empty for name in NAMES)
+    assert str(frames(Services(demo, "hlambert"), TODAY).events["at"].dt.tz) == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("mchen", [1]), ("kwalsh", [1, 3, 4]), ("rokafor", [1, 2, 3]), ("hlambert", [1, 2, 3, 4, 5])],
+)
+def test_access_rights_apply_to_every_frame(demo: Store, who: str, expected: list[int]) -> None:
+    f = frames(Services(demo, who), TODAY)
+    for name in NAMES:
+        seen = sorted(set(getattr(f, name)["workbook_id"].tolist()))
+        assert set(seen) <= set(expected), name
+    assert f.workbooks["workbook_id"].tolist() == expected
+    assert sorted(set(f.events["workbook_id"])) == expected
+    assert sorted(set(f.objectives["workbook_id"])) == [w for w in expected if w != 5]
+
+
+def test_private_notes_never_appear(demo: Store) -> None:
+    Services(demo, "rokafor").add_note(3, "Private: " + NOTE)
+    for who in ("mchen", "rokafor", "kwalsh", "hlambert"):  # including the notes' authors
+        f = frames(Services(demo, who), TODAY)
+        assert not f.events["action"].str.startswith("note.").any()
+        assert not f.events["what"].str.contains("private note").any()
+        for name in NAMES:
+            frame = getattr(f, name)
+            for column in frame.select_dtypes("string").columns:
+                assert not frame[column].fillna("").str.contains(NOTE, regex=False).any(), (
+                    who,
+                    name,
+                    column,
+                )
+    history = Services(demo, "hlambert").history(1)
+    f = frames(Services(demo, "hlambert"), TODAY)
+    assert len(f.events[f.events.workbook_id == 1]) == len(
+        [e for e in history if not e.action.startswith("note.")]
+    )
+
+
+def test_events_say_what_happened_in_words(demo: Store) -> None:
+    f = frames(Services(demo, "kwalsh"), TODAY)
+    events = f.events
+    assert events["seq"].is_monotonic_increasing
+    three = events[events.workbook_id == 3]
+    what = three["what"].tolist()
+    assert "opened the workbook" in what
+    assert "moved the workbook to Check-ins" in what
+    assert "changed objective 2 “Bring the lift and equipment records up to date”" in what
+    assert "reopened the objectives as version 2" in what
+    change = three[three["action"] == "objective.updated"].iloc[0]
+    assert change["actor"] == "Richard Okafor"
+    assert change["reason"].startswith("Amendment agreed in principle")
+    assert change["at"] == pd.Timestamp("2026-11-06 10:59", tz="UTC")
+    facilitated = three[three["facilitator"].notna()]
+    assert set(facilitated["facilitator"]) == {"Kate Walsh"}
+    # words, never action codes or keys
+    assert not events["what"].str.contains(r"[a-z]\.[a-z]|_|/", regex=True).any()
+
+
+def test_one_read_of_the_log_and_one_open_per_workbook(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svc = Services(demo, "hlambert")
+    calls = {"events": 0, "open": 0, "history": 0}
+
+    def counting(name: str, fn: object) -> object:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            calls[name] += 1
+            return fn(*args, **kwargs)  # type: ignore[operator]
+
+        return wrapper
+
+    monkeypatch.setattr(demo, "events", counting("events", demo.events))
+    monkeypatch.setattr(svc, "open", counting("open", svc.open))
+    monkeypatch.setattr(svc, "history", counting("history", svc.history))
+    frames(svc, TODAY)
+    assert calls == {"events": 1, "open": 5, "history": 0}

@@ -1,0 +1,270 @@
+"""Dashboard across workbooks: counts, filters, sorting, pages, links, escaping, who may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipywidgets as W
+import pytest
+from helpers import CYCLE, make_job
+
+from pmwidgets.apps import session as app_session
+from pmwidgets.apps.dashboard import dashboard_page
+from pmwidgets.domain import Objective, Person
+from pmwidgets.services import Services
+from pmwidgets.services.frames import frames
+from pmwidgets.store import Store
+from pmwidgets.widgets.dashboard import PAGE_SIZE, Dashboard
+from pmwidgets.widgets.session_bar import STEPS
+
+TODAY = dt.date(2026, 12, 1)
+ROW = re.compile(r"<tr data-workbook='(\d+)'>(.*?)</tr>", re.S)
+HREF = re.compile(r"href='([^']*)'")
+XSS_NAME = "<script>alert('name')</script> Eve Evans"
+XSS_TITLE = "<img src=x onerror=alert('title')> Keep the workshop tidy every single week"
+
+
+@pytest.fixture(autouse=True)
+def _close_widgets() -> Iterator[None]:
+    yield
+    W.Widget.close_all()
+
+
+def board(store: Store, who: str = "hlambert", **kwargs: object) -> Dashboard:
+    return Dashboard(Services(store, who), today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+def shown(d: Dashboard) -> list[int]:
+    """Workbook ids in the table as drawn, in order."""
+    return [int(n) for n, _cells in ROW.findall(d.table.value)]
+
+
+def walk(root: W.Widget) -> Iterator[W.Widget]:
+    yield root
+    for child in getattr(root, "children", ()):
+        yield from walk(child)
+
+
+def add_workbooks(store: Store, n: int) -> None:
+    """``n`` more workbooks at the job description stage, for new employees of Richard's."""
+    op = Services.operator(store)
+    for i in range(n):
+        op.add_person(Person(id=f"p{i:03d}", name=f"Person {i:03d}", manager_id="rokafor"))
+        op.create_workbook(f"p{i:03d}", "rokafor", CYCLE[0], CYCLE[1], coach_id="kwalsh")
+
+
+def test_headline_counts_match_the_frames(demo: Store) -> None:
+    d = board(demo)
+    wbs = frames(Services(demo, "hlambert"), TODAY).workbooks
+    assert d.counts == {
+        "workbooks": len(wbs),
+        "pending": int((wbs["pending"] != "").sum()),
+        "overdue": int(wbs["overdue_check_in"].sum()),
+        "one_sided": int(wbs["one_sided"].notna().sum()),
+    }
+    assert d.counts == {"workbooks": 5, "pending": 0, "overdue": 1, "one_sided": 1}
+    head = html.unescape(re.sub(r"<[^>]+>", " ", d.headline.value))
+    assert re.search(r"\b5\s+workbooks", head)
+    assert re.search(r"\b1\s+with a check-in overdue", head)
+    assert re.search(r"\b1\s+one-sided", head)
+    assert re.search(r"\b0\s+awaiting the other party", head)
+    assert shown(d) == [1, 2, 3, 4, 5]
+    assert d.page_label.value == "Page 1 of 1 (5 workbooks)"
+
+
+def test_filters_narrow_the_rows(demo: Store) -> None:
+    d = board(demo)
+    d.stage.value = "check_ins"
+    assert shown(d) == [1, 3]
+    d.stage.value = ""
+    d.manager.value = "hlambert"
+    assert shown(d) == [4, 5]
+    d.manager.value = ""
+    d.attention.value = True  # overdue (4) or one-sided (2)
+    assert shown(d) == [2, 4]
+    assert "⚠ check-in overdue" in html.unescape(d.table.value)
+    assert "⚠ one-sided: only the employee writes" in html.unescape(d.table.value)
+    d.attention.value = False
+    d.search.value = "MEI"
+    assert shown(d) == [1]
+    d.search.value = "walsh"  # the coach's name
+    assert shown(d) == [1, 3, 4]
+    d.search.value = "nobody here"
+    assert shown(d) == []
+    assert "No workbooks match these filters." in d.table.value
+    assert d.status.kind == ""
+
+
+def test_sorting_changes_the_order(demo: Store) -> None:
+    d = board(demo)
+    d.sort.value = "employee"
+    assert shown(d) == [4, 3, 1, 5, 2]  # Anna, Diego, Mei, Sam, Tuan
+    d.order.value = "descending"
+    assert shown(d) == [2, 5, 1, 3, 4]
+    d.order.value = "ascending"
+    d.sort.value = "stage_order"  # journey order, not alphabetical
+    assert shown(d) == [5, 2, 1, 3, 4]
+    d.sort.value = "coverage_share"
+    assert shown(d) == [5, 2, 3, 4, 1]
+    d.sort.value = "last_check_in"
+    assert shown(d) == [4, 3, 1, 2, 5]  # no check-in yet: last, whichever the order
+    d.order.value = "descending"
+    assert shown(d) == [1, 3, 4, 2, 5]
+
+
+def test_pages_of_fifty_rows(demo: Store) -> None:
+    add_workbooks(demo, 56)
+    d = board(demo, "kwalsh")  # her 3 demo workbooks and the 56 new ones
+    assert PAGE_SIZE == 50 and d.counts["workbooks"] == 59
+    first = shown(d)
+    assert len(first) == 50 and d.page_label.value == "Page 1 of 2 (59 workbooks)"
+    assert d.previous_button.disabled and not d.next_button.disabled
+    d.next_button.click()
+    second = shown(d)
+    assert len(second) == 9 and not set(first) & set(second)
+    assert d.page_label.value == "Page 2 of 2 (59 workbooks)" and d.next_button.disabled
+    d.next_button.click()  # a forged click on the disabled button: stays on the last page
+    assert shown(d) == second and d.status.kind == ""
+    d.previous_button.click()
+    assert shown(d) == first
+    d.next_button.click()
+    d.manager.value = "rokafor"  # a filter starts again from the first page
+    assert d.page == 0 and d.page_label.value == "Page 1 of 2 (58 workbooks)"
+    assert shown(d)[:3] == [1, 3, 6]
+    d.manager.value = "hlambert"
+    assert shown(d) == [4] and d.next_button.disabled
+
+
+def test_smaller_pages_and_sorting_across_them(demo: Store) -> None:
+    d = board(demo, page_size=2)
+    d.sort.value = "employee"
+    pages = [shown(d)]
+    for _ in range(2):
+        d.next_button.click()
+        pages.append(shown(d))
+    assert pages == [[4, 3], [1, 5], [2]]
+    assert d.page_label.value == "Page 3 of 3 (5 workbooks)"
+
+
+def test_every_row_links_to_its_own_workbook(demo: Store) -> None:
+    d = board(demo, link_base="/voila/render/")
+    rows = ROW.findall(d.table.value)
+    assert [int(n) for n, _cells in rows] == [1, 2, 3, 4, 5]
+    for n, cells in rows:
+        links = [html.unescape(h) for h in HREF.findall(cells)]
+        assert links == [
+            *(f"/voila/render/{stem}.ipynb?workbook={n}" for stem, _label in STEPS),
+            f"/voila/render/agreement.ipynb?workbook={n}",
+        ]
+        assert f"/voila/render/02_objectives.ipynb?workbook={n}" in links
+        assert ">Agreement (PDF)</a>" in cells
+
+
+def test_names_and_titles_are_escaped(demo: Store) -> None:
+    op = Services.operator(demo)
+    op.add_person(Person(id="eve", name=XSS_NAME, manager_id="rokafor"))
+    wb = op.create_workbook("eve", "rokafor", CYCLE[0], CYCLE[1], coach_id="kwalsh")
+    wb_id = wb.id or 0
+    job = make_job().model_copy(update={"title": "<b onmouseover=alert(1)>Technician</b>"})
+    Services(demo, "rokafor").set_job_description(wb_id, job, demo.latest_version(wb_id))
+    for who in ("eve", "rokafor"):
+        svc = Services(demo, who)
+        svc.confirm(wb_id, "job_description", svc.open(wb_id).subject_hash("job_description"))
+    objective = Objective(
+        title=XSS_TITLE,
+        responsibilities=(1,),
+        due=dt.date(2027, 6, 30),
+        weight=50,
+        proposed_by="eve",
+    )
+    Services(demo, "eve").add_objective(wb_id, objective, demo.latest_version(wb_id))
+    d = board(demo, "kwalsh")
+    d.search.value = "eve evans"
+    assert shown(d) == [wb_id]
+    for widget in walk(d):
+        value = getattr(widget, "value", "")
+        if isinstance(widget, W.HTML) and isinstance(value, str):
+            assert "<script" not in value and "<img" not in value and "<b " not in value
+    assert html.escape(XSS_NAME) in d.table.value
+    assert "&lt;b onmouseover=alert(1)&gt;Technician&lt;/b&gt;" in d.table.value
+    f = frames(Services(demo, "kwalsh"), TODAY)
+    assert XSS_TITLE in f.objectives["title"].tolist()  # stored verbatim: data, not code
+
+
+def test_charts_render_as_png(demo: Store) -> None:
+    d = board(demo)
+    for image in (d.stage_image, d.coverage_image, d.mix_image):
+        assert bytes(image.value).startswith(b"\x89PNG")
+
+
+def test_read_again_picks_up_changes(demo: Store) -> None:
+    d = board(demo, "rokafor")
+    assert d.counts["pending"] == 0
+    emp = Services(demo, "dsilva")
+    emp.confirm(3, "objectives", emp.open(3).subject_hash("objectives"))
+    d.refresh_button.click()
+    assert d.status.kind == "ok", d.status.message
+    assert d.counts["pending"] == 1
+    assert "objectives: awaiting manager" in d.table.value
+
+
+def test_a_coach_sees_only_her_workbooks(demo: Store) -> None:
+    d = board(demo, "kwalsh")
+    assert shown(d) == [1, 3, 4]
+    assert d.counts["workbooks"] == 3
+    assert [v for _label, v in d.manager.options] == ["", "hlambert", "rokafor"]
+    for name in ("Tuan Nguyen", "Sam Jones"):
+        assert name not in d.table.value
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_as(
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[pytest.MonkeyPatch]:
+    for var in ("PMW_USER", "PMW_WORKBOOK", "PMW_ACTING", "PMW_WEB"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PMW_DATABASE_URL", demo_url)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app_session.store.cache_clear()
+    yield monkeypatch
+    app_session.store().close()
+    app_session.store.cache_clear()
+
+
+@pytest.mark.parametrize("who", ["mchen", "rokafor"])
+def test_the_page_is_for_coaches_and_hr_only(page_as: pytest.MonkeyPatch, who: str) -> None:
+    page_as.setenv("PMW_USER", who)
+    page = dashboard_page()
+    text = " ".join(w.value for w in walk(page) if isinstance(w, W.HTML))
+    assert "The dashboard is for coaches and HR." in text
+    assert "href='home.ipynb'" in text
+    assert not any(isinstance(w, Dashboard) for w in walk(page))
+    assert "Mei Chen" not in text
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("kwalsh", [1, 3, 4]), ("hlambert", [1, 2, 3, 4, 5])]
+)
+def test_the_page_shows_coaches_and_admins_their_workbooks(
+    page_as: pytest.MonkeyPatch, who: str, expected: list[int]
+) -> None:
+    page_as.setenv("PMW_USER", who)
+    page = dashboard_page()
+    boards = [w for w in walk(page) if isinstance(w, Dashboard)]
+    assert len(boards) == 1
+    assert shown(boards[0]) == expected
+
+
+def test_the_page_without_a_known_person_asks_to_sign_in(page_as: pytest.MonkeyPatch) -> None:
+    page_as.setenv("PMW_USER", "nobody-by-that-name")
+    page = dashboard_page()
+    text = " ".join(w.value for w in walk(page) if isinstance(w, W.HTML))
+    assert "Please sign in with your personal link" in text
+    assert not any(isinstance(w, Dashboard) for w in walk(page))
