@@ -349,7 +349,7 @@ def _import_objectives(svc: Services, args: argparse.Namespace) -> int:
     from .io.objectives_import import read_team_objectives
     from .services.team_import import TeamRow, import_team_objectives
 
-    rows = read_team_objectives(args.file, args.file.name)
+    rows = read_team_objectives(args.file, str(args.file))
     team = [TeamRow(row=r.row, employee_id=r.employee_id, objective=r.objective) for r in rows]
     try:
         added = import_team_objectives(svc, team, reason=args.reason)

@@ -154,3 +154,64 @@ def test_unknown_workbook(url: str) -> None:
     assert (
         pmw("export", "99", url=url, check=2).stderr.strip() == "error: workbook 99 does not exist"
     )
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+def test_export_the_agreement_document(url: str, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"agreement.{fmt}"
+    pmw("export", "1", "--format", fmt, "-o", str(out), url=url)
+    data = out.read_bytes()
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF")
+        text = subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    else:
+        text = data.decode("utf-8")
+    assert "Raise the Level 3 diagnostics pass rate" in " ".join(text.split())
+
+
+def test_export_tables_as_xlsx_and_csv(url: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "all.xlsx"
+    pmw("export", "all", "--format", "xlsx", "-o", str(out), url=url)
+    book = openpyxl.load_workbook(out)
+    assert {"workbooks", "objectives", "events", "check_ins", "actions"} <= set(book.sheetnames)
+    assert book["workbooks"].max_row == 6  # a header and five workbooks
+    folder = tmp_path / "csv"
+    pmw("--as", "mchen", "export", "1", "--format", "csv", "-o", str(folder), url=url)
+    assert (folder / "objectives.csv").read_text(encoding="utf-8-sig").count("\n") == 5
+    refused = pmw(
+        "--as", "mchen", "export", "4", "--format", "csv", "-o", str(folder), url=url, check=2
+    )
+    assert "not available to you" in refused.stderr
+    assert "binary" in pmw("export", "1", "--format", "pdf", url=url, check=2).stderr
+
+
+def test_import_a_teams_objectives_from_excel(url: str, tmp_path: Path) -> None:
+    template = tmp_path / "team.xlsx"
+    pmw("objectives-template", str(template), url=url)
+    assert template.stat().st_size > 1000
+    import openpyxl
+
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in range(sheet.max_row, 1, -1):
+        sheet.delete_rows(row)
+    values = {
+        "employee": "tnguyen", "title": "Publish the workshop timetable each term", "description": "",
+        "responsibilities": "2, 4", "measure": "Timetable published", "target": "Published in week 1",
+        "due": "2027-06-30", "weight": 10,
+    }  # fmt: skip
+    sheet.append([values.get(str(h).strip().lower(), "") for h in header])
+    bad = dict(values, weight="ten", employee="ghost")
+    sheet.append([bad.get(str(h).strip().lower(), "") for h in header])
+    book.save(template)
+    out = pmw("--as", "hlambert", "import-objectives", str(template), url=url, check=2)
+    assert out.stderr.startswith(f"error: {template}:") and "row 3" in out.stderr
+    sheet.delete_rows(3)
+    book.save(template)
+    out = pmw("--as", "hlambert", "import-objectives", str(template), url=url)
+    assert "1 objectives added to 1 workbooks" in out.stdout
