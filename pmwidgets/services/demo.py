@@ -59,7 +59,7 @@ def build_demo(
             "the database already has people in it; the demo is built in an empty database"
         )
     say = progress or (lambda _msg: None)
-    _add_people(store, spec["people"])
+    add_people(store, spec["people"])
     admin = next(p["id"] for p in spec["people"] if "admin" in p.get("roles", []))
     svc = Services(store, admin)
     for ref in spec.get("library", []):
@@ -72,7 +72,7 @@ def build_demo(
     return ids
 
 
-def _add_people(store: Store, people: list[dict[str, Any]]) -> None:
+def add_people(store: Store, people: list[dict[str, Any]]) -> None:
     # managers first, so that each person's manager exists when they are added
     pending = list(people)
     while pending:
@@ -100,7 +100,7 @@ def _job(ref: str, base: Path) -> JobDescription:
     return read_job_description(base / ref)
 
 
-def _clock_for(day: dt.date, index: int) -> Callable[[], dt.datetime]:
+def clock_for(day: dt.date, index: int) -> Callable[[], dt.datetime]:
     moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC) + dt.timedelta(
         minutes=7 * index
     )
@@ -111,7 +111,7 @@ def _build_workbook(store: Store, spec: dict[str, Any], base: Path) -> int:
     start, end = (dt.date.fromisoformat(str(d)) for d in spec["cycle"])
     steps = spec.get("steps", [])
     first = dt.date.fromisoformat(str(steps[0]["date"])) if steps else start
-    manager = Services(store, spec["manager"], clock=_clock_for(first, 0))
+    manager = Services(store, spec["manager"], clock=clock_for(first, 0))
     wb = manager.create_workbook(
         spec["employee"],
         spec["manager"],
@@ -124,16 +124,14 @@ def _build_workbook(store: Store, spec: dict[str, Any], base: Path) -> int:
     job = _job(spec["job"], base)
     for i, step in enumerate(steps, start=1):
         day = dt.date.fromisoformat(str(step["date"]))
-        svc = Services(store, step["as"], clock=_clock_for(day, i))
+        svc = Services(store, step["as"], clock=clock_for(day, i))
         if step.get("facilitated"):
-            svc = Services(
-                store, step["as"], facilitator_id=spec["coach"], clock=_clock_for(day, i)
-            )
-        _run_step(svc, wb.id, step, job)
+            svc = Services(store, step["as"], facilitator_id=spec["coach"], clock=clock_for(day, i))
+        run_step(svc, wb.id, step, job)
     return wb.id
 
 
-def _run_step(svc: Services, wb_id: int, step: dict[str, Any], job: JobDescription) -> None:
+def run_step(svc: Services, wb_id: int, step: dict[str, Any], job: JobDescription) -> None:
     state = svc.open(wb_id)
     version = state.workbook.version
     reason = step.get("reason", "")

@@ -1,0 +1,203 @@
+"""The synthetic organisation (``pmw demo --people N``): its shape, its stages, its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pmwidgets.domain import AgreementStatus, Person, Stage, ValidationFailed, WorkbookState
+from pmwidgets.services import Services
+from pmwidgets.services.synthetic import build_synthetic, cycle_for
+from pmwidgets.store import Store
+
+TODAY = dt.date(2027, 6, 15)
+PEOPLE = 30
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[int]]]:
+    """Thirty people built once for the module (the tests only read)."""
+    path = tmp_path_factory.mktemp("synthetic") / "org.sqlite3"
+    with Store(f"sqlite:///{path}") as store:
+        calls: list[tuple[int, int]] = []
+        ids = build_synthetic(store, PEOPLE, seed=7, today=TODAY, progress=_record(calls))
+        assert calls[-1] == (len(ids), len(ids))
+        assert [done for done, _ in calls] == list(range(1, len(ids) + 1))
+        yield store, ids
+
+
+def _record(calls: list[tuple[int, int]]) -> Any:
+    return lambda done, total: calls.append((done, total))
+
+
+@pytest.fixture(scope="module")
+def states(built: tuple[Store, list[int]]) -> dict[int, WorkbookState]:
+    store, ids = built
+    op = Services.operator(store)
+    return {i: op.open(i) for i in ids}
+
+
+def test_people_roles_and_hierarchy(built: tuple[Store, list[int]]) -> None:
+    store, ids = built
+    people = {p.id: p for p in store.find_people()}
+    assert len(people) == PEOPLE
+    assert sorted(people) == [f"p{i:04d}" for i in range(1, PEOPLE + 1)]
+    assert len({p.name for p in people.values()}) == PEOPLE
+    roles = Counter(r.value for p in people.values() for r in p.roles)
+    assert roles["admin"] == 1 and roles["coach"] >= 2
+    # about one manager per eight employees
+    assert 6 <= roles["employee"] / roles["manager"] <= 10
+    managers = [p for p in people.values() if "manager" in p.roles]
+    assert sum(p.manager_id is None for p in managers) == 1  # one director
+    assert any(people[p.manager_id].roles == p.roles for p in managers if p.manager_id)
+    # one workbook per employee, with their line manager
+    wbs = Services.operator(store).workbooks()
+    assert sorted(w.employee_id for w in wbs) == sorted(
+        p.id for p in people.values() if "employee" in p.roles
+    )
+    assert all(people[w.employee_id].manager_id == w.manager_id for w in wbs)
+    assert [w.id for w in wbs] == ids
+
+
+def test_cycle_contains_today_and_coaches_facilitate_about_half(
+    built: tuple[Store, list[int]],
+) -> None:
+    wbs = Services.operator(built[0]).workbooks()
+    assert {(w.cycle_start, w.cycle_end) for w in wbs} == {cycle_for(TODAY)}
+    assert cycle_for(TODAY) == (dt.date(2026, 8, 1), dt.date(2027, 7, 31))
+    coached = sum(w.coach_id is not None for w in wbs)
+    assert 0.25 * len(wbs) <= coached <= 0.75 * len(wbs)
+
+
+def test_every_stage_and_its_agreements(states: dict[int, WorkbookState]) -> None:
+    stages = Counter(s.workbook.stage for s in states.values())
+    assert set(stages) == set(Stage)
+    assert stages.most_common(1)[0][0] == Stage.CHECK_INS
+    order = list(Stage)
+    implied = {
+        "job_description": Stage.OBJECTIVES,
+        "objectives": Stage.DEVELOPMENT,
+        "development_plan": Stage.CHECK_INS,
+        "review": Stage.CLOSED,
+    }
+    for state in states.values():
+        reached = order.index(state.workbook.stage)
+        for subject, stage in implied.items():
+            if reached >= order.index(stage):
+                assert state.agreement_status(subject) == AgreementStatus.AGREED
+                confirmations = state.agreements[subject].confirmations
+                assert {c.party for c in confirmations} == {"employee", "manager"}
+        if reached >= order.index(Stage.DEVELOPMENT):
+            coverage = state.coverage()
+            assert coverage is not None and not coverage.missing
+            assert coverage.share_covered > 0
+        if state.workbook.stage in (Stage.REVIEW, Stage.CLOSED):
+            assert state.review.assessments
+        if state.workbook.stage == Stage.CLOSED:
+            assert {a.by for a in state.review.assessments} == {"employee", "manager"}
+
+
+def test_objectives_cite_their_job_and_weigh_100(states: dict[int, WorkbookState]) -> None:
+    with_objectives = [s for s in states.values() if s.objectives]
+    assert len(with_objectives) >= len(states) // 2
+    for state in with_objectives:
+        assert state.job is not None
+        assert 3 <= len(state.objectives) <= 6
+        assert sum(o.weight for o in state.objectives) == 100
+        for o in state.objectives:
+            assert o.responsibilities
+            assert all(state.job.responsibility(n) is not None for n in o.responsibilities)
+            assert state.workbook.contains(o.due)
+            if o.measure:  # one-sided workbooks may hold a vague objective, as in life
+                assert any(ch.isdigit() for ch in o.target)
+    objectives = [o for s in with_objectives for o in s.objectives]
+    assert sum(bool(o.measure) for o in objectives) >= 0.9 * len(objectives)
+
+
+def test_one_sided_and_overdue_workbooks(
+    built: tuple[Store, list[int]], states: dict[int, WorkbookState]
+) -> None:
+    op = Services.operator(built[0])
+    one_sided = [i for i in states if op.participation(i).one_sided == "employee"]
+    assert one_sided
+    assert all(states[i].workbook.stage == Stage.OBJECTIVES for i in one_sided)
+    limit = TODAY - dt.timedelta(weeks=8)
+    overdue = [
+        s
+        for s in states.values()
+        if s.workbook.stage == Stage.CHECK_INS and s.check_ins and s.check_ins[-1].on < limit
+    ]
+    assert overdue
+    current = [s for s in states.values() if s.check_ins and s.check_ins[-1].on >= limit]
+    assert len(current) > len(overdue)
+
+
+def test_plans_check_ins_and_history(
+    built: tuple[Store, list[int]], states: dict[int, WorkbookState]
+) -> None:
+    kinds = Counter(a.kind for s in states.values() for a in s.plan.actions)
+    assert set(kinds) == {"experience", "exposure", "education"}
+    assert kinds["experience"] > kinds["exposure"] and kinds["experience"] > kinds["education"]
+    assert any(s.plan.support for s in states.values())
+    counts = [len(s.check_ins) for s in states.values() if s.workbook.stage == Stage.CHECK_INS]
+    assert max(counts) <= 6 and len(set(counts)) > 1
+    for state in states.values():
+        if state.workbook.stage in (Stage.CHECK_INS, Stage.REVIEW, Stage.CLOSED):
+            ratings = {r.by for r in state.plan.ratings}
+            assert ratings == {"employee", "manager"}
+        for check_in in state.check_ins:
+            assert check_in.progress and check_in.goal and check_in.will
+    store, ids = built
+    start = cycle_for(TODAY)[0]
+    for wb_id in ids:
+        days = [dt.date.fromisoformat(e.at[:10]) for e in store.events(wb_id)]
+        assert days == sorted(days)
+        assert start <= days[0] and days[-1] <= TODAY
+    assert store.verify().ok
+
+
+def _signature(store: Store) -> list[tuple[Any, ...]]:
+    op = Services.operator(store)
+    result = []
+    for wb in op.workbooks():
+        state = op.open(wb.id or 0)
+        result.append(
+            (
+                wb.employee_id,
+                wb.coach_id,
+                wb.stage,
+                state.job.title if state.job else None,
+                tuple(o.title for o in state.objectives),
+                tuple(c.on for c in state.check_ins),
+            )
+        )
+    return result
+
+
+def test_same_seed_same_organisation(
+    built: tuple[Store, list[int]], sqlite_store: Store, tmp_path: Any
+) -> None:
+    build_synthetic(sqlite_store, PEOPLE, seed=7, today=TODAY)
+    assert _signature(sqlite_store) == _signature(built[0])
+    assert sqlite_store.verify().ok
+    with Store(f"sqlite:///{tmp_path / 'other.sqlite3'}") as other:
+        build_synthetic(other, PEOPLE, seed=8, today=TODAY)
+        assert _signature(other) != _signature(built[0])
+
+
+def test_refuses_a_database_with_people(sqlite_store: Store) -> None:
+    sqlite_store.add_person(Person(id="ann", name="Ann"), actor_id="setup")
+    with pytest.raises(ValidationFailed, match="already has people"):
+        build_synthetic(sqlite_store, PEOPLE, today=TODAY)
+    assert [p.id for p in sqlite_store.find_people()] == ["ann"]
+    assert sqlite_store.find_workbooks() == []
+
+
+def test_refuses_too_few_people(sqlite_store: Store) -> None:
+    with pytest.raises(ValidationFailed, match="at least 10"):
+        build_synthetic(sqlite_store, 9, today=TODAY)
+    assert sqlite_store.find_people() == []
