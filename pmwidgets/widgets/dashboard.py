@@ -157,9 +157,11 @@ class Dashboard(W.VBox):
         self._quiet = True
         try:
             per_stage = wbs["stage"].value_counts()
+            stage_chosen = self.stage.value or ""
             self.stage.options = [(_("All stages"), "")] + [
                 (f"{s.label} ({int(per_stage.get(s.value, 0))})", s.value) for s in Stage
             ]
+            self.stage.value = stage_chosen
             managers = sorted(
                 set(zip(wbs["manager"], wbs["manager_id"], strict=True)),
                 key=lambda m: str(m[0]).casefold(),
