@@ -12,7 +12,9 @@ from pmwidgets.apps.logs import configure
 from pmwidgets.widgets.base import StatusArea
 
 
-def test_a_callback_failure_shows_a_reference_and_logs_the_traceback_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_callback_failure_shows_a_reference_and_logs_the_traceback_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     page_output, process_stderr = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stderr", page_output)  # what a kernel shows on the page
     monkeypatch.setattr(sys, "__stderr__", process_stderr)  # the server's log
