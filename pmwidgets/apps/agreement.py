@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-import uuid
 
 import ipywidgets as W
 
@@ -16,6 +15,7 @@ from ..services import Services
 from ..widgets.base import StatusArea, esc, heading
 from . import session
 from .logs import configure as configure_logging
+from .messages import failure_message, sign_in_message
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -41,12 +41,10 @@ def agreement_page() -> W.VBox:
     try:
         sel = session.load_selection()
         if not sel.user or sel.workbook is None:
-            from .pages import _sign_in_message
-
             page.children = (
                 stylesheet(),
                 heading(_("Performance agreement"), 2),
-                _sign_in_message(),
+                sign_in_message(),
             )
             return page
         svc = Services(session.store(), sel.user)
@@ -74,8 +72,5 @@ def agreement_page() -> W.VBox:
         page.children = (stylesheet(), heading(_("Performance agreement"), 2), status)
         status.error(str(exc))
     except Exception:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("agreement page failed (reference %s)", ref)
-        page.children = (stylesheet(), status)
-        status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
+        page.children = (stylesheet(), failure_message("agreement page"))
     return page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 import ipywidgets as W
 
@@ -15,6 +14,7 @@ from ..widgets.base import esc, heading, paragraph
 from ..widgets.dashboard import Dashboard
 from . import session
 from .logs import configure as configure_logging
+from .messages import failure_message, sign_in_message
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -55,11 +55,11 @@ def dashboard_page(link_base: str = "") -> W.VBox:
     try:
         sel = session.load_selection()
         if not sel.user:
-            from .pages import _sign_in_message, start_page
+            from .pages import start_page
 
             page.children = (
                 stylesheet(),
-                _sign_in_message() if session.web_mode() else start_page(),
+                sign_in_message() if session.web_mode() else start_page(),
             )
             return page
         svc = Services(session.store(), sel.user)
@@ -73,14 +73,7 @@ def dashboard_page(link_base: str = "") -> W.VBox:
         )
         page.children = (stylesheet(), title, paragraph(intro), Dashboard(svc, link_base))
     except PmwError:
-        from .pages import _sign_in_message
-
-        page.children = (stylesheet(), _sign_in_message())
+        page.children = (stylesheet(), sign_in_message())
     except Exception:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("dashboard page failed (reference %s)", ref)
-        page.children = (
-            stylesheet(),
-            paragraph(_("This page could not be shown (reference {ref}).").format(ref=ref)),
-        )
+        page.children = (stylesheet(), failure_message("dashboard page"))
     return page

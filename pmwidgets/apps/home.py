@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 
 import ipywidgets as W
 
@@ -16,6 +15,7 @@ from ..widgets.base import esc, heading, paragraph
 from ..widgets.session_bar import STEPS
 from . import session
 from .logs import configure as configure_logging
+from .messages import failure_message, sign_in_message
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -75,11 +75,11 @@ def home_page() -> W.VBox:
     try:
         sel = session.load_selection()
         if not sel.user:
-            from .pages import _sign_in_message, start_page
+            from .pages import start_page
 
             page.children = (
                 stylesheet(),
-                _sign_in_message() if session.web_mode() else start_page(),
+                sign_in_message() if session.web_mode() else start_page(),
             )
             return page
         svc = Services(session.store(), sel.user)
@@ -98,14 +98,7 @@ def home_page() -> W.VBox:
             W.HTML(workbook_rows(svc)),
         )
     except PmwError:
-        from .pages import _sign_in_message
-
-        page.children = (stylesheet(), _sign_in_message())
+        page.children = (stylesheet(), sign_in_message())
     except Exception:
-        ref = uuid.uuid4().hex[:8]
-        log.exception("home page failed (reference %s)", ref)
-        page.children = (
-            stylesheet(),
-            paragraph(_("This page could not be shown (reference {ref}).").format(ref=ref)),
-        )
+        page.children = (stylesheet(), failure_message("home page"))
     return page

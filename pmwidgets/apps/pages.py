@@ -21,6 +21,7 @@ from ..widgets.context import WorkbookContext
 from ..widgets.session_bar import SessionBar
 from . import session
 from .logs import configure as configure_logging
+from .messages import sign_in_message
 from .style import stylesheet
 
 log = logging.getLogger("pmwidgets.apps")
@@ -59,13 +60,13 @@ class StepPage(W.VBox):
             self.context = None
         sel = session.load_selection()
         if not sel.user:
-            entry = _sign_in_message() if session.web_mode() else self._sign_in()
+            entry = sign_in_message() if session.web_mode() else self._sign_in()
             self.children = tuple([stylesheet(), heading(self.title, 2), entry])
             return
         try:
             signed_in = Services(session.store(), sel.user)
         except PmwError:
-            self.children = tuple([stylesheet(), heading(self.title, 2), _sign_in_message()])
+            self.children = tuple([stylesheet(), heading(self.title, 2), sign_in_message()])
             return
         if sel.workbook is None:
             self.children = tuple([stylesheet(), heading(self.title, 2), self._picker(signed_in)])
@@ -143,17 +144,6 @@ class StepPage(W.VBox):
             self.show()
 
         return WorkbookPicker(svc, on_open=opened)
-
-
-def _sign_in_message() -> W.Widget:
-    """What someone without a verified identity sees: this, and nothing else."""
-    return paragraph(
-        _(
-            "Please sign in with your personal link to see your workbooks. If you do not have "
-            "one, or it has expired, ask your coach or HR for a new one."
-        ),
-        css="pmw-signin",
-    )
 
 
 def _history(ctx: WorkbookContext) -> W.Widget:

@@ -1,8 +1,7 @@
 """What every use case shares: the acting person, access to a workbook, units of work.
 
-A :class:`Services` object carries the acting person (and, in a facilitated
-session, the coach). Every method checks access first, validates with the
-domain rules, and writes through the store in one transaction.
+:class:`ServiceBase` holds the store, the acting person and the facilitating
+coach, and the checks every write goes through (see :mod:`.api` for the whole API).
 """
 
 from __future__ import annotations
