@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run    build the demo in the default SQLite file and start JupyterLab on notebooks/
+#   make run    build the demo in the default SQLite file, print sign-in links, serve the web app
+#   make lab    the same notebooks in JupyterLab, for a coach's facilitated session
 #   make test   lint, type-check and run every test (PostgreSQL included when it can be started)
 # Both create .venv and install what they need first.
 

@@ -10,6 +10,7 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _, format_date
 from ..domain.model import Role
+from ..domain.state import next_step
 from ..services import Services
 from ..widgets.base import esc, heading, paragraph
 from ..widgets.session_bar import STEPS
@@ -49,7 +50,7 @@ def workbook_rows(svc: Services) -> str:
             f"<td><strong>{esc(names.get(wb.employee_id, wb.employee_id))}</strong><br>"
             f"<span class='pmw-muted'>{esc(_('with {m}').format(m=names.get(wb.manager_id, wb.manager_id)))}</span></td>"
             f"<td>{esc(wb.stage.label)}<div class='pmw-muted'>{esc(statuses)}</div>{flag}</td>"
-            f"<td>{esc(wb.stage.next_step)}</td>"
+            f"<td>{esc(next_step(state))}</td>"
             f"<td>{esc(format_date(last) if last else _('none yet'))}</td>"
             f"<td><nav class='pmw-steps'>{steps}</nav></td>"
             "</tr>"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .i18n import _, format_date
+from .i18n import _, format_date, ngettext
 from .model import CoverageReason, JobDescription, Objective, Workbook, word_count
 
 Criterion = Literal["specific", "measurable", "achievable", "relevant", "time_bound"]
@@ -163,9 +163,11 @@ def _relevant(o: Objective, job: JobDescription | None) -> Finding:
     return Finding(
         "relevant",
         True,
-        _("relevant: it serves responsibility {n}").format(
-            n=", ".join(str(n) for n in o.responsibilities)
-        ),
+        ngettext(
+            "relevant: it serves responsibility {n}",
+            "relevant: it serves responsibilities {n}",
+            len(o.responsibilities),
+        ).format(n=", ".join(str(n) for n in o.responsibilities)),
     )
 
 
@@ -264,9 +266,10 @@ class Coverage:
         return Finding(
             "coverage",
             False,
-            _(
-                "responsibility {numbers} has no objective: add one, or say why it is left out "
-                "this cycle"
+            ngettext(
+                "responsibility {numbers} has no objective: add one, or say why it is left out this cycle",
+                "responsibilities {numbers} have no objective: add one to each, or say why they are left out this cycle",
+                len(self.missing),
             ).format(numbers=numbers),
         )
 

@@ -86,3 +86,29 @@ class WorkbookState:
 
 def _id(o: Objective) -> int:
     return o.id or 0
+
+
+def next_step(state: WorkbookState) -> str:
+    """What the two people should do next, in words: a pending agreement comes first."""
+    from .agreement import SUBJECT_LABELS, AgreementStatus
+    from .i18n import _
+
+    for subject in ("job_description", "objectives", "development_plan", "review"):
+        version = state.agreements.get(subject)
+        if version is None:
+            continue
+        status_now = state.agreement_status(subject)
+        label = _(SUBJECT_LABELS[subject])
+        if status_now == AgreementStatus.AWAITING_MANAGER:
+            return _("The manager confirms the {subject} (version {n})").format(
+                subject=label, n=version.number
+            )
+        if status_now == AgreementStatus.AWAITING_EMPLOYEE:
+            return _("The employee confirms the {subject} (version {n})").format(
+                subject=label, n=version.number
+            )
+        if status_now == AgreementStatus.DRAFT and version.number > 1:
+            return _("Both agree the changed {subject} (version {n})").format(
+                subject=label, n=version.number
+            )
+    return state.workbook.stage.next_step

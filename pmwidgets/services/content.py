@@ -286,6 +286,8 @@ class ContentUseCases(ServiceBase):
             raise ValidationFailed(_("there is no job description to confirm yet"))
         if subject == "objectives":
             _require_agreeable_objectives(state)
+        if subject == "review":
+            _require_complete_review(state)
         canonical = state.subject_canonical(subject)
         current = agr.content_hash(canonical)
         latest = state.agreements.get(subject)
@@ -319,3 +321,17 @@ def _require_agreeable_objectives(state: WorkbookState) -> None:
     failed = [f.message for f in problems if not f.ok]
     if failed:
         raise ValidationFailed(_("not ready to agree: {why}").format(why="; ".join(failed)))
+
+
+def _require_complete_review(state: WorkbookState) -> None:
+    """The review is signed only once both have assessed every objective."""
+    missing = [
+        _("objective {n} by the {party}").format(n=o.id, party=_(party))
+        for o in state.objectives
+        for party in ("employee", "manager")
+        if state.review.assessment(o.id or 0, party) is None
+    ]
+    if missing:
+        raise ValidationFailed(
+            _("not ready to sign: not yet assessed: {what}").format(what=", ".join(missing))
+        )

@@ -74,7 +74,7 @@ from ..domain.agreement import SUBJECT_LABELS, SUBJECTS, AgreementStatus
 from ..domain.i18n import _
 from ..domain.model import Stage
 from ..domain.participation import participation
-from ..domain.state import WorkbookState
+from ..domain.state import WorkbookState, next_step
 from ..domain.wording import describe_change
 from ..store import Event
 from .api import Services
@@ -210,7 +210,7 @@ def _workbook_row(
         "cycle_end": wb.cycle_end,
         "stage": wb.stage.value,
         "stage_label": wb.stage.label,
-        "next_step": wb.stage.next_step,
+        "next_step": next_step(state),
         "job_title": state.job.title if state.job else None,
         "version": wb.version,
         "objectives": len(state.objectives),
@@ -234,7 +234,7 @@ def _workbook_row(
 
 
 def _pending(state: WorkbookState) -> Iterable[str]:
-    """Subjects confirmed by one party and awaiting the other, in words."""
+    """Subjects awaiting agreement, in words: confirmed by one party, or reopened after agreement."""
     waiting = {
         AgreementStatus.AWAITING_EMPLOYEE: "employee",
         AgreementStatus.AWAITING_MANAGER: "manager",
@@ -242,10 +242,16 @@ def _pending(state: WorkbookState) -> Iterable[str]:
     for subject in SUBJECTS:
         if subject not in state.agreements:
             continue
-        party = waiting.get(state.agreement_status(subject))
+        status_now = state.agreement_status(subject)
+        party = waiting.get(status_now)
         if party is not None:
             yield _("{subject}: awaiting {party}").format(
                 subject=_(SUBJECT_LABELS[subject]), party=_(party)
+            )
+        elif status_now == AgreementStatus.DRAFT and state.agreements[subject].number > 1:
+            # changed after it was agreed: both must agree the new version
+            yield _("{subject} version {n}: awaiting both").format(
+                subject=_(SUBJECT_LABELS[subject]), n=state.agreements[subject].number
             )
 
 

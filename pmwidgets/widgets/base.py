@@ -159,7 +159,7 @@ def text(
         )
     else:
         t = W.Text(description=description, value=value, placeholder=placeholder, style=WIDE)
-    t.layout.width = "100%"
+    t.layout.width = "calc(100% - 12px)"  # the label and margins must fit inside the column
     return t
 
 

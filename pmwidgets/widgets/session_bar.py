@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from ..domain.i18n import _, format_date
 from ..domain.model import Role
-from ..domain.state import WorkbookState
+from ..domain.state import WorkbookState, next_step
 from .base import StatusArea, esc
 from .context import WorkbookContext
 
@@ -99,7 +99,7 @@ class SessionBar(W.VBox):
             "<div class='pmw-card pmw-workbook-summary'>"
             f"<div class='pmw-title'>{esc(_('Workbook {n}: {emp} with {mgr}').format(n=wb.id, emp=emp, mgr=mgr))}</div>"
             f"<div>{esc(_('Cycle {start} – {end}').format(start=format_date(wb.cycle_start), end=format_date(wb.cycle_end)))}"
-            f" · {esc(_('Stage'))}: <strong>{esc(wb.stage.label)}</strong> · {esc(_('Next'))}: {esc(wb.stage.next_step)}</div>"
+            f" · {esc(_('Stage'))}: <strong>{esc(wb.stage.label)}</strong> · {esc(_('Next'))}: {esc(next_step(state))}</div>"
             f"<div class='pmw-muted'>{esc(who)}</div></div>"
         )
         participation = self.context.services.participation(wb.id or 0)

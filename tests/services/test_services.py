@@ -123,7 +123,12 @@ def test_the_journey_from_objectives_to_a_closed_review(people_store: Store) -> 
     assert boss.workbook(wb).stage == Stage.REVIEW
     emp.set_review(
         wb,
-        Review(assessments=(Assessment(objective=n1, by="employee", level="met"),)),
+        Review(
+            assessments=(
+                Assessment(objective=n1, by="employee", level="met"),
+                Assessment(objective=n2, by="employee", level="met"),
+            )
+        ),
         emp.open(wb).workbook.version,
     )
     review = boss.open(wb).review
@@ -131,10 +136,15 @@ def test_the_journey_from_objectives_to_a_closed_review(people_store: Store) -> 
         update={
             "assessments": (
                 *review.assessments,
+                Assessment(objective=n1, by="manager", level="met"),
                 Assessment(objective=n2, by="manager", level="exceeded"),
             )
         }
     )
+    with pytest.raises(
+        ValidationFailed, match="not ready to sign: not yet assessed: objective 1 by the manager"
+    ):
+        boss.confirm(wb, "review", boss.open(wb).subject_hash("review"))
     boss.set_review(wb, review, boss.open(wb).workbook.version)
     assert agree(store, wb, "review") == AgreementStatus.AGREED
     assert emp.workbook(wb).stage == Stage.CLOSED
