@@ -47,7 +47,8 @@ run: install
 # The coach's facilitated session in JupyterLab, on the same database.
 lab: install
 	$(BIN)/pmw demo --if-empty
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: install
 	$(BIN)/ruff check pmwidgets tests scripts
