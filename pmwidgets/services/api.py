@@ -29,20 +29,10 @@ from .content import ContentUseCases
 
 
 class Services(ContentUseCases):
-    """Use cases for one acting person.
+    """Use cases for one acting person: ``Services(store, actor_id, facilitator_id=None)``.
 
-    Parameters
-    ----------
-    store:
-        The store to read and write.
-    actor_id:
-        The person acting: every read is limited to what they may see, every
-        write is recorded under their name.
-    facilitator_id:
-        The coach facilitating the session, when a coach switches who is acting
-        on one shared screen. Recorded on every event.
-    clock:
-        Source of "now" (the demo builder backdates its history with it).
+    The constructor's parameters are described on :class:`~.base.ServiceBase`;
+    content writes and agreement are in :class:`~.content.ContentUseCases`.
     """
 
     @classmethod
