@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 PORT ?= 8866
 
-.PHONY: install system-deps run lab test lint bench clean
+.PHONY: install system-deps run lab test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,5 +61,15 @@ test: install system-deps lint
 	  if [ $$status = 5 ]; then echo "pytest collected no tests (exit status 5)"; fi; \
 	  exit $$status
 
+# Benchmarks, apart from the tests: writes docs/performance.md (see that file).
+bench: install system-deps
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# The reliability suite at full size: writes docs/reliability.md.
+soak: install system-deps
+	@rm -rf .soak && mkdir -p .soak
+	@status=0; PMW_SOAK=1 PMW_FIGURES_DIR=$(CURDIR)/.soak $(BIN)/python -m pytest -m reliability $(PYTEST_ARGS) || status=$$?; \
+	  $(BIN)/python -m tests.soak.report .soak docs/reliability.md; exit $$status
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .soak
