@@ -68,7 +68,8 @@ bench: install system-deps
 # The reliability suite at full size: writes docs/reliability.md.
 soak: install system-deps
 	@rm -rf .soak && mkdir -p .soak
-	@status=0; PMW_SOAK=1 PMW_FIGURES_DIR=$(CURDIR)/.soak $(BIN)/python -m pytest -m reliability $(PYTEST_ARGS) || status=$$?; \
+	@status=0; PMW_SOAK=1 PMW_FIGURES_DIR=$(CURDIR)/.soak $(BIN)/python -m pytest -m reliability \
+	  --junitxml=$(CURDIR)/.soak/junit.xml $(PYTEST_ARGS) || status=$$?; \
 	  $(BIN)/python -m tests.soak.report .soak docs/reliability.md; exit $$status
 
 clean:

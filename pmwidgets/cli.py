@@ -98,7 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--notebooks", type=Path, default=Path("notebooks"), help="folder of notebooks"
     )
-    srv.add_argument("--pool-size", type=int, default=1, help="preheated kernels per notebook")
+    srv.add_argument(
+        "--pool-size",
+        type=int,
+        default=1,
+        help="preheated kernels per notebook (0: start one per page)",
+    )
     inv = sub.add_parser("invite", help="print a signed, expiring sign-in link for a person")
     inv.add_argument("person", nargs="?", help="the person's id (see pmw people)")
     inv.add_argument("--all", action="store_true", help="one link per person")
@@ -106,6 +111,16 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="upgrade the schema (an SQLite file is backed up first)")
+    db_backup = db_sub.add_parser(
+        "backup", help="copy the SQLite database to FILE while the app runs, and check the copy"
+    )
+    db_backup.add_argument("file", type=Path)
+    db_backup.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    db_restore = db_sub.add_parser(
+        "restore",
+        help="replace the SQLite database by the backup FILE (checked first; the old one is kept)",
+    )
+    db_restore.add_argument("file", type=Path)
     return p
 
 
@@ -145,16 +160,37 @@ def _run(args: argparse.Namespace) -> int:
     from .services import Services, open_store
 
     if args.command == "db":
-        with open_store(args.database, create=False, allow_old=True) as store:
-            backup = store.upgrade()
-        print(f"schema is up to date{f'; backup at {backup}' if backup else ''}")
-        return EXIT_OK
+        return _db(args)
     if args.command == "serve":
         return _serve(args)
     with open_store(args.database) as store:
         svc = Services(store, args.as_person) if args.as_person else Services.operator(store)
         handler = _COMMANDS[args.command]
         return handler(svc, args)
+
+
+def _db(args: argparse.Namespace) -> int:
+    """``pmw db upgrade | backup FILE | restore FILE``."""
+    from .services import open_store
+
+    with open_store(args.database, create=False, allow_old=True) as store:
+        if args.db_command == "upgrade":
+            backup = store.upgrade()
+            print(f"schema is up to date{f'; backup at {backup}' if backup else ''}")
+            return EXIT_OK
+        if args.db_command == "backup":
+            report = store.backup(args.file, overwrite=args.overwrite)
+            check = report.check
+            if not check.ok:
+                print(f"backup written to {report.path}, but it does not verify")
+                print(f"broken: {check.problem}")
+                return EXIT_BROKEN
+            print(f"backup written to {report.path}; verified: {check.events} events")
+            return EXIT_OK
+        restored = store.restore(args.file)
+        kept = f"; the replaced database is kept at {restored.kept}" if restored.kept else ""
+        print(f"restored from {restored.source}: {restored.check.events} events verified{kept}")
+        return EXIT_OK
 
 
 def _demo(svc: Services, args: argparse.Namespace) -> int:
@@ -280,13 +316,9 @@ def _export_bytes(
 def _import(svc: Services, args: argparse.Namespace) -> int:
     from .domain.errors import PmwError
     from .io.errors import ImportFailed
-    from .io.workbook_json import loads_workbook
+    from .io.workbook_json import read_workbook_file
 
-    try:
-        raw = args.file.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(args.file, "-", exc.strerror or "cannot be read") from None
-    data = loads_workbook(raw, args.file)
+    data = read_workbook_file(args.file)  # the size is checked before the file is read
     try:
         print(svc.import_workbook(data))
     except ImportFailed:

@@ -132,6 +132,17 @@ def test_export_and_import_round_trip(url: str, tmp_path: Path) -> None:
     assert pmw("verify", url=fresh).returncode == 0
 
 
+def test_an_export_without_private_notes_imports_too(url: str, tmp_path: Path) -> None:
+    exported = tmp_path / "wb.json"
+    pmw("export", "1", "--format", "json", "-o", str(exported), url=url)  # Mei's note left out
+    assert "Friday group" not in exported.read_text()
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert pmw("import", str(exported), url=fresh).stdout.strip() == "1"
+    assert pmw("verify", url=fresh).returncode == 0
+    again = pmw("export", "1", url=fresh).stdout
+    assert again == exported.read_text()
+
+
 def test_importing_a_broken_workbook_file(url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "pmwidgets.workbook"}')

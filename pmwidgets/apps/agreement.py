@@ -12,7 +12,7 @@ from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..io.agreement_doc import to_html, to_markdown, to_pdf
 from ..services import Services
-from ..widgets.base import StatusArea, esc, heading
+from ..widgets.base import StatusArea, button, esc, heading
 from . import session
 from .logs import configure as configure_logging
 from .messages import failure_message, sign_in_message
@@ -44,30 +44,44 @@ def agreement_page() -> W.VBox:
             page.children = (
                 stylesheet(),
                 heading(_("Performance agreement"), 2),
+                sign_in_message() if not sel.user else status,
+            )
+            status.error(_("Choose a workbook on your home page: this address names none."))
+            return page
+        try:
+            svc = Services(session.store(), sel.user)
+        except PmwError:  # an identity, but of nobody known here: as if not signed in
+            page.children = (
+                stylesheet(),
+                heading(_("Performance agreement"), 2),
                 sign_in_message(),
             )
             return page
-        svc = Services(session.store(), sel.user)
         doc = svc.agreement_document(sel.workbook)
         stem = f"performance-agreement-workbook-{sel.workbook}"
         html = to_html(doc)
         body = _BODY.search(html)
         styles = "".join(_STYLE.findall(html))
-        links = W.HTML(
-            "<p class='pmw-downloads'>"
-            + download_link(
+        markdown = download_link(
+            to_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
+        )
+        links = W.HTML(f"<p class='pmw-downloads'>{markdown}</p>")
+        # The PDF is drawn when asked for: it takes about half a second and loads the
+        # PDF library, which the page itself does not need (docs/performance.md).
+        prepare = button(_("Prepare the PDF"))
+
+        def make_pdf(_b: W.Button) -> None:
+            pdf = download_link(
                 to_pdf(doc), f"{stem}.pdf", "application/pdf", _("Download the agreement (PDF)")
             )
-            + " · "
-            + download_link(
-                to_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
-            )
-            + "</p>"
-        )
+            links.value = f"<p class='pmw-downloads'>{pdf} · {markdown}</p>"
+            prepare.layout.display = "none"
+
+        prepare.on_click(status.guard(make_pdf))
         # the document's HTML escapes every piece of user text (pmwidgets.io.agreement_doc)
         document = W.HTML(styles + (body.group(1) if body else html))
         document.add_class("pmw-agreement-document")
-        page.children = (stylesheet(), links, document)
+        page.children = (stylesheet(), W.HBox([prepare, links]), status, document)
     except PmwError as exc:
         page.children = (stylesheet(), heading(_("Performance agreement"), 2), status)
         status.error(str(exc))

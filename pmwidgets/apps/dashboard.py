@@ -53,6 +53,12 @@ def dashboard_page(link_base: str = "") -> W.VBox:
     page.add_class("pmw-page")
     title = heading(_("Dashboard: workbooks across the organisation"), 2)
     try:
+        if session.preheating():
+            # before anyone asks: read every workbook's row once, so that the
+            # request reads only what changed since (docs/performance.md)
+            from ..services.frames import warm
+
+            warm(session.store())
         sel = session.load_selection()
         if not sel.user:
             from .pages import start_page

@@ -146,12 +146,25 @@ class StepPage(W.VBox):
         return WorkbookPicker(svc, on_open=opened)
 
 
-def _history(ctx: WorkbookContext) -> W.Widget:
+def _history(ctx: WorkbookContext) -> W.Accordion:
+    """The workbook's history, folded; it is read and drawn when first opened.
+
+    Drawing it up front cost every page build and every save a read of the whole
+    event log, for a panel most visits never open (docs/performance.md).
+    """
     from ..widgets.history_view import HistoryView
 
-    acc = W.Accordion(children=[HistoryView(ctx)])
+    status = StatusArea()
+    acc = W.Accordion(children=[status])
     acc.set_title(0, _("History of this workbook"))
     acc.selected_index = None
+
+    def opened(change: dict[str, object]) -> None:
+        if change["new"] == 0 and not isinstance(acc.children[0], HistoryView):
+            acc.children = [HistoryView(ctx)]
+            acc.set_title(0, _("History of this workbook"))
+
+    acc.observe(status.guard(opened), names="selected_index")
     return acc
 
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ..domain.errors import PmwError
 from ..services import Services, Store, open_store
 
 
@@ -41,10 +42,25 @@ def _state_file() -> Path:
     return folder / "session.json"
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be opened for a web page (deliberately not a PmwError)."""
+
+
 @lru_cache(maxsize=4)
 def store(url: str | None = None) -> Store:
-    """The store for this kernel, opened once."""
-    return open_store(url)
+    """The store for this kernel, opened once.
+
+    On the web, a database that cannot be opened is nobody's mistake on the page:
+    it fails like any other fault, with a reference, and its message (which names
+    the database, perhaps with a password) goes to the server's log only. Shown
+    as a refusal, it would also have told a signed-in person to sign in again.
+    """
+    try:
+        return open_store(url)
+    except PmwError as exc:
+        if not web_mode():
+            raise  # in JupyterLab the coach holds the database: tell them what is wrong
+        raise DatabaseUnavailable(str(exc)) from exc
 
 
 _web_memory: dict[str, object] = {}
@@ -55,13 +71,18 @@ def web_mode() -> bool:
     return os.environ.get("PMW_WEB") == "1"
 
 
+def preheating() -> bool:
+    """Whether this kernel was started ahead of its request (Voila's preheated pool)."""
+    return web_mode() and os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
 def _web_selection() -> Selection:
     from urllib.parse import parse_qs
 
     from ..services import identity
 
     if not _web_memory.get("request"):
-        from voila.utils import wait_for_request
+        from .request import wait_for_request
 
         wait_for_request()  # a preheated kernel waits here for its page's request
         _web_memory["request"] = True

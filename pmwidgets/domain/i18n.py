@@ -29,7 +29,16 @@ def _translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _translations(current_language()).gettext(message)
+    lang = os.environ.get("PMW_LANG") or "en"
+    if lang == "en" and _english_is_source():
+        return message  # the fast path: a page draws thousands of strings per refresh
+    return _translations(lang).gettext(message)
+
+
+@lru_cache(maxsize=1)
+def _english_is_source() -> bool:
+    """True when there is no English catalogue, so English strings are returned as written."""
+    return type(_translations("en")) is gettext.NullTranslations
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -143,6 +143,12 @@ def parse_csv(file: str, text: str) -> JobDescription:
                     level = as_int(cell("level"), "the anchor level")
                 anchors.append((row_number, text_value, level, unescape_cell(cell("anchor"))))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            draft.fail(
+                f"row {row_number + 1}",
+                f"a cell is longer than {csv.field_size_limit():,} characters;"
+                " a job description needs far less",
+            )
         draft.fail(f"row {row_number + 1}", f"badly formed CSV: {exc}")
     if columns is None:
         draft.fail("-", "the file is empty")

@@ -69,14 +69,16 @@ Text is data: HTML such as ``<script>`` or a formula such as ``=HYPERLINK(...)``
 in a free-text field is stored verbatim, never run or rejected. So that a
 spreadsheet never runs such text as a formula, the CSV and Excel writers put a
 single quote ``'`` before any text cell that starts with ``=``, ``+``, ``-``,
-``@``, a tab, a carriage return or ``'`` itself, and the readers remove exactly
+``@`` (or their full-width forms ``＝＋－＠``), a tab, a carriage return or ``'``
+itself, and the readers remove exactly
 one leading ``'`` from every text cell. A leading quote therefore survives the
 round trip (``'x`` is written ``''x``); a hand-made file whose text cell starts
 with one ``'`` loses that quote, as it would when typed into a spreadsheet.
 
-What each format can carry exactly: YAML carries any text; CSV any text but
-the NUL character, which the writer drops. Excel cannot hold control characters or a carriage return: the
-writer drops control characters and turns carriage returns into line breaks.
+What each format can carry exactly: YAML and CSV carry any text but the NUL
+character (the CSV writer drops it; a YAML ``"\\0"`` is refused when read).
+Excel cannot hold control characters or a carriage return: the writer drops
+control characters and turns carriage returns into line breaks.
 Markdown cannot hold white space at the start or end of a text or of its lines,
 more than one blank line in a row, or a line break in the title, a competency
 name or the source; the writer turns these into single spaces or drops them.
@@ -85,9 +87,11 @@ Safety limits: a file may hold at most :data:`MAX_BYTES`; YAML anchors and
 aliases are refused (no "billion laughs"), as is nesting deeper than
 :data:`~pmwidgets.io.jd_yaml.MAX_DEPTH`; Markdown files may hold at most
 :data:`~pmwidgets.io.jd_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
-it is opened (size once unpacked, compression ratio, number of parts) and read
-without evaluating formulas, at most :data:`~pmwidgets.io.jd_xlsx.MAX_ROWS`
-rows a sheet.
+it is opened (size once unpacked, compression ratio, number of parts, each part
+unpacked in small pieces to check it holds what it declares), a formula cell is
+refused (never evaluated), and at most :data:`~pmwidgets.io.jd_xlsx.MAX_ROWS`
+rows a sheet are read. Text that is not UTF-8 (UTF-16, UTF-32, Latin-1...) or is
+binary (a NUL byte; a PDF, image, zip or program) is refused, saying which.
 """
 
 from __future__ import annotations
@@ -258,19 +262,71 @@ def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
     return parse_csv(name, text)
 
 
+#: First bytes of common binary files, to say what a file that is not text seems to be.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (an Excel, Word or other Office file?)"),
+    (b"PK\x05\x06", "a zip archive"),
+    (b"%PDF", "a PDF file"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+    (b"GIF8", "an image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+
+
+def binary_kind(raw: bytes) -> str | None:
+    """What a binary file seems to be, from its first bytes (``"a PDF file"``), or None."""
+    for signature, kind in _SIGNATURES:
+        if raw.startswith(signature):
+            return kind
+    return None
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    """Mostly-ASCII UTF-16 without a byte-order mark: NULs at every other byte."""
+    sample = raw[:2000]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others in ((odd, even), (even, odd)):
+        if zeros.count(0) >= 0.6 * len(zeros) and others.count(0) <= 0.05 * len(others):
+            return True
+    return False
+
+
 def decode_text(name: str, raw: bytes) -> str:
     """The text of a text file: UTF-8, a leading BOM dropped, no NUL bytes.
 
     Raises
     ------
     ImportFailed
-        For UTF-16 or other binary data, text that is not UTF-8, or a file
-        holding only white space.
+        For UTF-16, UTF-32 or other binary data (saying what it looks like,
+        when it can tell), text that is not UTF-8, or a file holding only
+        white space.
     """
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ImportFailed(name, "-", "not UTF-8 text (it is UTF-32): save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFailed(name, "-", "not UTF-8 text (it is UTF-16): save it as UTF-8")
+    kind = binary_kind(raw)
     nul = raw.find(b"\x00")
     if nul >= 0:
+        if _utf16_without_bom(raw):
+            raise ImportFailed(
+                name,
+                "-",
+                "not UTF-8 text: it looks like UTF-16 text without a byte-order mark;"
+                " save it as UTF-8",
+            )
+        if kind:
+            raise ImportFailed(
+                name, "-", f"binary data: it looks like {kind}, not a text file; save it as UTF-8"
+            )
         line = raw.count(b"\n", 0, nul) + 1
         raise ImportFailed(
             name,
@@ -280,6 +336,10 @@ def decode_text(name: str, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if kind:
+            raise ImportFailed(
+                name, "-", f"binary data: it looks like {kind}, not a text file; save it as UTF-8"
+            ) from None
         offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line = raw.count(b"\n", 0, offset) + 1
         raise ImportFailed(name, f"line {line}", "not UTF-8 text: save it as UTF-8") from None
@@ -341,6 +401,7 @@ class Draft:
 
     def finish(self) -> JobDescription:
         """Check the draft against the model and build the job description."""
+        self._refuse_nul()
         responsibilities = []
         for i, raw in enumerate(self.responsibilities):
             item = {"number": i + 1, **raw}  # numbered by position unless given
@@ -376,6 +437,22 @@ class Draft:
             )
         except ValidationError as exc:
             self._invalid(exc, ())
+
+    def _refuse_nul(self) -> None:
+        """Refuse a NUL character (a YAML ``"\\0"``): no database stores one in text."""
+
+        def walk(value: Any, loc: Loc) -> None:
+            if isinstance(value, str) and "\x00" in value:
+                self.fail(self.place(loc), "the text holds a NUL character (\\0): remove it")
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, (*loc, key))
+
+        walk(self.fields, ())
+        for i, raw in enumerate(self.responsibilities):
+            walk(raw, ("responsibilities", i))
+        for i, raw in enumerate(self.competencies):
+            walk(raw, ("competencies", i))
 
     def _invalid(self, exc: ValidationError, prefix: Loc) -> NoReturn:
         errors = exc.errors()
@@ -487,7 +564,14 @@ def as_int(value: object, label: str, *, example: str = "3", percent: bool = Fal
         if match:
             return int(match.group(1))
         raise Bad(f"{label} must be a whole number, like {example}, not {show(text)}")
-    kind = "a date" if hasattr(value, "year") else f"a {type(value).__name__}"
+    if hasattr(value, "year"):
+        kind = "a date"
+    elif hasattr(value, "hour"):
+        kind = "a time"
+    elif isinstance(value, bytes | bytearray):
+        kind = "binary data"
+    else:
+        kind = f"a {type(value).__name__}"
     raise Bad(f"{label} must be a whole number, like {example}, not {kind}")
 
 
@@ -541,8 +625,9 @@ def split_share(text: str) -> tuple[str, str]:
     return match.group(1).rstrip(), match.group(2)
 
 
-#: First characters that make a spreadsheet treat a cell as a formula (and ``'``).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+#: First characters that make a spreadsheet treat a cell as a formula (and ``'``): the
+#: full-width forms too, which some spreadsheets (and input methods) turn into ``=``, ``+``...
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def escape_cell(text: str) -> str:

@@ -47,6 +47,10 @@ MAX_DEPTH = 20
 #: Most parser events (roughly: values) accepted in one file.
 MAX_EVENTS = 50_000
 
+#: Longest plain number read (PyYAML refuses integers over 4,300 digits with a ValueError).
+MAX_DIGITS = 100
+_LONG_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*")
+
 #: libyaml's safe loader when PyYAML was built with it (much faster), else PyYAML's own.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -72,6 +76,8 @@ def parse_yaml(file: str, text: str) -> JobDescription:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise _yaml_error(file, text, exc) from None
+    except ValueError:  # a value PyYAML could not convert; _guard catches the known ones
+        raise ImportFailed(file, "-", "a value in the file cannot be read") from None
     finally:
         loader.dispose()
     if data is None or node is None:
@@ -116,6 +122,18 @@ def _guard(file: str, text: str) -> None:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+            elif (
+                isinstance(event, yaml.ScalarEvent)
+                and not event.style  # plain: None from PyYAML, '' from libyaml
+                and len(event.value) > MAX_DIGITS
+                and _LONG_NUMBER.fullmatch(event.value)
+            ):
+                raise ImportFailed(
+                    file,
+                    line,
+                    f"the number {show(event.value)} has {len(event.value):,} digits:"
+                    " a share or a level is a small whole number",
+                )
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

@@ -20,27 +20,27 @@ so that a misspelt one is not silently dropped. Text cells lose one leading
 once, each with its row number as the spreadsheet shows it; it stores nothing
 (the services layer checks each objective against its workbook and stores all
 or nothing). The file is checked as :mod:`pmwidgets.io.jd_xlsx` checks a job
-description workbook: size, zip bombs, XML entities, formulas never evaluated.
+description workbook: size, zip bombs, XML entities; a formula cell is refused
+(formulas are never run: type or paste the value itself).
 :func:`team_objectives_template` writes a workbook to fill in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import openpyxl
+from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ..domain.i18n import _
 from ..domain.model import PERSON_ID_PATTERN, Objective
 from .errors import ImportFailed
 from .jd_files import _CONTROL, _load_bytes, show, unescape_cell
-from .jd_xlsx import _damaged, check_zip
+from .jd_xlsx import _damaged, open_workbook, refuse_formula
 from .objectives_template import COLUMNS, team_objectives_template
 
 __all__ = [
@@ -108,16 +108,21 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
     else:
         label = _CONTROL.sub("?", name or str(source))
         data = _load_bytes(label, source, None)
-    check_zip(label, data)
-    if not openpyxl.DEFUSEDXML:
-        raise ImportFailed(label, "-", _("cannot read Excel files safely: defusedxml is missing"))
+    if Path(label).suffix.lower() == ".csv" and not data.startswith(b"PK"):
+        raise ImportFailed(
+            label,
+            "-",
+            _(
+                "a team's objectives are read from an Excel .xlsx workbook, not CSV:"
+                " open the file in a spreadsheet and save it as .xlsx"
+            ),
+        )
+    book = open_workbook(label, data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFailed(label, "-", _damaged(exc)) from None
-        try:
+            if not book.worksheets:
+                raise ImportFailed(label, "-", _("the workbook has no sheet of cells"))
             sheet = next((s for s in book.worksheets if s.title.casefold() == "objectives"), None)
             sheet = sheet or book.worksheets[0]
             where = f"sheet '{sheet.title}'"
@@ -139,10 +144,18 @@ def _read(file: str, where: str, sheet: Any) -> list[ObjectiveRow]:
     bad_rows: set[int] = set()
     seen: dict[tuple[str, str], int] = {}
     count = 0
-    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+    for number, cell_row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
+        row = tuple(cell.value for cell in cell_row)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
+        formulas = [
+            refuse_formula(f"{get_column_letter(i + 1)}{number}", cell.value)
+            for i, cell in enumerate(cell_row)
+            if getattr(cell, "data_type", None) == "f"
+        ]
         if columns is None:
+            if formulas:
+                raise ImportFailed(file, f"{where} row {number}", formulas[0])
             columns = _header(file, f"{where} row {number}", row)
             continue
         count += 1
@@ -151,7 +164,7 @@ def _read(file: str, where: str, sheet: Any) -> list[ObjectiveRow]:
                 file, where, _("more than {n} objectives: split the file").format(n=MAX_ROWS)
             )
         cells = {key: row[i] for i, key in columns.items() if i < len(row)}
-        result, mine = _row(number, cells)
+        result, mine = (None, formulas) if formulas else _row(number, cells)
         if result is not None:
             key = (result.employee_id, result.objective.title.strip().casefold())
             if key in seen:

@@ -49,7 +49,7 @@ from openpyxl.utils import get_column_letter
 
 from .errors import ImportFailed
 from .jd_files import FORMULA_STARTS, escape_cell, unescape_cell
-from .jd_xlsx import _damaged, check_zip
+from .jd_xlsx import _damaged, open_workbook
 
 __all__ = [
     "MAX_WIDTH",
@@ -255,15 +255,9 @@ def xlsx_to_frames(data: bytes, name: str = "workbook.xlsx") -> dict[str, pd.Dat
     ImportFailed
         For a file that is not a safe, readable .xlsx workbook.
     """
-    check_zip(name, data)
-    if not openpyxl.DEFUSEDXML:
-        raise ImportFailed(name, "-", "cannot read Excel files safely: defusedxml is missing")
+    book = open_workbook(name, data, data_only=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportFailed(name, "-", _damaged(exc)) from None
         try:
             frames: dict[str, pd.DataFrame] = {}
             for sheet in book.worksheets:

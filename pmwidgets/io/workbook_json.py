@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import stat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
 from ..domain.errors import first_error
 from ..domain.model import (
@@ -43,6 +54,23 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+#: Largest id, version or number a database integer column holds.
+MAX_INT = 2**31 - 1
+#: Whole numbers only (not "3", 3.0 or true), within what the database holds.
+Count = Annotated[StrictInt, Field(ge=1, le=MAX_INT)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Stamp = Annotated[str, Field(max_length=40)]
+
+
+def _iso_date(text: str) -> str:
+    dt.date.fromisoformat(text)  # a ValueError becomes the field's error
+    return text
+
+
+#: A date written as ISO text (2026-09-01), as the file holds it.
+IsoDate = Annotated[StrictStr, AfterValidator(_iso_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False)
 
@@ -50,19 +78,19 @@ class _Strict(BaseModel):
 class _Person(_Strict):
     id: str = Field(pattern=PERSON_ID_PATTERN)
     name: str = Field(min_length=1, max_length=300)
-    email: str = ""
+    email: str = Field(default="", max_length=300)
     roles: list[Role]
 
 
 class _Head(_Strict):
-    id: int = Field(ge=1)
-    version: int = Field(ge=1)
-    updated_at: str
-    employee_id: str
-    manager_id: str
-    coach_id: str | None
-    cycle_start: dt.date
-    cycle_end: dt.date
+    id: Count
+    version: Count
+    updated_at: Stamp
+    employee_id: Id
+    manager_id: Id
+    coach_id: Id | None
+    cycle_start: IsoDate
+    cycle_end: IsoDate
     stage: Stage
 
 
@@ -70,38 +98,38 @@ class _Record(_Strict):
     kind: Literal[
         "job_description", "objective", "coverage_reason", "plan", "check_in", "review", "note"
     ]
-    number: int = Field(ge=1)
+    number: Count
     content: dict[str, Any]
-    author_id: str
-    updated_at: str
+    author_id: Id
+    updated_at: Stamp
 
 
 class _Confirmation(_Strict):
-    person_id: str
+    person_id: Id
     party: Literal["employee", "manager"]
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    at: str
-    facilitator_id: str | None
+    at: Stamp
+    facilitator_id: Id | None
 
 
 class _Agreement(_Strict):
     subject: Literal["job_description", "objectives", "development_plan", "review"]
-    number: int = Field(ge=1)
+    number: Count
     opened_reason: str
-    agreed_hash: str | None
+    agreed_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
     agreed_canonical: str | None
-    agreed_at: str | None
+    agreed_at: Stamp | None
     confirmations: list[_Confirmation]
 
 
 class _Event(_Strict):
-    at: str
-    actor_id: str
-    facilitator_id: str | None
-    workbook_version: int | None
+    at: Stamp
+    actor_id: Id
+    facilitator_id: Id | None
+    workbook_version: Annotated[StrictInt, Field(ge=0, le=MAX_INT)] | None
     action: str = Field(max_length=64)
     entity: Literal["workbook", "record", "agreement"]
-    key: str = Field(max_length=128)
+    key: str = Field(max_length=100)
     reason: str
     before: Any
     after: Any
@@ -124,24 +152,98 @@ def dumps_workbook(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def loads_workbook(raw: bytes | str, file: str | Path = "<data>") -> dict[str, Any]:
-    """Parse and validate a workbook JSON file; returns the dump, ready to restore.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_text(file: str | Path, node: Any, path: tuple[str | int, ...]) -> None:
+    """Refuse text no database can store: NUL characters and unpaired surrogates."""
+    if isinstance(node, str):
+        found = _UNSTORABLE.search(node)
+        if found:
+            where = ".".join(str(p) for p in path) or "-"
+            what = "a NUL character" if found.group() == "\x00" else "an unpaired surrogate"
+            code = f"\\u{ord(found.group()):04x}"
+            raise ImportFailed(
+                file, where, f"the text holds {what} ({code}), which cannot be stored"
+            )
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_text(file, key, path)
+            _check_text(file, value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_text(file, value, (*path, i))
+
+
+def read_workbook_file(path: str | Path) -> dict[str, Any]:
+    """Read and validate a workbook JSON file from disk (see :func:`loads_workbook`).
+
+    The file's size is checked before it is read: a file over :data:`MAX_BYTES`,
+    a folder or a device is refused without reading it.
 
     Raises
     ------
     ImportFailed
         For any problem, naming the place in the file.
     """
+    name = str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ImportFailed(name, "-", "no such file") from None
+    except OSError as exc:
+        raise ImportFailed(name, "-", f"cannot open the file: {exc.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ImportFailed(name, "-", "not a regular file")
+    if st.st_size > MAX_BYTES:
+        raise _too_big(name, st.st_size)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
+    return loads_workbook(raw, name)
+
+
+def _too_big(file: str | Path, size: int) -> ImportFailed:
+    return ImportFailed(
+        file,
+        "-",
+        f"the file is {size // 1_048_576} MiB; the limit is {MAX_BYTES // 1_048_576} MiB",
+    )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads_workbook(raw: bytes | str, file: str | Path = "<data>") -> dict[str, Any]:
+    """Parse and validate a workbook JSON file; returns the dump, ready to restore.
+
+    Raises
+    ------
+    ImportFailed
+        For any problem, naming the place in the file; nothing else escapes.
+    """
+    try:
+        return _loads(raw, file)
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed(file, "-", "the JSON is nested too deeply") from None
+    except Exception as exc:  # the promise: nothing but ImportFailed escapes
+        raise ImportFailed(
+            file, "-", f"unexpected problem reading the file ({type(exc).__name__})"
+        ) from exc
+
+
+def _loads(raw: bytes | str, file: str | Path) -> dict[str, Any]:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if not raw.strip():
         raise ImportFailed(file, "-", "the file is empty")
     if len(raw) > MAX_BYTES:
-        raise ImportFailed(
-            file,
-            "-",
-            f"the file is {len(raw) // 1_048_576} MiB; the limit is {MAX_BYTES // 1_048_576} MiB",
-        )
+        raise _too_big(file, len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -149,13 +251,17 @@ def loads_workbook(raw: bytes | str, file: str | Path = "<data>") -> dict[str, A
             file, f"byte {exc.start}", "not UTF-8 text: a workbook file is UTF-8 JSON"
         ) from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             file, f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}"
         ) from None
     except RecursionError:
         raise ImportFailed(file, "-", "the JSON is nested too deeply") from None
+    except ValueError as exc:  # NaN or Infinity, or an integer with thousands of digits
+        reason = str(exc) if "JSON number" in str(exc) else "a number has too many digits"
+        raise ImportFailed(file, "-", f"not valid JSON: {reason}") from None
+    _check_text(file, data, ())
     try:
         parsed = WorkbookFile.model_validate(data)
     except ValidationError as exc:

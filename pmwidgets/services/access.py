@@ -6,7 +6,9 @@
 - an admin: every workbook.
 
 Only the workbook's employee and manager confirm agreements, each for themselves.
-Private notes are visible to their author only.
+In a facilitated session (a coach acting as one of them), the coach must be the
+workbook's own coach, for reading as for writing. Only someone with the coach
+role coaches a workbook. Private notes are visible to their author only.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ def relation(person: Person, workbook: Workbook) -> Relation | None:
     return None
 
 
-def can_read(person: Person, workbook: Workbook) -> bool:
-    """Whether ``person`` may see ``workbook``."""
+def can_read(person: Person, workbook: Workbook, facilitator: Person | None = None) -> bool:
+    """Whether ``person`` may see ``workbook`` (facilitated by ``facilitator``, if given)."""
+    if facilitator is not None and facilitator.id != workbook.coach_id:
+        return False
     return relation(person, workbook) is not None
 
 
@@ -65,10 +69,11 @@ def require_party(person: Person, workbook: Workbook) -> Party:
 
 
 def require_facilitator(coach: Person, workbook: Workbook) -> None:
-    """A facilitated session needs the workbook's own coach.
+    """A facilitated session needs the workbook's own coach, to read as well as to write.
 
     Not even an admin may act for the employee or the manager: each party's
     contributions and confirmations are theirs, made in front of their coach.
+    Another coach acting as the employee does not see the employee's workbooks.
     """
     if coach.id != workbook.coach_id:
         raise NotAllowed(
@@ -85,5 +90,33 @@ def require_role(person: Person, *roles: Role) -> None:
 
 
 def may_create_workbook(person: Person, manager_id: str, coach_id: str | None) -> bool:
-    """Admins, the coach named, and the manager themselves may open a workbook."""
-    return Role.ADMIN in person.roles or person.id in (manager_id, coach_id)
+    """Admins, the coach named (holding the coach role), and the manager themselves may open a workbook.
+
+    Naming oneself coach is no way in: an employee who did so would read a
+    colleague's workbook for the whole cycle.
+    """
+    if Role.ADMIN in person.roles or person.id == manager_id:
+        return True
+    return person.id == coach_id and Role.COACH in person.roles
+
+
+def require_coach(coach: Person) -> None:
+    """NotAllowed unless ``coach`` holds the coach role: the coach of a workbook reads all of it."""
+    if Role.COACH not in coach.roles:
+        raise NotAllowed(
+            _(
+                "{name} is not a coach: only someone with the coach role can coach a workbook"
+            ).format(name=coach.name)
+        )
+
+
+def hidden_workbook(person: Person, workbook_id: int) -> NotFound:
+    """The error for a workbook that does not exist, as this person may hear it.
+
+    An admin sees every workbook, so hears that it does not exist; anyone else
+    hears what they would hear of someone else's workbook, so that trying ids
+    does not reveal which ones exist.
+    """
+    if Role.ADMIN in person.roles:
+        return NotFound(_("workbook {id} does not exist").format(id=workbook_id))
+    return NotFound(_("workbook {id} is not available to you").format(id=workbook_id))

@@ -84,10 +84,15 @@ class Services(ContentUseCases):
     # --- workbooks ------------------------------------------------------------------
 
     def workbooks(self) -> list[Workbook]:
-        """The workbooks this person may see."""
-        if Role.ADMIN in self.me.roles:
-            return self.store.find_workbooks()
-        return self.store.find_workbooks(self.me.id)
+        """The workbooks this person may see (in a facilitated session: that the coach coaches)."""
+        found = (
+            self.store.find_workbooks()
+            if Role.ADMIN in self.me.roles
+            else self.store.find_workbooks(self.me.id)
+        )
+        if self.facilitator is not None:
+            found = [wb for wb in found if wb.coach_id == self.facilitator.id]
+        return found
 
     def open(self, workbook_id: int) -> WorkbookState:
         """Everything in a workbook that this person may see, at its current version."""
@@ -108,6 +113,8 @@ class Services(ContentUseCases):
         """Open a workbook for a cycle (admins, the coach named, or the manager)."""
         if not access.may_create_workbook(self.me, manager_id, coach_id):
             raise NotAllowed(_("only the manager, the coach or an admin can open a workbook"))
+        if coach_id is not None:
+            access.require_coach(self.store.get_person(coach_id))
         wb = _validated(
             Workbook,
             employee_id=employee_id,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..domain import agreement as agr
-from ..domain.errors import NotAllowed, ValidationFailed, describe_validation_error
+from ..domain.errors import NotAllowed, NotFound, ValidationFailed, describe_validation_error
 from ..domain.i18n import _
 from ..domain.model import (
     DevelopmentPlan,
@@ -29,6 +29,7 @@ from ..store.writer import WorkbookWriter
 from . import access
 
 Clock = Callable[[], dt.datetime]
+_R = TypeVar("_R")
 OPERATOR_ID = "pmw-operator"
 
 
@@ -89,10 +90,25 @@ class ServiceBase:
         self.clock = clock
 
     def workbook(self, workbook_id: int) -> Workbook:
-        """A workbook's header, if this person may see it."""
-        wb = self.store.get_workbook(workbook_id)
+        """A workbook's header, if this person (and the facilitating coach) may see it."""
+        return self._readable(workbook_id, self.store.get_workbook, lambda wb: wb)
+
+    def _readable(
+        self, workbook_id: int, read: Callable[[int], _R], header: Callable[[_R], Workbook]
+    ) -> _R:
+        """``read(workbook_id)``, if this person (and the facilitating coach) may see the
+        workbook whose ``header`` it holds; otherwise the error they may hear."""
+        if not 0 < workbook_id < 2**63:  # an address can say anything; no database holds these
+            raise access.hidden_workbook(self.me, workbook_id)
+        try:
+            found = read(workbook_id)
+        except NotFound:
+            raise access.hidden_workbook(self.me, workbook_id) from None
+        wb = header(found)
         access.require_read(self.me, wb)
-        return wb
+        if self.facilitator is not None:
+            access.require_facilitator(self.facilitator, wb)
+        return found
 
     # --- internals ------------------------------------------------------------------
 
@@ -111,8 +127,12 @@ class ServiceBase:
                     "the command line does not write workbook content: act as a person with --as PERSON"
                 )
             )
-        wb = self.workbook(workbook_id)
-        if expected_version is not None:
+        # one read, in one snapshot: the header, the content and the agreements
+        state = self._readable(
+            workbook_id, lambda i: self.store.load(i, viewer_id=self.me.id), lambda s: s.workbook
+        )
+        wb = state.workbook
+        if expected_version is not None and wb.version != expected_version:
             # a page that is merely out of date hears that first, not a rule it did not break
             self.store.require_version(workbook_id, expected_version)
         access.require_write(self.me, wb)
@@ -120,7 +140,7 @@ class ServiceBase:
             access.require_facilitator(self.facilitator, wb)
         if wb.stage == Stage.CLOSED:
             raise ValidationFailed(_("this workbook is closed: start the next cycle instead"))
-        return self.store.load(workbook_id, viewer_id=self.me.id)
+        return state
 
     def _require_job_agreed(self, state: WorkbookState) -> None:
         version = state.agreements.get("job_description")
@@ -155,7 +175,9 @@ class ServiceBase:
         state = self._state_for_write(workbook_id, expected_version)
         with self._unit(state, expected_version, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
             w.put(kind, number, content, reason)
-        return self.store.latest_version(workbook_id)
+            # the version this write makes (unchanged content stores nothing, and keeps it)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
 
 class _ReopeningUnit:

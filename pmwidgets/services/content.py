@@ -26,6 +26,7 @@ from ..domain.state import WorkbookState
 from . import access
 from .base import (
     _STAGE_TO_CONFIRM,
+    OPERATOR_ID,
     ServiceBase,
     _amendments,
     _assessments,
@@ -81,7 +82,8 @@ class ContentUseCases(ServiceBase):
         _raise_problems(objective_problems(objective, state.workbook, state.job))
         with self._unit(state, expected_version, "objectives", reason) as w:
             w.put("objective", number, _content(objective), reason)
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def remove_objective(
         self, workbook_id: int, number: int, expected_version: int, reason: str = ""
@@ -92,7 +94,8 @@ class ContentUseCases(ServiceBase):
             raise ValidationFailed(_("objective {n} does not exist").format(n=number))
         with self._unit(state, expected_version, "objectives", reason) as w:
             w.remove("objective", number, reason)
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def set_coverage_reason(
         self,
@@ -115,7 +118,8 @@ class ContentUseCases(ServiceBase):
                 w.put("coverage_reason", responsibility, item.model_dump(mode="json"), reason)
             elif existing:
                 w.remove("coverage_reason", responsibility, reason)
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def set_plan(
         self, workbook_id: int, plan: DevelopmentPlan, expected_version: int, reason: str = ""
@@ -153,7 +157,8 @@ class ContentUseCases(ServiceBase):
                 )
         with self._unit(state, expected_version, "development_plan", reason) as w:
             w.put("plan", 1, plan.model_dump(mode="json"), reason)
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def save_check_in(
         self, workbook_id: int, check_in: CheckIn, expected_version: int, reason: str = ""
@@ -212,7 +217,8 @@ class ContentUseCases(ServiceBase):
         ) as w:
             if state.workbook.stage == Stage.CHECK_INS:
                 w.set_stage(Stage.REVIEW, reason or _("review started"))
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def set_review(
         self, workbook_id: int, review: Review, expected_version: int, reason: str = ""
@@ -237,13 +243,18 @@ class ContentUseCases(ServiceBase):
                 )
         with self._unit(state, expected_version, "review", reason) as w:
             w.put("review", 1, review.model_dump(mode="json"), reason)
-        return self.store.latest_version(workbook_id)
+            version: int = w.workbook.version if w.changes else expected_version
+        return version
 
     def add_note(self, workbook_id: int, text: str, expected_version: int | None = None) -> int:
         """Add a private note that only its author can ever see; returns its number."""
         wb = self.workbook(workbook_id)
         if self.facilitator is not None:
             raise NotAllowed(_("private notes are not written on a shared screen"))
+        if self.me.id == OPERATOR_ID:
+            raise NotAllowed(
+                _("the command line writes no notes: act as a person with --as PERSON")
+            )
         note = _validated(Note, author=self.me.id, text=text, at=self.clock())
         with self.store.write(
             wb.id or 0, expected_version, self.me.id, self._facilitator_id(), self._at()

@@ -109,21 +109,28 @@ def weights(count: int, rng: Random) -> list[int]:
 
 
 def objectives_for(
-    job: JobDescription, rng: Random, first_due: dt.date, cycle_end: dt.date, sloppy: bool = False
+    job: JobDescription,
+    rng: Random,
+    first_due: dt.date,
+    cycle_end: dt.date,
+    sloppy: bool = False,
+    count: tuple[int, int] = (3, 6),
 ) -> list[dict[str, Any]]:
-    """Three to six objectives, each linked to responsibilities of ``job``, weights totalling 100.
+    """Three to six objectives (or as many as ``count`` allows, at most ten and at most the
+    job's responsibilities), each linked to responsibilities of ``job``, weights totalling 100.
 
     Due dates are month ends between ``first_due`` and ``cycle_end``. ``sloppy``
     leaves the measure of the last objective out and its target vague, as one
     person writing alone sometimes does.
     """
-    count = rng.randint(3, min(6, len(job.responsibilities)))
+    low, high = count
+    many = rng.randint(min(low, len(job.responsibilities)), min(high, len(job.responsibilities)))
     top = [r.number for r in job.responsibilities[:10]]
-    primaries = rng.sample(top, count)
+    primaries = rng.sample(top, many)
     others = [r.number for r in job.responsibilities if r.number not in primaries]
     months = _month_ends(first_due, cycle_end)
     result = []
-    for primary, weight in zip(primaries, weights(count, rng), strict=True):
+    for primary, weight in zip(primaries, weights(many, rng), strict=True):
         links = {primary}
         for _ in range(rng.choice((0, 1, 1, 2))):
             if others:

@@ -37,6 +37,8 @@ class WorkbookPlan:
     #: one-sided: only the employee wrote (objectives stage); overdue: last check-in long ago.
     one_sided: bool = False
     overdue: bool = False
+    #: how many objectives (fewest, most) the employee and the manager write.
+    objectives: tuple[int, int] = (3, 6)
 
 
 def write_steps(
@@ -126,7 +128,9 @@ class _Script:
         end = self.plan.cycle[1]
         first_due = min(end, self.day + dt.timedelta(days=90))
         sloppy = self.plan.one_sided and self.rng.random() < 0.7
-        self.objs = text.objectives_for(self.plan.job, self.rng, first_due, end, sloppy)
+        self.objs = text.objectives_for(
+            self.plan.job, self.rng, first_due, end, sloppy, self.plan.objectives
+        )
         authors: list[Party] = [
             "employee" if self.plan.one_sided else self.rng.choice(_PARTIES) for _ in self.objs
         ]

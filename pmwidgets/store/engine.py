@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,7 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30})
+    checkpoint_here = immediate and sqlite_path(url) is not None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -70,6 +73,8 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        if checkpoint_here:  # a Checkpointer does it off the commit path (see below)
+            cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -77,3 +82,59 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+#: commits between two checkpoints of the write-ahead log (about 10 pages each).
+CHECKPOINT_EVERY = 32
+
+
+class Checkpointer:
+    """Copies an SQLite file's write-ahead log back into the file, on a thread of its own.
+
+    Left to itself SQLite does this inside the commit that takes the log past 1,000
+    pages: about one write in a hundred then waits for a thousand pages to be copied
+    and the file synced (the p99 of a write). The store's write connections turn that
+    off, and call :meth:`committed` after each commit: every :data:`CHECKPOINT_EVERY`
+    commits a PASSIVE checkpoint (which never blocks readers or writers) runs on a
+    thread, one at a time. :meth:`run` does one at once (after a bulk load, and when
+    the store closes), so the log never grows past one process's writes.
+    """
+
+    def __init__(self, path: Path, every: int = CHECKPOINT_EVERY) -> None:
+        self.path = path
+        self.every = max(1, every)
+        self._commits = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        #: checkpoints started in the background so far.
+        self.started = 0
+
+    def committed(self) -> None:
+        """Count a commit; start a checkpoint in the background every so many."""
+        with self._lock:
+            self._commits += 1
+            if self._commits % self.every or (self._thread and self._thread.is_alive()):
+                return
+            self._thread = threading.Thread(target=self.run, name="pmw-checkpoint", daemon=True)
+            self._thread.start()
+            self.started += 1
+
+    def run(self) -> tuple[int, int] | None:
+        """One PASSIVE checkpoint now: (pages in the log, pages copied), or None if it failed."""
+        if not self.path.exists():
+            return None  # connecting would create an empty database there
+        try:
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                _busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError):
+            return None  # the next one will try again; SQLite also checkpoints on the last close
+        return int(log), int(copied)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a checkpoint running in the background, if any."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)

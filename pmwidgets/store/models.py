@@ -138,6 +138,8 @@ class EventRow(Base):
     __table_args__ = (
         Index("ix_events_workbook_seq", "workbook_id", "seq"),
         Index("ix_events_entity", "entity", "entity_key", "seq"),
+        #: covering index for counting contributions per workbook (migration 0002).
+        Index("ix_events_participation", "entity", "workbook_id", "action", "actor_id"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

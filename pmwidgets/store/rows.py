@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.agreement import AgreementVersion, Confirmation
 from ..domain.errors import describe_validation_error
-from ..domain.model import DevelopmentPlan, JobDescription, Person, Review, Role, Stage, Workbook
+from ..domain.model import (
+    CheckIn,
+    CoverageReason,
+    DevelopmentPlan,
+    JobDescription,
+    Note,
+    Objective,
+    Person,
+    Review,
+    Role,
+    Stage,
+    Workbook,
+)
+from ..domain.state import WorkbookState
 from ..domain.wording import describe_change
 from .errors import StaleWrite, StoreError
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow, WorkbookRow
@@ -88,19 +101,29 @@ def workbook_from_row(row: WorkbookRow) -> Workbook:
 
 
 _T = TypeVar("_T", JobDescription, DevelopmentPlan, Review)
+_M = TypeVar("_M", bound=BaseModel)
 
 
-def one_record(by_kind: dict[str, list[RecordRow]], kind: str, model: type[_T]) -> _T | None:
+def one_record(
+    by_kind: dict[str, list[RecordRow]],
+    kind: str,
+    model: type[_T],
+    parse: Callable[[RecordRow, type[Any]], Any] | None = None,
+) -> _T | None:
     rows = by_kind.get(kind)
     if not rows:
         return None
     try:
+        if parse is not None:
+            parsed: _T = parse(rows[0], model)
+            return parsed
         return model.model_validate_json(rows[0].content)
     except ValidationError as exc:
         raise StoreError(f"stored {kind} is unreadable: {describe_validation_error(exc)}") from None
 
 
 def agreements_of(s: Session, workbook_id: int) -> dict[str, AgreementVersion]:
+    """The latest agreement version per subject of one workbook (two queries)."""
     rows = list(
         s.execute(
             select(AgreementRow)
@@ -117,27 +140,92 @@ def agreements_of(s: Session, workbook_id: int) -> dict[str, AgreementVersion]:
         .order_by(ConfirmationRow.at, ConfirmationRow.id)
     ).scalars():
         confirmations.setdefault(c.agreement_id, []).append(c)
+    return latest_agreements(rows, confirmations)
+
+
+def latest_agreements(
+    rows: Sequence[AgreementRow], confirmations: Mapping[int, Sequence[ConfirmationRow]]
+) -> dict[str, AgreementVersion]:
+    """The latest version per subject, from one workbook's agreement rows (by number) and their
+    confirmations (by agreement id, each list in the order ``(at, id)``)."""
     latest: dict[str, AgreementVersion] = {}
     for r in rows:
-        latest[r.subject] = AgreementVersion(
-            subject=r.subject,
-            number=r.number,
-            opened_reason=r.opened_reason,
-            confirmations=tuple(
-                Confirmation(
-                    person_id=c.person_id,
-                    party=c.party,
-                    content_hash=c.content_hash,
-                    at=dt.datetime.fromisoformat(c.at),
-                    facilitator_id=c.facilitator_id,
-                )
-                for c in confirmations.get(r.id, [])
-            ),
-            agreed_hash=r.agreed_hash,
-            agreed_canonical=r.agreed_canonical,
-            agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
-        )
+        latest[r.subject] = agreement_version(r, confirmations.get(r.id, ()))
     return latest
+
+
+def agreement_version(
+    r: AgreementRow, confirmations: Sequence[ConfirmationRow]
+) -> AgreementVersion:
+    """One agreement row and its confirmations as the domain's :class:`AgreementVersion`."""
+    return AgreementVersion(
+        subject=r.subject,
+        number=r.number,
+        opened_reason=r.opened_reason,
+        confirmations=tuple(
+            Confirmation(
+                person_id=c.person_id,
+                party=c.party,
+                content_hash=c.content_hash,
+                at=dt.datetime.fromisoformat(c.at),
+                facilitator_id=c.facilitator_id,
+            )
+            for c in confirmations
+        ),
+        agreed_hash=r.agreed_hash,
+        agreed_canonical=r.agreed_canonical,
+        agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
+    )
+
+
+def parse_record(row: RecordRow, model: type[_M]) -> _M:
+    """A record's content as its domain model (validated)."""
+    return model.model_validate_json(row.content)
+
+
+def workbook_state(
+    wb: WorkbookRow,
+    records: Iterable[RecordRow],
+    agreements: dict[str, AgreementVersion],
+    viewer_id: str | None,
+    parse: Callable[[RecordRow, type[Any]], Any] = parse_record,
+) -> WorkbookState:
+    """A workbook's rows as one :class:`WorkbookState`; private notes only when ``viewer_id`` wrote them.
+
+    ``records`` are in the order ``(kind, number)``; ``parse`` turns one into its model
+    (the staging store of :mod:`.bulk` passes one that remembers what it parsed).
+    """
+    by_kind: dict[str, list[RecordRow]] = {}
+    for r in records:
+        by_kind.setdefault(r.kind, []).append(r)
+    return WorkbookState(
+        workbook=workbook_from_row(wb),
+        job=one_record(by_kind, "job_description", JobDescription, parse),
+        objectives=tuple(
+            parse(r, Objective).model_copy(update={"id": r.number})
+            for r in by_kind.get("objective", [])
+        ),
+        coverage_reasons=tuple(
+            parse(r, CoverageReason) for r in by_kind.get("coverage_reason", [])
+        ),
+        plan=one_record(by_kind, "plan", DevelopmentPlan, parse) or DevelopmentPlan(),
+        check_ins=tuple(
+            sorted(
+                (
+                    parse(r, CheckIn).model_copy(update={"id": r.number})
+                    for r in by_kind.get("check_in", [])
+                ),
+                key=lambda c: (c.on, c.id or 0),
+            )
+        ),
+        review=one_record(by_kind, "review", Review, parse) or Review(),
+        agreements=agreements,
+        notes=tuple(
+            parse(r, Note).model_copy(update={"id": r.number})
+            for r in by_kind.get("note", [])
+            if viewer_id is not None and r.author_id == viewer_id
+        ),
+    )
 
 
 def event_from_row(r: EventRow) -> Event:

@@ -13,18 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.agreement import canonical_json
 from ..domain.model import (
-    CheckIn,
-    CoverageReason,
-    DevelopmentPlan,
     JobDescription,
-    Note,
-    Objective,
     Person,
-    Review,
     Workbook,
 )
 from ..domain.state import WorkbookState
-from .engine import default_url, make_engines
+from .backup import BackupReport, RestoreReport, backup_database, restore_database
+from .engine import Checkpointer, default_url, make_engines, sqlite_path
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
 from .models import (
     EventRow,
@@ -39,13 +34,13 @@ from .rows import (
     agreements_of,
     describe_changes,
     event_from_row,
-    one_record,
     open_unit,
     person_from_row,
     short_error,
     workbook_from_row,
+    workbook_state,
 )
-from .schema import backup_sqlite, ensure_schema, upgrade
+from .schema import ensure_schema, upgrade
 from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
@@ -74,6 +69,9 @@ class Store:
             raise StoreError(f"cannot open the database {self.url}: {exc}") from None
         self._read = sessionmaker(self._read_engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        path = sqlite_path(self.url)
+        #: copies the SQLite log back into the file off the commit path (None elsewhere).
+        self.checkpoints = Checkpointer(path) if path is not None else None
         if not check_schema:
             return
         try:
@@ -90,7 +88,10 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections (checkpointing an SQLite file's log first)."""
+        if self.checkpoints is not None:
+            self.checkpoints.wait()
+            self.checkpoints.run()
         self._read_engine.dispose()
         if self._write_engine is not self._read_engine:
             self._write_engine.dispose()
@@ -114,6 +115,8 @@ class Store:
                 yield session
         except IntegrityError as exc:
             raise InvalidEntry(f"the database refused the change: {short_error(exc)}") from None
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
 
     # --- people ---------------------------------------------------------------
 
@@ -272,40 +275,7 @@ class Store:
                 .where(RecordRow.workbook_id == workbook_id)
                 .order_by(RecordRow.kind, RecordRow.number)
             ).scalars()
-            by_kind: dict[str, list[RecordRow]] = {}
-            for r in records:
-                by_kind.setdefault(r.kind, []).append(r)
-            return WorkbookState(
-                workbook=workbook_from_row(wb),
-                job=one_record(by_kind, "job_description", JobDescription),
-                objectives=tuple(
-                    Objective.model_validate_json(r.content).model_copy(update={"id": r.number})
-                    for r in by_kind.get("objective", [])
-                ),
-                coverage_reasons=tuple(
-                    CoverageReason.model_validate_json(r.content)
-                    for r in by_kind.get("coverage_reason", [])
-                ),
-                plan=one_record(by_kind, "plan", DevelopmentPlan) or DevelopmentPlan(),
-                check_ins=tuple(
-                    sorted(
-                        (
-                            CheckIn.model_validate_json(r.content).model_copy(
-                                update={"id": r.number}
-                            )
-                            for r in by_kind.get("check_in", [])
-                        ),
-                        key=lambda c: (c.on, c.id or 0),
-                    )
-                ),
-                review=one_record(by_kind, "review", Review) or Review(),
-                agreements=agreements_of(s, workbook_id),
-                notes=tuple(
-                    Note.model_validate_json(r.content).model_copy(update={"id": r.number})
-                    for r in by_kind.get("note", [])
-                    if viewer_id is not None and r.author_id == viewer_id
-                ),
-            )
+            return workbook_state(wb, records, agreements_of(s, workbook_id), viewer_id)
 
     @contextmanager
     def write(
@@ -377,27 +347,26 @@ class Store:
 
     def latest_version(self, workbook_id: int) -> int:
         """The workbook's current version (cheap: for polling by open pages)."""
-        with self.reading() as s:
-            version = s.execute(
+        with self._read_engine.connect() as conn:  # one indexed row: no ORM session needed
+            version = conn.execute(
                 select(WorkbookRow.version).where(WorkbookRow.id == workbook_id)
             ).scalar_one_or_none()
-            if version is None:
-                raise MissingEntry(f"workbook {workbook_id} does not exist")
-            return version
+        if version is None:
+            raise MissingEntry(f"workbook {workbook_id} does not exist")
+        return int(version)
 
     def verify(self, workbook_id: int | None = None) -> VerifyReport:
         """Recompute the event chain and check every row against it (see :mod:`.verify`)."""
         with self.reading() as s:
             return verify(s, workbook_id)
 
-    def backup(self, dest: Path) -> Path:
-        """Copy an SQLite database to ``dest`` while it is in use (online backup API)."""
-        saved = backup_sqlite(self.url, dest)
-        if saved is None:
-            raise StoreError(
-                "online backup is built in for SQLite files only; use pg_dump for PostgreSQL"
-            )
-        return saved
+    def backup(self, dest: Path, overwrite: bool = False) -> BackupReport:
+        """Copy an SQLite database to ``dest`` while it is in use (see :mod:`.backup`)."""
+        return backup_database(self.url, dest, overwrite=overwrite)
+
+    def restore(self, source: Path) -> RestoreReport:
+        """Replace the SQLite database by the backup ``source``, keeping the old one (see :mod:`.backup`)."""
+        return restore_database(self.url, source)
 
     def upgrade(self) -> Path | None:
         """Upgrade the schema to the newest revision, backing up an SQLite file first."""

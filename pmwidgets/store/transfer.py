@@ -126,7 +126,12 @@ def dump_workbook(s: Session, workbook_id: int, private_for: str | None) -> dict
         "format_version": FORMAT_VERSION,
         "workbook": {
             "id": wb.id,
-            "version": wb.version,
+            # without others' private notes, the version is the last exported event's:
+            # the notes' own events (which also counted) are not in the file
+            "version": max(
+                (e["workbook_version"] for e in events if e["workbook_version"] is not None),
+                default=wb.version,
+            ),
             "updated_at": wb.updated_at,
             **workbook_snapshot(wb),
         },

@@ -1,18 +1,20 @@
 """Checking the event chain and every stored row against it: tampering is detected.
 
-Three checks, in order, stopping at the first break so that it can be named:
+Four checks, in order, stopping at the first break so that it can be named:
 
 1. the chain: each event's hash recomputes, and points at the previous one;
    the chain head matches the last event (so a deleted tail is caught);
 2. every row (person, job, workbook, record, agreement) equals the state its
-   latest event recorded, and no row exists without an event;
-3. every agreed version: its canonical JSON hashes to the agreed hash, and
+   latest event recorded, a record's author is who wrote that event, and no
+   row exists without an event;
+3. every workbook's version is the version its last event recorded;
+4. every agreed version: its canonical JSON hashes to the agreed hash, and
    both the employee and the manager confirmed that hash.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,15 +60,29 @@ class VerifyReport:
 
 def verify(session: Session, workbook_id: int | None = None) -> VerifyReport:
     """Verify the whole database, or the rows of one workbook (the chain is always checked whole)."""
+    try:
+        return _verify(session, workbook_id)
+    except (ValueError, TypeError, LookupError) as exc:  # e.g. a date edited into nonsense
+        return VerifyReport(
+            False,
+            0,
+            0,
+            f"a stored value cannot be read, so it was edited behind the store's back: {exc}",
+        )
+
+
+def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     events = list(session.execute(select(EventRow).order_by(EventRow.seq)).scalars())
     problem = _check_chain(session, events)
     if problem:
         return VerifyReport(False, len(events), 0, problem)
     latest: dict[tuple[str, str], str | None] = {}
+    actor: dict[tuple[str, str], str] = {}
     for e in events:
         latest[(e.entity, e.entity_key)] = e.after
+        actor[(e.entity, e.entity_key)] = e.actor_id
     rows = 0
-    for entity, key, snapshot, label in _rows(session, workbook_id):
+    for entity, key, snapshot, label, author in _rows(session, workbook_id):
         rows += 1
         if (entity, key) not in latest:
             return VerifyReport(
@@ -83,6 +99,14 @@ def verify(session: Session, workbook_id: int | None = None) -> VerifyReport:
                 rows,
                 f"{label}: stored content differs from its last recorded event",
             )
+        if author is not None and author != actor[(entity, key)]:
+            return VerifyReport(
+                False,
+                len(events),
+                rows,
+                f"{label}: stored as written by {author}, but its last event was written by "
+                f"{actor[(entity, key)]}",
+            )
     for (entity, key), after in latest.items():
         if after is None:
             continue  # removed, and absent: as it should be
@@ -97,10 +121,30 @@ def verify(session: Session, workbook_id: int | None = None) -> VerifyReport:
             rows,
             f"{entity} {key}: recorded in the event log but missing from the database",
         )
-    problem = _check_agreements(session, workbook_id)
+    problem = _check_versions(session, events, workbook_id) or _check_agreements(
+        session, workbook_id
+    )
     if problem:
         return VerifyReport(False, len(events), rows, problem)
     return VerifyReport(True, len(events), rows)
+
+
+def _check_versions(session: Session, events: list[EventRow], workbook_id: int | None) -> str:
+    """Each workbook's version is the version its last event recorded (every write bumps it once)."""
+    recorded: dict[int, int | None] = {}
+    for e in events:
+        if e.workbook_id is not None:
+            recorded[e.workbook_id] = e.workbook_version
+    stmt = select(WorkbookRow.id, WorkbookRow.version).order_by(WorkbookRow.id)
+    if workbook_id is not None:
+        stmt = stmt.where(WorkbookRow.id == workbook_id)
+    for wb_id, version in session.execute(stmt):
+        if wb_id in recorded and recorded[wb_id] != version:
+            return (
+                f"workbook {wb_id}: its version is {version}, but its last event "
+                f"recorded version {recorded[wb_id]}"
+            )
+    return ""
 
 
 def _check_chain(session: Session, events: list[EventRow]) -> str:
@@ -118,20 +162,37 @@ def _check_chain(session: Session, events: list[EventRow]) -> str:
         prev = e.hash
     head = session.get(ChainHeadRow, 1)
     last_seq, last_hash = (events[-1].seq, events[-1].hash) if events else (0, GENESIS)
-    if head is not None and (head.seq, head.hash) != (last_seq, last_hash):
+    if head is None:
+        if events:
+            return f"chain head: missing, though the log holds {last_seq} events (deleted)"
+        return ""
+    if head.seq == last_seq + 1:
         return f"event #{head.seq}: the chain head names it, but the log ends at #{last_seq} (events deleted)"
+    if head.seq > last_seq:
+        return (
+            f"event #{last_seq + 1}: missing (events #{last_seq + 1} to #{head.seq} deleted: "
+            f"the chain head names #{head.seq}, but the log ends at #{last_seq})"
+        )
+    if head.seq < last_seq:
+        return (
+            f"event #{head.seq + 1}: not covered by the chain head, which names #{head.seq} "
+            "(events appended behind the store's back, or the head was changed)"
+        )
+    if head.hash != last_hash:
+        return f"chain head: its hash is not the hash of event #{last_seq} (the head or that event was replaced)"
     return ""
 
 
 def _rows(
     session: Session, workbook_id: int | None
-) -> Iterator[tuple[str, str, dict[str, Any], str]]:
-    """Yield (entity, key, snapshot, label) for every row in scope."""
+) -> Iterator[tuple[str, str, dict[str, Any], str, str | None]]:
+    """Yield (entity, key, snapshot, label, author or None) for every row in scope."""
     if workbook_id is None:
         for p in session.execute(select(PersonRow)).scalars():
-            yield "person", person_key(p), person_snapshot(p), f"person {p.id}"
+            yield "person", person_key(p), person_snapshot(p), f"person {p.id}", None
         for j in session.execute(select(JobRow)).scalars():
-            yield "job", job_key(j), job_snapshot(j), f"library job description {j.id}"
+            label = f"library job description {j.id}"
+            yield "job", job_key(j), _readable(job_snapshot, j), label, None
     wb_stmt = select(WorkbookRow)
     rec_stmt = select(RecordRow)
     agr_stmt = select(AgreementRow)
@@ -140,17 +201,26 @@ def _rows(
         rec_stmt = rec_stmt.where(RecordRow.workbook_id == workbook_id)
         agr_stmt = agr_stmt.where(AgreementRow.workbook_id == workbook_id)
     for w in session.execute(wb_stmt).scalars():
-        yield "workbook", workbook_key(w), workbook_snapshot(w), f"workbook {w.id}"
+        yield "workbook", workbook_key(w), workbook_snapshot(w), f"workbook {w.id}", None
     for r in session.execute(rec_stmt).scalars():
         label = f"{r.kind.replace('_', ' ')} {r.number} of workbook {r.workbook_id}"
-        yield "record", record_key(r.workbook_id, r.kind, r.number), record_snapshot(r), label
+        key = record_key(r.workbook_id, r.kind, r.number)
+        yield "record", key, _readable(record_snapshot, r), label, r.author_id
     confirmations: dict[int, list[ConfirmationRow]] = {}
     for c in session.execute(select(ConfirmationRow)).scalars():
         confirmations.setdefault(c.agreement_id, []).append(c)
     for a in session.execute(agr_stmt).scalars():
         label = f"agreement on the {a.subject.replace('_', ' ')} of workbook {a.workbook_id}, version {a.number}"
         snap = agreement_snapshot(a, confirmations.get(a.id, []))
-        yield "agreement", agreement_key(a.workbook_id, a.subject, a.number), snap, label
+        yield "agreement", agreement_key(a.workbook_id, a.subject, a.number), snap, label, None
+
+
+def _readable(snapshot: Callable[[Any], dict[str, Any]], row: Any) -> dict[str, Any]:
+    """The row's snapshot; one that no event can match if its stored JSON is unreadable."""
+    try:
+        return snapshot(row)
+    except ValueError:
+        return {"unreadable": row.content}
 
 
 def _check_agreements(session: Session, workbook_id: int | None) -> str:

@@ -23,13 +23,16 @@ from typing import Any
 
 from jupyter_server.base.handlers import JupyterHandler
 from voila.app import Voila
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..domain.errors import PmwError
+from ..domain.errors import NotAllowed, PmwError
 from ..services import identity
 from ..services.api import Services
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 HOME = "voila/render/home.ipynb"
+KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+UNKNOWN_PERSON = "this link names nobody known here: ask your coach or HR for a new one"
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -62,12 +65,9 @@ class SignInHandler(JupyterHandler):
             Services(store, person_id)  # the person must exist
         except PmwError as exc:
             self.set_status(403)
-            self.finish(
-                _page(
-                    "Sign-in link not accepted",
-                    exc.reason,
-                )
-            )
+            # a link that verifies but names nobody here is as useless as a forged one
+            reason = exc.reason if isinstance(exc, NotAllowed) else UNKNOWN_PERSON
+            self.finish(_page("Sign-in link not accepted", reason[:1].upper() + reason[1:] + "."))
             return
         secure = self.request.protocol == "https"
         self.set_cookie(
@@ -101,6 +101,24 @@ class HomeRedirect(JupyterHandler):
         self.redirect(self.base_url + HOME)
 
 
+class KernelChannels(VoilaKernelWebsocketHandler):
+    """Voila's kernel websocket, for clients that speak protocol v1 only (as its front end does).
+
+    Voila reads every binary message it sends as protocol v1. A client that asks
+    for the legacy protocol gets binary messages in another layout, and that read
+    then loops over a count taken from arbitrary bytes: one such socket, opened
+    by any visitor with their page's kernel id, hung the whole server.
+    """
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
+        if KERNEL_PROTOCOL not in (p.strip() for p in offered.split(",")):
+            self.set_status(400)
+            self.finish("only the kernel websocket protocol v1 is served")
+            return
+        await super().get(*args, **kwargs)
+
+
 class PmwVoila(Voila):
     """Voila with pmwidgets' handlers in front of its own."""
 
@@ -124,6 +142,7 @@ class PmwVoila(Voila):
             (base, HomeRedirect),
             (base + r"voila/tree(.*)", HomeRedirect),
             (base + r"voila/api/contents(.*)", HomeRedirect),
+            (base + r"api/kernels/(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)/channels", KernelChannels),
         ]
         handlers: list[Any] = super().init_handlers()
         return ours + handlers
@@ -147,8 +166,8 @@ def voila_argv(
         "--theme=light",
         "--strip_sources=True",
         "--show_tracebacks=False",
-        "--preheat_kernel=True",
-        f"--pool_size={pool_size}",
+        f"--preheat_kernel={pool_size > 0}",
+        f"--pool_size={max(pool_size, 1)}",
         f"--VoilaConfiguration.http_header_envs={headers!r}",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.file_denylist=['.*']",

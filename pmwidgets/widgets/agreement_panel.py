@@ -81,23 +81,27 @@ SHAPES: dict[str, tuple[tuple[str, ...], tuple[ListSpec, ...]]] = {
 SHAPE_OF_KIND = {"plan": "development_plan"}
 
 
+#: stored field names in words (translated when shown)
+FIELD_LABELS = {
+    "title": N_("title"), "description": N_("description"), "measure": N_("measure"),
+    "responsibilities": N_("responsibilities served"), "target": N_("target"), "due": N_("due"),
+    "weight": N_("weight"), "purpose": N_("purpose"), "source": N_("source"), "text": N_("text"),
+    "share": N_("share of time"), "required": N_("required level"), "level": N_("level"),
+    "anchors": N_("level description"), "comment": N_("comment"), "kind": N_("kind"),
+    "gap": N_("competency gap"), "objective": N_("objective"), "status": N_("status"),
+    "reason": N_("reason"), "development_outcomes": N_("development outcomes"),
+    "next_cycle_focus": N_("focus for the next cycle"), "goal": N_("goal"), "on": N_("date"),
+    "reality": N_("reality"), "options": N_("options"), "will": N_("will"),
+    "percent": N_("progress"), "evidence": N_("evidence"), "proposal": N_("proposal"),
+    "carried_forward": N_("actions carried forward"), "proposed_by": N_("proposed by"),
+    "author": N_("author"),
+}  # fmt: skip
+
+
 def field_label(key: str) -> str:
     """A stored field's name in words."""
-    labels = {
-        "title": _("title"), "description": _("description"), "measure": _("measure"),
-        "responsibilities": _("responsibilities served"), "target": _("target"), "due": _("due"),
-        "weight": _("weight"), "purpose": _("purpose"), "source": _("source"), "text": _("text"),
-        "share": _("share of time"), "required": _("required level"), "level": _("level"),
-        "anchors": _("level description"), "comment": _("comment"), "kind": _("kind"),
-        "gap": _("competency gap"), "objective": _("objective"), "status": _("status"),
-        "reason": _("reason"), "development_outcomes": _("development outcomes"),
-        "next_cycle_focus": _("focus for the next cycle"), "goal": _("goal"), "on": _("date"),
-        "reality": _("reality"), "options": _("options"), "will": _("will"),
-        "percent": _("progress"), "evidence": _("evidence"), "proposal": _("proposal"),
-        "carried_forward": _("actions carried forward"), "proposed_by": _("proposed by"),
-        "author": _("author"),
-    }  # fmt: skip
-    return labels.get(key, key.replace("_", " "))
+    label = FIELD_LABELS.get(key)
+    return _(label) if label else key.replace("_", " ")
 
 
 def describe_value(key: str, value: Any) -> str:

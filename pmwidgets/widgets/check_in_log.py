@@ -256,7 +256,7 @@ class CheckInLog(W.VBox):
                 for label, points in series.items()
             )
         )
-        self.chart_box.children = (charts.image(charts.progress_chart(series), alt),)
+        self.chart_box.children = (charts.chart(charts.progress_chart(series), alt),)
 
     def _carried_in(self, previous: CheckIn | None) -> None:
         if previous is None or not previous.carried_forward:

@@ -98,8 +98,8 @@ class CoverageView(W.VBox):
         self.table.value = (
             f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
-        png = charts.coverage_chart([(r.number, r.share, r.status) for r in cov.rows])
-        self.chart.children = (charts.image(png, alt=cov.finding.message),)
+        svg = charts.coverage_chart([(r.number, r.share, r.status) for r in cov.rows])
+        self.chart.children = (charts.chart(svg, alt=cov.finding.message),)
         current = self.responsibility.value
         self.responsibility.options = [
             (f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"

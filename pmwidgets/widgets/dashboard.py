@@ -115,9 +115,9 @@ class Dashboard(W.VBox):
         self.next_button.on_click(guard(lambda _b: self.go_to(self.page + 1)))
         self.refresh_button = button(_("Read again"), tooltip=_("Read every workbook again"))
         self.refresh_button.on_click(guard(self._on_refresh))
-        self.stage_image = charts.image(b"", _("Workbooks at each stage"))
-        self.coverage_image = charts.image(b"", _("Coverage of the job descriptions"))
-        self.mix_image = charts.image(b"", _("Development actions by kind"))
+        self.stage_image = charts.chart("", _("Workbooks at each stage"))
+        self.coverage_image = charts.chart("", _("Coverage of the job descriptions"))
+        self.mix_image = charts.chart("", _("Development actions by kind"))
         super().__init__(
             [
                 self.headline,
@@ -237,17 +237,16 @@ class Dashboard(W.VBox):
         assert self.frames is not None
         wbs = self.frames.workbooks
         self.stage_image.value = stage_chart(wbs["stage"].value_counts().to_dict())
+        labels = wbs["workbook_id"].astype(str) + " " + wbs["employee"].fillna("")
+        shares = wbs["coverage_share"].astype(object).where(wbs["coverage_share"].notna(), None)
         items = [
-            (
-                f"{int(r.workbook_id)} {r.employee}",
-                None if pd.isna(r.coverage_share) else int(r.coverage_share),
-            )
-            for r in wbs.itertuples()
+            (label, None if share is None else int(share))
+            for label, share in zip(labels, shares, strict=True)
         ]
         self.coverage_image.value = coverage_share_chart(items)
-        self.mix_image.value = charts.mix_chart(
-            {k: int(v) for k, v in self.frames.actions["kind"].value_counts().items()}
-        )
+        # the actions' kinds are counted per workbook already: no need to read every action
+        kinds = {k: int(wbs[f"actions_{k}"].sum()) for k in ("experience", "exposure", "education")}
+        self.mix_image.value = charts.mix_chart({k: n for k, n in kinds.items() if n})
 
     def _redraw(self) -> None:
         rows = self.rows()

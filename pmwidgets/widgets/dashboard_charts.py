@@ -1,4 +1,4 @@
-"""Charts for the dashboard across workbooks, as PNG images (see :mod:`.charts`).
+"""Charts for the dashboard across workbooks, as inline SVG (see :mod:`.charts`).
 
 Each chart writes its numbers on the bars as well, so that colour is never the
 only signal and a chart can be read in black and white.
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from ..domain.i18n import _
 from ..domain.model import Stage
-from .charts import _png, _pyplot
+from .charts import Lane, Segment, hbars
 
 _BAR = "#2a6f97"
 _COVERED = "#2a9d8f"
@@ -18,7 +18,12 @@ _COVERED = "#2a9d8f"
 MAX_BARS = 25
 
 
-def stage_chart(counts: Mapping[str, int]) -> bytes:
+def _ticks(top: int) -> range:
+    step = max(1, -(-top // 5))
+    return range(0, top + 1, step)
+
+
+def stage_chart(counts: Mapping[str, int]) -> str:
     """How many workbooks are at each stage, in journey order.
 
     Parameters
@@ -27,21 +32,20 @@ def stage_chart(counts: Mapping[str, int]) -> bytes:
         Number of workbooks per stage value (``"check_ins"``: 3); stages
         missing from it count as none.
     """
-    plt = _pyplot()
-    labels = [s.label for s in Stage]
-    values = [int(counts.get(s.value, 0)) for s in Stage]
-    fig, ax = plt.subplots(figsize=(6.4, 2.9))
-    bars = ax.barh(labels, values, color=_BAR)
-    ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontsize="small")
-    ax.invert_yaxis()
-    ax.set_xlim(0, max([*values, 1]) * 1.15)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(_("workbooks"))
-    ax.set_title(_("Workbooks at each stage"))
-    return _png(fig)
+    values = [(s.label, int(counts.get(s.value, 0))) for s in Stage]
+    top = max([v for _l, v in values] + [1])
+    groups = [(label, [Lane((Segment(v, _BAR),), str(v))]) for label, v in values]
+    return hbars(
+        _("Workbooks at each stage"),
+        groups,
+        top * 1.15,
+        _("workbooks"),
+        _ticks(top),
+        label_width=150,
+    )
 
 
-def coverage_share_chart(items: Sequence[tuple[str, int | None]]) -> bytes:
+def coverage_share_chart(items: Sequence[tuple[str, int | None]]) -> str:
     """How much of each job's working time the objectives serve.
 
     Parameters
@@ -51,29 +55,22 @@ def coverage_share_chart(items: Sequence[tuple[str, int | None]]) -> bytes:
         has no job description yet. Up to :data:`MAX_BARS` workbooks are drawn
         one bar each; more as a histogram of workbooks per band of 10%.
     """
-    plt = _pyplot()
     known = [(label, int(share)) for label, share in items if share is not None]
+    title = _("Coverage of the job descriptions by objectives")
+    axis = _("share of working time served by an objective (%)")
     if len(known) <= MAX_BARS:
-        fig, ax = plt.subplots(figsize=(6.4, 0.38 * max(len(known), 2) + 1.2))
-        labels = [label[:36] for label, _share in known] or [_("no job descriptions yet")]
-        values = [share for _label, share in known] or [0]
-        bars = ax.barh(range(len(labels)), values, color=_COVERED)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.bar_label(bars, labels=[f"{v}%" for v in values], padding=3, fontsize="small")
-        ax.invert_yaxis()
-        ax.set_xlim(0, 115)
-        ax.set_xlabel(_("share of working time served by an objective (%)"))
-    else:
-        fig, ax = plt.subplots(figsize=(6.4, 3.0))
-        edges = list(range(0, 101, 10))
-        counts, _edges, bars = ax.hist(
-            [share for _label, share in known], bins=edges, color=_COVERED, edgecolor="white"
-        )
-        ax.bar_label(bars, labels=[str(int(c)) if c else "" for c in counts], fontsize="small")
-        ax.set_xticks(edges)
-        ax.set_ylim(0, max([*counts, 1]) * 1.15)
-        ax.set_xlabel(_("share of working time served by an objective (%)"))
-        ax.set_ylabel(_("workbooks"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(_("Coverage of the job descriptions by objectives"))
-    return _png(fig)
+        groups = [
+            (label, [Lane((Segment(share, _COVERED),), f"{share}%")]) for label, share in known
+        ] or [(_("no job descriptions yet"), [])]
+        return hbars(title, groups, 115, axis, range(0, 101, 20))
+    bands = [0] * 10
+    for _label, share in known:
+        bands[min(max(share, 0) // 10, 9)] += 1
+    top = max([*bands, 1])
+    groups = [
+        (f"{10 * i}–{10 * i + 9 if i < 9 else 100}%", [Lane((Segment(n, _COVERED),), str(n or ""))])
+        for i, n in enumerate(bands)
+    ]
+    return hbars(
+        title, groups, top * 1.15, _("workbooks") + " — " + axis, _ticks(top), label_width=90
+    )

@@ -164,9 +164,9 @@ class DevelopmentPlanner(W.VBox):
         self.reason = text(_("Reason for change"), placeholder=_("Why the agreed plan changes"))
         self.ratings_note, self.ratings_box = W.HTML(), W.VBox()
         self.save_ratings_button = clicked(_("Save my ratings"), self.save_ratings, "primary")
-        self.gaps_table, self.gap_image = W.HTML(), charts.image(b"", alt="")
+        self.gaps_table, self.gap_image = W.HTML(), charts.chart("", alt="")
         self.actions_table, self.mix_text = W.HTML(), W.Label()
-        self.mix_image = charts.image(b"", alt="")
+        self.mix_image = charts.chart("", alt="")
         kinds = [(_kind_label(k), k) for k in KINDS]
         self.kind = W.Dropdown(description=_("Kind"), options=kinds, style=WIDE)
         self.kind.layout.width = "min(100%, 32em)"

@@ -113,6 +113,8 @@ class JobDescriptionEditor(W.VBox):
         self._clean: tuple[Any, ...] = ()
         self._source = ""
         self._saved: JobDescription | None = None
+        #: the workbook version the editor's content is based on (sent with a save)
+        self._based_on = context.version
         self.status = StatusArea()
         guard = self.status.guard
         # --- starting points
@@ -372,7 +374,7 @@ class JobDescriptionEditor(W.VBox):
         """Store the job description (with a reason once it has been agreed)."""
         job = self._draft()
         ctx = self.context
-        ctx.services.set_job_description(ctx.workbook_id, job, ctx.version, self.reason.value)
+        ctx.services.set_job_description(ctx.workbook_id, job, self._based_on, self.reason.value)
         self._clean = self._snapshot()  # what is in the editor is now what is saved
         ctx.reload()
         self.reason.value = ""
@@ -383,6 +385,7 @@ class JobDescriptionEditor(W.VBox):
     def _stale(self) -> None:
         """Someone else saved first: show their version below, keep what was typed here."""
         self.context.reload()
+        self._based_on = self.context.version  # told now: saving again is on purpose
         hint = _("Their version is shown under “As saved”; what you typed is still here.")
         self.status.error(f"{self.status.message} {hint}")
 
@@ -398,8 +401,13 @@ class JobDescriptionEditor(W.VBox):
 
     def _on_state(self, state: WorkbookState) -> None:
         """Refresh the read-only parts; the editor follows only if nothing was typed in it."""
-        if state.job != self._saved and self._snapshot() == self._clean:
+        untouched = self._snapshot() == self._clean
+        if state.job != self._saved and untouched:
             self._load_saved(state.job)
+        if state.job == self._saved or untouched:
+            # what is typed here is based on this version; if someone else changed the job
+            # description under typed changes, the next save is refused as stale (named)
+            self._based_on = state.workbook.version
         self._saved = state.job
         agreed = state.agreement_status("job_description") == AgreementStatus.AGREED
         self.reason.layout.display = "" if agreed else "none"

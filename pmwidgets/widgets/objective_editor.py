@@ -250,18 +250,21 @@ class ObjectiveEditor(W.VBox):
         """Store the objective: propose it, or change it (with a reason once agreed)."""
         draft = self._draft()
         svc, ctx = self.context.services, self.context
+        saved: int | None = None
         if self.number is None:
             number = svc.add_objective(ctx.workbook_id, draft, ctx.version, self.reason.value)
             message = _("Objective {n} proposed.").format(n=number)
         else:
             number = self.number
-            svc.update_objective(
+            saved = svc.update_objective(
                 ctx.workbook_id, number, draft, self._loaded_version, self.reason.value
             )
             message = _("Objective {n} saved.").format(n=number)
         self.number = number
         ctx.reload()
-        self._remember(ctx.version)
+        # the version our save made, not a later one: a save by someone else that landed
+        # in between was never seen here, so the next save must hear of it (stale)
+        self._remember(ctx.version if saved is None else saved)
         self.heading.value = heading(_("Objective {n}").format(n=number)).value
         self.reason.value = ""
         self._agreed_notice(ctx.state)

@@ -10,70 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, VoilaServer
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class VoilaServer:
-    """A Voila subprocess serving notebooks/ with a given environment."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        cmd = [
-            sys.executable, "-m", "voila", str(ROOT / "notebooks"),
-            f"--port={self.port}", "--no-browser", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.config_file_paths=[]", "--strip_sources=True", "--show_tracebacks=False",
-        ]  # fmt: skip
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited: {log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("voila did not start in 90 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+__all__ = ["PmwServer", "VoilaServer", "open_page", "screenshot", "wait_ready"]
 
 
 @pytest.fixture(scope="module")
@@ -145,64 +90,6 @@ def screenshot(page: object, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-class PmwServer:
-    """``pmw serve`` as a subprocess: the real web app on a free port."""
-
-    def __init__(self, env: dict[str, str], log: Path, cull_seconds: int = 120) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = env
-        self.log = log
-        cmd = [sys.executable, "-m", "pmwidgets.cli", "serve", f"--port={self.port}"]
-        env = {**env, "PMW_CULL_SECONDS": str(cull_seconds)}
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"pmw serve exited: {log.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(self.url + "/voila/static/", timeout=2)
-            except urllib.error.HTTPError:
-                return  # the server answers (a 4xx is fine)
-            except OSError:
-                time.sleep(0.3)
-                continue
-            return
-        raise RuntimeError("pmw serve did not start in 120 s")
-
-    def invite(self, person: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "pmwidgets.cli", "invite", person, "--url", self.url],
-            env=self.env, capture_output=True, text=True, check=True, cwd=ROOT,
-        )  # fmt: skip
-        return out.stdout.strip()
-
-    def kernels(self) -> int:
-        """How many kernel processes the server runs now (its children, read from /proc)."""
-        count = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid and b"ipykernel" in cmdline:
-                count += 1
-        return count
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 @pytest.fixture(scope="module")
 def web(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PmwServer]:
     """The web app on a copy of the demo, as `make run` starts it."""
@@ -233,3 +120,15 @@ def wait_ready(page: object, selector: str = ".pmw-page") -> None:
     """Wait until Voila has executed the notebook and our app is on the page."""
     page.wait_for_selector("#loading", state="detached", timeout=90_000)  # type: ignore[attr-defined]
     page.wait_for_selector(selector, timeout=60_000)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def hostile_web(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PmwServer]:
+    """One web app for the four hostile-user suites (see hostile.py), started once."""
+    from .hostile import start_server
+
+    server = start_server(demo_template, tmp_path_factory.mktemp("hostile"))
+    yield server
+    server.stop()

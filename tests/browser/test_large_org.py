@@ -75,6 +75,8 @@ def test_hr_with_about_200_workbooks(browser, large, tmp_path: Path) -> None:  #
         wait_until="domcontentloaded",
     )
     wait_ready(page, ".pmw-agreement-document")
+    page.click("text=Prepare the PDF")
+    page.wait_for_selector("text=Download the agreement (PDF)")
     with page.expect_download() as info:
         page.click("text=Download the agreement (PDF)")
     pdf = tmp_path / "agreement.pdf"

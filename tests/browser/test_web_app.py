@@ -320,6 +320,8 @@ def test_a_coach_goes_from_the_dashboard_to_a_workbook_and_its_agreement_pdf(
     wait_ready(page, ".pmw-agreement-document")
     assert "Performance agreement" in page.inner_text("body")
     screenshot(page, "web_agreement")
+    page.click("text=Prepare the PDF")
+    page.wait_for_selector("text=Download the agreement (PDF)")
     with page.expect_download() as info:
         page.click("text=Download the agreement (PDF)")
     path = tmp_path / "agreement.pdf"

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import io
+import os
+import sqlite3
+import subprocess
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
 import openpyxl
 import pytest
+from figures import record, scale, soaking
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmwidgets.domain.model import Competency, JobDescription, Responsibility
-from pmwidgets.io import jd_files
+from pmwidgets.io import jd_csv, jd_files, jd_markdown, jd_xlsx, jd_yaml
 from pmwidgets.io.errors import ImportFailed
 from pmwidgets.io.jd_files import (
     MAX_BYTES,
@@ -43,6 +49,7 @@ _bad = _load_helper("bad_inputs")
 Case = _bad.Case
 YAML_OK: str = _bad.YAML_OK
 cases = _bad.cases
+KINDS: tuple[str, ...] = _bad.KINDS
 xlsx = _bad.xlsx
 zip_bomb = _bad.zip_bomb
 
@@ -232,15 +239,18 @@ def _workbook_with_formulas(title: str, share: str | int) -> bytes:
     return out.getvalue()
 
 
-def test_excel_formula_cells_are_not_evaluated() -> None:
-    # a formula cell has no cached value until a spreadsheet calculates it: it reads as empty
+def test_excel_formula_cells_are_refused_never_evaluated() -> None:
+    # a formula is never run, nor its saved value trusted: the person types the value
     with pytest.raises(ImportFailed) as info:
         read_job_description("jd.xlsx", data=_workbook_with_formulas('=CONCAT("a","b")', 100))
-    assert str(info.value) == "jd.xlsx:sheet 'Job' row 2: the job title is empty"
+    assert str(info.value) == (
+        "jd.xlsx:sheet 'Job' row 2: the cell B2 holds a formula '=CONCAT(\"a\",\"b\")':"
+        " formulas are never run; type the value itself (or paste it as a value)"
+    )
     with pytest.raises(ImportFailed) as info:
         read_job_description("jd.xlsx", data=_workbook_with_formulas("Instructor", "=50+50"))
-    assert str(info.value) == (
-        "jd.xlsx:sheet 'Responsibilities' row 2: the share of time is missing"
+    assert str(info.value).startswith(
+        "jd.xlsx:sheet 'Responsibilities' row 2: the cell B2 holds a formula '=50+50'"
     )
 
 
@@ -261,27 +271,160 @@ def test_examples_are_the_same_job_in_every_format() -> None:
 # --- malformed files -------------------------------------------------------------
 
 CASES = cases()
+BAD_INPUT = "Bad input: job description files"
 
 
-def test_corpus_is_large_and_covers_every_format() -> None:
-    assert len(CASES) >= 60
-    for suffix in FORMATS:
-        assert sum(c.name.endswith(f".{suffix}") for c in CASES) >= 15
+def test_corpus_is_large_and_covers_every_format_and_kind() -> None:
+    assert len(CASES) >= 200
+    assert len({c.id for c in CASES}) == len(CASES), "case ids are unique"
+    digests = {(c.name, hashlib.sha256(c.make()).hexdigest()) for c in CASES}
+    assert len(digests) == len(CASES), "every case is a distinct file"
+    assert all(c.kind in KINDS for c in CASES)
+    pairs = Counter((c.fmt, c.kind) for c in CASES)
+    for fmt in FORMATS:
+        assert sum(n for (f, _), n in pairs.items() if f == fmt) >= 40, fmt
+        for kind in ("wrong type", "missing field", "empty", "binary", "encoding", "huge"):
+            assert pairs[(fmt, kind)] >= 2, (fmt, kind)
+        assert pairs[(fmt, "formula")] >= 5, fmt
+    assert pairs[("yaml", "bomb")] >= 10 and pairs[("xlsx", "bomb")] >= 10
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_malformed_input_gives_one_clear_line(case: Case) -> None:
-    with pytest.raises(ImportFailed) as info:
-        read_job_description(case.name, data=case.make())
-    err = info.value
+def _check_clear(case: Case, err: ImportFailed, name: str) -> None:
     text = str(err)
     assert "\n" not in text and "\r" not in text
-    assert text.startswith(f"{case.name}:")
-    assert text == f"{case.name}:{err.where}: {err.reason}"
+    assert text.startswith(f"{name}:")
+    assert text == f"{name}:{err.where}: {err.reason}"
     assert not err.reason.startswith(UNEXPECTED), err.reason
     assert case.phrase.casefold() in err.reason.casefold(), text
     if case.where is not None:
         assert err.where == case.where, text
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_malformed_input_gives_one_clear_line(case: Case) -> None:
+    with pytest.raises(ImportFailed) as info:  # anything else escaping fails the test
+        read_job_description(case.name, data=case.make())
+    _check_clear(case, info.value, case.name)
+    record(
+        BAD_INPUT,
+        inputs=1,
+        clear_errors=1,
+        stored=0,
+        crashes=0,
+        **{f"inputs_{case.fmt}": 1, f"kind_{case.kind.replace(' ', '_')}": 1},
+    )
+
+
+#: what the size limit's test replaces: every parser that could see the bytes.
+_PARSERS = [
+    (jd_files, "decode_text"),
+    (jd_yaml, "parse_yaml"),
+    (jd_markdown, "parse_markdown"),
+    (jd_csv, "parse_csv"),
+    (jd_xlsx, "parse_xlsx"),
+    (jd_xlsx, "check_zip"),
+]
+
+
+@pytest.mark.parametrize("suffix", SUPPORTED_SUFFIXES)
+def test_size_limit_is_enforced_before_parsing(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an oversized file reached a parser")
+
+    for module, name in _PARSERS:
+        monkeypatch.setattr(module, name, no_parsing)
+    big = b"title: x\n" + b"x" * MAX_BYTES
+    with pytest.raises(ImportFailed, match="over the 2 MB limit"):
+        read_job_description(f"jd{suffix}", data=big)
+    path = tmp_path / f"big{suffix}"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: refused from its size, never read
+    with pytest.raises(ImportFailed, match=r"the file is 2\.0 MB, over the 2 MB limit"):
+        read_job_description(path)
+
+
+# --- the same files through `pmw import-jd`, a real process on a real SQLite file ----
+
+PMW = [sys.executable, "-m", "pmwidgets.cli"]
+
+
+def _row_counts(db: Path) -> dict[str, int]:
+    """Rows in every table of the SQLite file (the event log included)."""
+    with sqlite3.connect(db) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _cli_sample() -> list[Case]:
+    """One case of each format and kind, formats taken in turn; every case under soak."""
+    if soaking():
+        return CASES
+    first: dict[tuple[str, str], Case] = {}
+    for case in CASES:
+        first.setdefault((case.fmt, case.kind), case)
+    by_format: dict[str, list[Case]] = {}
+    for (fmt, _), case in first.items():
+        by_format.setdefault(fmt, []).append(case)
+    sample: list[Case] = []
+    while any(by_format.values()):
+        for picks in by_format.values():
+            if picks:
+                sample.append(picks.pop(0))
+    return sample[: scale(20, len(sample))]
+
+
+@pytest.mark.reliability
+def test_bad_files_through_the_command_line_store_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "pmw.sqlite3"
+    env = {**os.environ, "PMW_DATABASE_URL": f"sqlite:///{db}"}
+
+    def pmw(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*PMW, *args], capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+        )
+
+    good = tmp_path / "good.yaml"
+    good.write_bytes(dumps_job_description(SMALL, "yaml"))
+    before = _row_counts(db) if db.exists() else {}
+    stored = pmw("import-jd", str(good))
+    assert stored.returncode == 0, stored.stderr
+    after = _row_counts(db)
+    assert after != before, "a good file is stored: the row counts can see a change"
+
+    sample = _cli_sample()
+    formats: Counter[str] = Counter()
+    for case in sample:
+        folder = tmp_path / case.id
+        folder.mkdir()
+        path = folder / case.name
+        path.write_bytes(case.make())
+        before = _row_counts(db)
+        result = pmw("import-jd", str(path))
+        assert _row_counts(db) == before, f"{case.id}: something was stored"
+        assert result.returncode == 2, (case.id, result.returncode, result.stderr)
+        assert result.stdout == "", case.id
+        assert "Traceback" not in result.stderr, case.id
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, (case.id, result.stderr)
+        assert lines[0].startswith(f"error: {path}:"), lines[0]
+        assert case.phrase.casefold() in lines[0].casefold(), lines[0]
+        formats[case.fmt] += 1
+    assert {"yaml", "md", "csv", "xlsx"} <= set(formats)
+    record(
+        BAD_INPUT,
+        cli_runs=len(sample),
+        cli_clear_errors=len(sample),
+        cli_stored=0,
+        **{f"cli_runs_{fmt}": n for fmt, n in formats.items()},
+    )
 
 
 def test_spot_check_whole_messages() -> None:

@@ -213,7 +213,7 @@ def _zip_bomb() -> bytes:
         (b"employee,title\nmchen,x\n", "not a zip archive"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old .xls file"),
         (b"", "the file is empty"),
-        (b"PK" + b"\0" * 100, "not a zip archive"),
+        (b"PK" + b"\0" * 100, "damaged or truncated zip archive"),
         (_zip_bomb(), "zip bomb"),
     ],
     ids=["csv", "xls", "empty", "damaged", "zip-bomb"],
@@ -226,3 +226,30 @@ def test_a_file_over_the_size_limit_is_refused() -> None:
     from pmwidgets.io.jd_files import MAX_BYTES
 
     assert "over the" in failure(b"PK" + b"\0" * (MAX_BYTES + 1))
+
+
+def test_formula_cells_are_refused_row_by_row() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Objectives"
+    sheet.append(list(COLUMNS))
+    sheet.append(good())
+    sheet.append(good(title="Second"))
+    sheet["H3"] = "=100-35"  # weight computed by a formula
+    sheet["B2"] = "=cmd|' /C calc'!A0"
+    out = io.BytesIO()
+    book.save(out)
+    message = failure(out.getvalue())
+    assert "2 of 2 rows cannot be imported, so none was" in message
+    assert "row 2: the cell B2 holds a formula '=cmd|' /C calc'!A0': formulas are never run" in (
+        message
+    )
+    assert "row 3: the cell H3 holds a formula '=100-35'" in message
+
+
+def test_a_formula_heading_is_refused() -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["=A2", *COLUMNS[1:]])
+    out = io.BytesIO()
+    book.save(out)
+    assert "row 1: the cell A1 holds a formula '=A2'" in failure(out.getvalue())

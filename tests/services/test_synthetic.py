@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import make_job
 
 from pmwidgets.domain import AgreementStatus, Person, Stage, ValidationFailed, WorkbookState
 from pmwidgets.services import Services
-from pmwidgets.services.synthetic import build_synthetic, cycle_for
-from pmwidgets.store import Store
+from pmwidgets.services.synthetic import _employees, build_synthetic, cycle_for, people_for
+from pmwidgets.store import Store, StoreError
+from pmwidgets.store.bulk import StagingStore
 
 TODAY = dt.date(2027, 6, 15)
 PEOPLE = 30
@@ -201,3 +203,81 @@ def test_refuses_too_few_people(sqlite_store: Store) -> None:
     with pytest.raises(ValidationFailed, match="at least 10"):
         build_synthetic(sqlite_store, 9, today=TODAY)
     assert sqlite_store.find_people() == []
+
+
+# --- building in bulk ----------------------------------------------------------------
+
+TABLES = {
+    "people": "SELECT * FROM people ORDER BY id",
+    "workbooks": "SELECT * FROM workbooks ORDER BY id",
+    "records": "SELECT workbook_id, kind, number, content, author_id, updated_at FROM records "
+    "ORDER BY workbook_id, kind, number",
+    "agreements": "SELECT * FROM agreements ORDER BY id",
+    "confirmations": "SELECT * FROM confirmations ORDER BY id",
+    # people are added at the time of the build: their events' times differ, hence all hashes
+    "events": "SELECT seq, CASE WHEN entity = 'person' THEN '' ELSE at END, actor_id, "
+    "facilitator_id, workbook_id, workbook_version, action, entity, entity_key, reason, before, "
+    "after FROM events ORDER BY seq",
+}
+
+
+def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    with store.engine.connect() as conn:
+        return {name: [tuple(r) for r in conn.exec_driver_sql(q)] for name, q in TABLES.items()}
+
+
+def test_bulk_build_stores_what_the_services_store(tmp_path: Any) -> None:
+    """Staged in memory and stored in bulk, or one transaction per change: the same rows,
+    the same events (authors, facilitators, reasons, times, before and after)."""
+    tables = []
+    for bulk in (False, True):
+        with Store(f"sqlite:///{tmp_path / f'bulk-{bulk}.sqlite3'}") as store:
+            ids = build_synthetic(store, 24, seed=5, today=TODAY, bulk=bulk)
+            assert store.verify().ok
+            assert ids == [w.id for w in store.find_workbooks()]
+            tables.append(_tables(store))
+    slow, fast = tables
+    assert len(fast["events"]) > 300 and len(fast["confirmations"]) > 20
+    for name in TABLES:
+        assert fast[name] == slow[name], name
+
+
+def test_bulk_build_on_each_backend_then_ordinary_writes(store: Store) -> None:
+    """Ids given in bulk leave PostgreSQL's sequences where the next insert can go on."""
+    ids = build_synthetic(store, 12, seed=2, today=TODAY)
+    assert store.verify().ok
+    op = Services.operator(store)
+    op.add_person(Person(id="zz", name="Zed New", manager_id="p0001"))
+    wb = op.create_workbook("zz", "p0001", *cycle_for(TODAY))
+    assert wb.id == max(ids) + 1
+    mgr = Services(store, "p0001")  # a new agreement, with its confirmation
+    mgr.set_job_description(wb.id, make_job(), mgr.open(wb.id).workbook.version)
+    mgr.confirm(wb.id, "job_description", mgr.open(wb.id).subject_hash("job_description"))
+    assert mgr.open(wb.id).agreements["job_description"].confirmations[0].person_id == "p0001"
+    assert store.verify().ok
+
+
+def test_staging_refuses_to_store_over_someone_elses_writes(sqlite_store: Store) -> None:
+    staging = StagingStore(sqlite_store)
+    staging.add_person(Person(id="ann", name="Ann"), actor_id="setup")
+    sqlite_store.add_person(Person(id="bob", name="Bob"), actor_id="setup")
+    with pytest.raises(StoreError, match="database changed"):
+        staging.flush()
+    assert [p.id for p in sqlite_store.find_people()] == ["bob"]
+    assert sqlite_store.verify().ok
+
+
+def test_more_objectives_for_benchmarks(sqlite_store: Store) -> None:
+    build_synthetic(sqlite_store, 20, seed=4, today=TODAY, objectives=(9, 10))
+    op = Services.operator(sqlite_store)
+    counts = [len(op.open(w.id or 0).objectives) for w in op.workbooks()]
+    assert max(counts) == 10 and min(c for c in counts if c) >= 8
+    assert sqlite_store.verify().ok
+    with pytest.raises(ValidationFailed, match="between 1 and 10"):
+        build_synthetic(sqlite_store, 20, today=TODAY, objectives=(5, 12))
+
+
+def test_people_for_a_number_of_workbooks() -> None:
+    for workbooks in (10, 173, 1_000, 10_000):
+        people = people_for(workbooks)
+        assert workbooks <= _employees(people) <= workbooks + 1

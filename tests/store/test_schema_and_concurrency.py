@@ -46,7 +46,7 @@ def test_upgrade_backs_up_an_sqlite_file_first(tmp_path: Path) -> None:
 
 def test_online_backup_while_in_use(sqlite_store: Store, tmp_path: Path) -> None:
     add_people(sqlite_store)
-    dest = sqlite_store.backup(tmp_path / "copy.sqlite3")
+    dest = sqlite_store.backup(tmp_path / "copy.sqlite3").path
     with Store(f"sqlite:///{dest}") as copy:
         assert [p.id for p in copy.find_people()] == [p.id for p in sqlite_store.find_people()]
         assert copy.verify().ok

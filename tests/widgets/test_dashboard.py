@@ -195,10 +195,11 @@ def test_names_and_titles_are_escaped(demo: Store) -> None:
     assert XSS_TITLE in f.objectives["title"].tolist()  # stored verbatim: data, not code
 
 
-def test_charts_render_as_png(demo: Store) -> None:
+def test_charts_render_as_svg(demo: Store) -> None:
     d = board(demo)
     for image in (d.stage_image, d.coverage_image, d.mix_image):
-        assert bytes(image.value).startswith(b"\x89PNG")
+        assert image.value.startswith("<svg") and image.value.endswith("</svg>")
+    assert ">Workbooks at each stage</text>" in d.stage_image.value
 
 
 def test_read_again_picks_up_changes(demo: Store) -> None:

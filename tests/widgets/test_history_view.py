@@ -188,3 +188,19 @@ def test_check_in_changes_in_words() -> None:
         "status changed from on track to at risk",
         "Progress on objective 2 added: 10%, on track",
     ]
+
+
+def test_the_pages_history_is_read_only_when_opened(demo: Store) -> None:
+    from pmwidgets.apps.pages import _history
+
+    ctx = WorkbookContext(Services(demo, "rokafor"), 1)
+    acc = _history(ctx)
+    assert not any(isinstance(c, HistoryView) for c in acc.children)  # nothing read yet
+    acc.selected_index = 0  # the person opens it
+    (view,) = acc.children
+    assert isinstance(view, HistoryView) and view.events
+    assert "Mei Chen" in view.table.value
+    assert acc.get_title(0) == "History of this workbook"
+    acc.selected_index = None
+    acc.selected_index = 0
+    assert acc.children == (view,)  # opened again: the same view, not a second one

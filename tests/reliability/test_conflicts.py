@@ -1,0 +1,295 @@
+"""Conflicting edits: 2 to 8 processes write to the same workbooks at once.
+
+Each process makes real service-layer writes (objective updates, check-ins,
+private notes) on the same three demo workbooks, some with a deliberately stale
+version, some reusing the version an earlier save returned (as a page does), and
+logs every attempt and its outcome. Afterwards:
+
+- every attempt was acknowledged or refused with a message (none vanished);
+- every acknowledged write is in the event log, once; no refused one left a trace;
+- every deliberately stale write was refused, naming what changed;
+- no acknowledged write overwrote a change its writer had not seen (the event's
+  "before" is what the writer read), so the last writer's value is the one the
+  event order says;
+- each workbook's version went up by exactly its number of acknowledged writes;
+- ``pmw verify`` (the real command) exits 0, and on SQLite ``integrity_check`` is ok.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from figures import record, scale, soaking
+
+from pmwidgets.services.demo import build_demo
+from pmwidgets.store import Store
+from reliability._workers import (
+    STALE_MESSAGE,
+    WORKBOOKS,
+    conflict_worker,
+    events_by_token,
+    integrity,
+    pmw_verify,
+    read_log,
+    whole_writes,
+)
+
+pytestmark = pytest.mark.reliability
+
+PROCESSES = [2, 4, 8] if soaking() else [4]
+
+
+def check_run(url: str, attempted: list[str], ops: list[dict[str, Any]], versions0: dict[int, int]):  # type: ignore[no-untyped-def]
+    """Check the store after a run; returns (figures, problems)."""
+    problems: list[str] = []
+    outcome = {op["token"]: op for op in ops}
+    no_outcome = [t for t in attempted if t not in outcome]
+    problems += [f"{t}: attempted, but the writer never heard back" for t in no_outcome]
+    errors = [op for op in ops if op["outcome"] == "error"]
+    problems += [f"{op['token']}: {op['message']}\n{op['traceback']}" for op in errors]
+    acked = [op for op in ops if op["outcome"] == "ack"]
+    refused = [op for op in ops if op["outcome"] == "refused"]
+    with Store(url) as store:
+        by_token = events_by_token(store)
+        missing = [op for op in acked if op["token"] not in by_token]
+        problems += [f"{op['token']}: acknowledged, but not in the event log" for op in missing]
+        traces = [op for op in refused if op["token"] in by_token]
+        problems += [f"{op['token']}: refused, but stored" for op in traces]
+        twice = [t for t, evs in by_token.items() if len({e.entity_key for e in evs}) > 1]
+        problems += [f"{t}: stored in more than one place" for t in twice]
+        overwritten = []
+        for op in acked:
+            if op["kind"] != "objective" or op["token"] not in by_token:
+                continue
+            event = by_token[op["token"]][-1]
+            before = (event.before or {}).get("content", {}).get("description")
+            if before != op["seen"]:
+                overwritten.append(op)
+                problems.append(
+                    f"{op['token']} ({op['mode']}, expected version {op['expected']}): "
+                    f"overwrote {before!r}, which its writer had not seen (it saw {op['seen']!r})"
+                )
+        unrefused = [op for op in ops if op["mode"] == "stale" and op["outcome"] != "refused"]
+        problems += [f"{op['token']}: a stale write was not refused" for op in unrefused]
+        silent = [op for op in refused if STALE_MESSAGE not in op.get("message", "")]
+        problems += [f"{op['token']}: refused with {op.get('message')!r}" for op in silent]
+        per_wb = Counter(op["wb"] for op in acked)
+        for wb, v0 in versions0.items():
+            now = store.latest_version(wb)
+            if now - v0 != per_wb[wb]:
+                problems.append(
+                    f"workbook {wb}: version went from {v0} to {now}, "
+                    f"but {per_wb[wb]} writes were acknowledged"
+                )
+        state_problems = _last_writer_values(store) + whole_writes(store, versions0)
+        problems += state_problems
+    verify = pmw_verify(url)
+    if verify.returncode != 0:
+        problems.append(f"pmw verify: {verify.stdout.strip()} {verify.stderr.strip()}")
+    check = integrity(url)
+    if check not in ("ok", "n/a"):
+        problems.append(f"integrity_check: {check}")
+    lost = len(no_outcome) + len(errors) + len(missing) + len(overwritten)
+    corrupted = (
+        len(traces)
+        + len(twice)
+        + len(unrefused)
+        + len(state_problems)
+        + (verify.returncode != 0)
+        + (check not in ("ok", "n/a"))
+    )
+    figures = {
+        "attempted": len(attempted),
+        "acknowledged": len(acked),
+        "refused": len(refused),
+        "refused_on_purpose_stale": sum(op["mode"] == "stale" for op in refused),
+        "chained_saves_acknowledged": sum(op["mode"] == "chained" for op in acked),
+        "lost": lost,
+        "corrupted": corrupted,
+    }
+    return figures, problems
+
+
+def _last_writer_values(store: Store) -> list[str]:
+    """Each objective holds the description of the last update in event order."""
+    problems = []
+    last: dict[tuple[int, int], str] = {}
+    for e in store.events():
+        if e.action == "objective.updated" and e.workbook_id in WORKBOOKS:
+            number = int(e.entity_key.rsplit("/", 1)[1])
+            last[(e.workbook_id, number)] = e.after["content"]["description"]
+    for (wb, number), description in last.items():
+        state = store.load(wb, None)
+        objective = state.objective(number)
+        stored = objective.description if objective else None
+        if stored != description:
+            problems.append(
+                f"objective {number} of workbook {wb}: holds {stored!r}, not the last write"
+            )
+    return problems
+
+
+@pytest.mark.parametrize("processes", PROCESSES)
+def test_conflicting_edits(db_url: str, processes: int, tmp_path: Path) -> None:
+    operations = scale(80, 1000)
+    with Store(db_url) as store:
+        build_demo(store)
+        versions0 = {wb: store.latest_version(wb) for wb in WORKBOOKS}
+    ctx = mp.get_context("spawn")
+    logs = [tmp_path / f"worker-{i}.jsonl" for i in range(processes)]
+    shares = [operations // processes + (i < operations % processes) for i in range(processes)]
+    procs = [
+        ctx.Process(target=conflict_worker, args=(db_url, i, shares[i], 7, str(logs[i])))
+        for i in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=1800)
+    crashed = [p.exitcode for p in procs if p.exitcode != 0]
+    attempted: list[str] = []
+    ops: list[dict[str, Any]] = []
+    for log in logs:
+        if log.exists():
+            a, d = read_log(log)
+            attempted += a
+            ops += d
+    figures, problems = check_run(db_url, attempted, ops, versions0)
+    backend = "SQLite" if db_url.startswith("sqlite") else "PostgreSQL"
+    record(
+        f"Conflicting edits ({backend})",
+        **figures,
+        runs=1,
+        **{f"operations_with_{processes}_processes": len(attempted)},
+    )
+    assert not crashed, f"writer processes exited with {crashed}"
+    assert len(attempted) == operations
+    assert figures["refused_on_purpose_stale"] > 0  # the test did try stale writes
+    assert figures["acknowledged"] > operations // 4
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_a_save_returns_the_version_it_wrote_even_if_another_follows_at_once(
+    demo_url: str,
+) -> None:
+    """A page keeps the version its save returned; it must not include a save it never saw.
+
+    Another person's save is made to land right after ours commits (from an
+    ``after_commit`` hook, on a second connection): the version we get back must
+    still be ours, so that our next save, based on what we wrote, is refused as
+    stale instead of silently overwriting theirs.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from pmwidgets.domain.model import Objective
+    from pmwidgets.services import Services, StaleWrite
+
+    with Store(demo_url) as mine, Store(demo_url) as theirs:
+        emp, boss = Services(mine, "tnguyen"), Services(theirs, "rokafor")
+        state = emp.open(2)
+        old = state.objective(1)
+        assert old is not None
+        fired: list[int] = []
+
+        def after_commit(session: Session) -> None:
+            if session.bind is mine.engine and not fired:
+                fired.append(1)
+                s = boss.open(2)
+                o = s.objective(1)
+                assert o is not None
+                boss.update_objective(
+                    2, 1, o.model_copy(update={"target": "the manager's target"}),
+                    s.workbook.version,
+                )  # fmt: skip
+
+        event.listen(Session, "after_commit", after_commit)
+        try:
+            ours = old.model_copy(update={"description": "the employee's description"})
+            returned = emp.update_objective(2, 1, ours, state.workbook.version)
+        finally:
+            event.remove(Session, "after_commit", after_commit)
+        assert fired
+        assert returned == state.workbook.version + 1  # ours, not the manager's
+        again = Objective.model_validate({**ours.model_dump(), "measure": "Learner survey"})
+        with pytest.raises(StaleWrite, match="changed since you opened it"):
+            emp.update_objective(2, 1, again, returned)
+        assert emp.open(2).objective(1).target == "the manager's target"  # type: ignore[union-attr]
+
+
+def test_a_page_does_not_adopt_a_save_it_never_saw(demo_url: str) -> None:
+    """The objective editor, after its save, keeps the version its own save made.
+
+    The manager's save of the same objective lands right after the employee's
+    commits, before the employee's page reloads. The employee then changes
+    another field and saves: that save must be refused as stale (naming the
+    manager's change), not silently put the employee's old target back.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from pmwidgets.services import Services
+    from pmwidgets.widgets.context import WorkbookContext
+    from pmwidgets.widgets.objective_editor import ObjectiveEditor
+
+    with Store(demo_url) as mine, Store(demo_url) as theirs:
+        page = ObjectiveEditor(WorkbookContext(Services(mine, "tnguyen"), 2), number=2)
+        boss = Services(theirs, "rokafor")
+        fired: list[int] = []
+
+        def after_commit(session: Session) -> None:
+            if session.bind is mine.engine and not fired:
+                fired.append(1)
+                s = boss.open(2)
+                o = s.objective(2)
+                assert o is not None
+                boss.update_objective(
+                    2, 2, o.model_copy(update={"target": "the manager's target"}),
+                    s.workbook.version,
+                )  # fmt: skip
+
+        page.target.value = "the employee's target"
+        event.listen(Session, "after_commit", after_commit)
+        try:
+            page.save_button.click()
+        finally:
+            event.remove(Session, "after_commit", after_commit)
+        assert fired and page.status.kind == "ok", page.status.message
+        page.measure.value = "Sessions checked, from the session log"
+        page.save_button.click()
+        assert page.status.kind == "error", page.status.message
+        assert "Richard Okafor changed objective 2" in page.status.message
+        stored = Services(theirs, "rokafor").open(2).objective(2)
+        assert stored is not None and stored.target == "the manager's target"
+
+
+def test_a_job_description_typed_while_the_other_saves_is_refused_once(demo_url: str) -> None:
+    """The page's watcher reloads after the manager's save while the employee is typing:
+    the employee's save must be refused as stale (naming the change), not silently put
+    the old text back; having been told, saving again is on purpose."""
+    from pmwidgets.services import Services
+    from pmwidgets.widgets.context import WorkbookContext
+    from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
+
+    with Store(demo_url) as store:
+        boss = Services(store, "rokafor")
+        ctx = WorkbookContext(Services(store, "mchen"), 1)
+        page = JobDescriptionEditor(ctx)
+        page.title.value = "Automotive instructor (as the employee reads it)"
+        state = boss.open(1)
+        assert state.job is not None
+        new = state.job.model_copy(update={"purpose": "The manager's new purpose"})
+        boss.set_job_description(1, new, state.workbook.version, "the manager's reason")
+        ctx.reload()  # what the page's watcher does within a second
+        page.reason.value = "the employee's reason"
+        page.save_button.click()
+        assert page.status.kind == "error", page.status.message
+        assert "Richard Okafor changed the job description" in page.status.message
+        assert boss.open(1).job.purpose == "The manager's new purpose"  # type: ignore[union-attr]
+        page.save_button.click()  # told, the employee saves what they typed on purpose
+        assert page.status.kind == "ok", page.status.message
+        assert boss.open(1).job.title == "Automotive instructor (as the employee reads it)"  # type: ignore[union-attr]

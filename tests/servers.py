@@ -1,0 +1,163 @@
+"""Real servers for the browser tests and the benchmarks: Voila and ``pmw serve``.
+
+Each runs as a subprocess on a free port, with its output in a log file. Both the
+browser tests (tests/browser/conftest.py) and ``make bench`` (tests/bench/) use them.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process, in MiB (0 if it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / 100
+
+
+class Server:
+    """A web server subprocess, started and waited for until it answers."""
+
+    name = "server"
+    probe = "/"
+
+    def __init__(
+        self, cmd: list[str], env: dict[str, str], log: Path, port: int, timeout: float = 120
+    ) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = env
+        self.log = log
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + self.probe, timeout=2)
+            except urllib.error.HTTPError:
+                return  # the server answers (a 4xx is fine)
+            except OSError:
+                time.sleep(0.3)
+                continue
+            return
+        raise RuntimeError(f"{self.name} did not start in {timeout:.0f} s")
+
+    def kernel_pids(self) -> list[int]:
+        """The kernel processes this server runs now."""
+        pids = []
+        for pid in children(self.proc.pid):
+            try:
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.append(pid)
+            except OSError:
+                continue
+        return pids
+
+    def kernels(self) -> int:
+        """How many kernel processes the server runs now."""
+        return len(self.kernel_pids())
+
+    def stop(self) -> None:
+        """Stop the server (and so its kernels)."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class VoilaServer(Server):
+    """Stock Voila serving a folder of notebooks with a given environment."""
+
+    name = "voila"
+
+    def __init__(self, env: dict[str, str], log: Path, *extra: str, folder: Path | None = None):
+        port = free_port()
+        cmd = [
+            sys.executable, "-m", "voila", str(folder or ROOT / "notebooks"),
+            f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            "--Voila.config_file_paths=[]", "--strip_sources=True", "--show_tracebacks=False",
+            *extra,
+        ]  # fmt: skip
+        super().__init__(cmd, env, log, port, timeout=90)
+
+
+class PmwServer(Server):
+    """``pmw serve`` as a subprocess: the real web app on a free port."""
+
+    name = "pmw serve"
+    probe = "/voila/static/"
+
+    def __init__(
+        self, env: dict[str, str], log: Path, cull_seconds: int = 120, *extra: str
+    ) -> None:
+        port = free_port()
+        cmd = [sys.executable, "-m", "pmwidgets.cli", "serve", f"--port={port}", *extra]
+        super().__init__(cmd, {**env, "PMW_CULL_SECONDS": str(cull_seconds)}, log, port)
+        self.env = env
+
+    def invite(self, person: str) -> str:
+        """A signed sign-in link for ``person``, made by the real ``pmw invite``."""
+        out = subprocess.run(
+            [sys.executable, "-m", "pmwidgets.cli", "invite", person, "--url", self.url],
+            env=self.env, capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        return out.stdout.strip()
