@@ -24,12 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 from ..domain.agreement import AgreementVersion, canonical_json
 from ..domain.model import Person, Stage, Workbook
 from ..domain.state import WorkbookState
 from .chain import GENESIS, event_hash
+from .engine import advance_sequences
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
 from .models import (
     AgreementRow,
@@ -418,15 +419,8 @@ class StagingStore:
                     .where(ChainHeadRow.id == 1)
                     .values(seq=self._seq, hash=self._hash)
                 )
-            if s.get_bind().dialect.name == "postgresql":
-                # explicit ids leave the serial sequences behind: move them past the new rows
-                for table in ("workbooks", "agreements", "confirmations"):
-                    s.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
-                        )
-                    )
+            # ids were given: move PostgreSQL's sequences past the new rows
+            advance_sequences(s.connection(), ("workbooks", "agreements", "confirmations"))
         if self.store.checkpoints is not None:
             self.store.checkpoints.run()  # a batch is thousands of pages: copy them back now
         self._stored = (self._seq, self._hash)

@@ -84,6 +84,22 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
+def advance_sequences(conn: Any, tables: tuple[str, ...]) -> None:
+    """Move PostgreSQL's id sequences of ``tables`` past their rows (nothing elsewhere).
+
+    Rows inserted with ids given (a restored workbook keeping its number, a bulk
+    load) leave a serial sequence behind, and the next ordinary insert would take
+    an id already in use. SQLite takes the largest id plus one by itself.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+        )
+
+
 #: commits between two checkpoints of the write-ahead log (about 10 pages each).
 CHECKPOINT_EVERY = 32
 

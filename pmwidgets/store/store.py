@@ -19,7 +19,7 @@ from ..domain.model import (
 )
 from ..domain.state import WorkbookState
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
-from .engine import Checkpointer, default_url, make_engines, sqlite_path
+from .engine import Checkpointer, advance_sequences, default_url, make_engines, sqlite_path
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
 from .models import (
     EventRow,
@@ -380,7 +380,9 @@ class Store:
     def restore_workbook(self, data: dict[str, Any], actor_id: str) -> int:
         """Restore a dump made by :meth:`dump_workbook`; all or nothing. Returns the workbook id."""
         with self.writing() as s:
-            return restore_workbook(s, data, actor_id)
+            wb_id = restore_workbook(s, data, actor_id)
+            advance_sequences(s.connection(), ("workbooks",))  # it may keep its number
+            return wb_id
 
     def person_names(self) -> dict[str, str]:
         """Names by person id, for showing events."""

@@ -161,13 +161,14 @@ def render(rows: list[Row], spent: dict[str, float], quick: bool, failures: list
     if failures:
         lines += ["", "Benchmarks that failed to run:", ""] + [f"- {f}" for f in failures]
     lines += ["", "## Results", *table(rows)]
-    lines += [
-        "",
-        "Time spent per benchmark: "
-        + ", ".join(f"{name} {secs / 60:.1f} min" for name, secs in spent.items())
-        + ".",
-        "",
-    ]
+    if spent:
+        lines += [
+            "",
+            "Time spent per benchmark in the latest run: "
+            + ", ".join(f"{name} {secs / 60:.1f} min" for name, secs in spent.items())
+            + ". Suites not run then keep the figures of their last run.",
+        ]
+    lines.append("")
     levers = HERE / "levers.md"
     if levers.exists():
         lines += [levers.read_text(encoding="utf-8").rstrip(), ""]
@@ -216,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     spent: dict[str, float] = {}
     failures: list[str] = []
     by_suite: dict[str, list[Row]] = {}
-    for name in args.only.split(","):
+    for name in [n for n in args.only.split(",") if n]:  # --only "": render the last figures
         module = importlib.import_module(f".bench_{name}", __package__)
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         start = time.monotonic()

@@ -61,7 +61,9 @@ def test_hr_with_about_200_workbooks(browser, large, tmp_path: Path) -> None:  #
     assert "Page 1 of" in page.inner_text("body")
     screenshot(page, "web_dashboard_200")
     # open a workbook from the dashboard: the first one in check-ins
-    stage = page.get_by_label("Stage")
+    stage = page.get_by_label(
+        "Stage", exact=True
+    )  # not the stage chart ("Workbooks at each stage")
     label = next(t for t in stage.locator("option").all_inner_texts() if t.startswith("Check-ins"))
     stage.select_option(label=label)
     page.wait_for_timeout(500)

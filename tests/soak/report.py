@@ -112,6 +112,8 @@ ZERO = {
     "tracebacks",
     "formulas_left",
     "silent_overwrites",
+    "served",
+    "accepted_wrongly",
 }
 #: per section (start of its title, lower case), further figures that must be zero.
 ZERO_IN = {"bad input": {"stored", "cli_stored"}}
