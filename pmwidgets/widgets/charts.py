@@ -53,13 +53,23 @@ class Lane:
     text: str = ""
 
 
-def chart(svg: str, alt: str, width: str = "640px") -> W.HTML:
-    """An HTML widget holding a chart, with its description for assistive text."""
-    widget = W.HTML(value=svg)
+class Chart(W.HTML):
+    """An HTML widget holding an SVG chart; ``alt`` says its numbers in words.
+
+    ``alt`` is kept in the kernel (for tests and for the page's text), not as the
+    widget's ``description``: an HTML widget shows its description as a label.
+    """
+
+    alt: str = ""
+
+
+def chart(svg: str, alt: str, width: str = "640px") -> Chart:
+    """A chart widget from an SVG, with its description in words."""
+    widget = Chart(value=svg)
+    widget.alt = alt
     widget.layout.width = width
     widget.layout.max_width = "100%"
     widget.add_class("pmw-chart")
-    widget.description = alt  # not shown (HTML has no label here); kept for tests and readers
     return widget
 
 

@@ -298,7 +298,7 @@ class DevelopmentPlanner(W.VBox):
             self.gap_image.value, self._drawn["gaps"] = charts.gap_chart(rows), rows
         alt, no = _("{name}: required {r}, employee {e}, manager {m}"), _("not rated")
         described = [alt.format(name=n, r=r, e=e or no, m=m or no) for n, r, e, m in rows]
-        self.gap_image.description = "; ".join(described) or _("No competencies to chart.")
+        self.gap_image.alt = "; ".join(described) or _("No competencies to chart.")
 
     @staticmethod
     def _when(a: DevelopmentAction) -> tuple[str, str]:
@@ -338,7 +338,7 @@ class DevelopmentPlanner(W.VBox):
         )
         if self._drawn.get("mix") != counts:
             self.mix_image.value, self._drawn["mix"] = charts.mix_chart(counts), counts
-        self.mix_image.description = self.mix_text.value
+        self.mix_image.alt = self.mix_text.value
         links: list[tuple[str, Any]] = [(_("Choose a gap or an objective"), None)]
         for c in state.job.competencies if state.job else ():
             links.append((_("Gap: {c}").format(c=c.name), ("gap", c.name)))

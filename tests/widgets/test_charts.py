@@ -81,3 +81,9 @@ def test_stage_chart_lists_every_stage_in_order() -> None:
     svg = stage_chart({"check_ins": 3, "review": 1})
     labels = [t.text for t in parse(svg).iter(f"{NS}text")]
     assert labels.index("Check-ins") < labels.index("Review")
+
+
+def test_a_chart_widget_shows_no_label_beside_it() -> None:
+    widget = charts.chart(charts.mix_chart({"experience": 1}), "1 action: 100% experience")
+    assert widget.description == ""  # an HTML widget would draw its description as a label
+    assert widget.alt == "1 action: 100% experience"

@@ -50,7 +50,7 @@ def test_log_shows_the_demo_check_ins_newest_first(demo: Store) -> None:
     chart = log.chart_box.children[0]
     assert isinstance(chart, W.HTML) and chart.value.startswith("<svg")
     assert chart.value.count("<polyline") == 4  # one line per objective with progress
-    assert "15% on 13 Oct 2026, 30% on 3 Nov 2026" in chart.description
+    assert "15% on 13 Oct 2026, 30% on 3 Nov 2026" in chart.alt
     # one progress row per objective, starting from the latest percent recorded
     assert {n: r.percent.value for n, r in log.rows.items()} == {1: 30, 2: 40, 3: 35, 4: 25}
     cycle = log.context.state.workbook

@@ -92,7 +92,7 @@ def test_employee_rates_and_saves_leaving_the_managers_rating_alone(
     assert plan.rating(HS, "manager") == before
     assert "gap of 2 by the employee&#x27;s rating, 1 by the manager&#x27;s" in p.gaps_table.value
     assert p.gap_image.value.startswith(SVG)
-    assert "employee 2, manager 3" in p.gap_image.description
+    assert "employee 2, manager 3" in p.gap_image.alt
 
 
 def test_the_managers_ratings_are_read_only_to_the_employee(demo: Store) -> None:
@@ -214,7 +214,7 @@ def test_mix_sentence_and_charts(demo: Store) -> None:
         "3 actions: 33% experience, 33% exposure, 33% education; the guide is 70-20-10"
     )
     assert p.mix_image.value.startswith(SVG) and "experience 33%" in p.mix_image.value
-    assert p.mix_image.description == p.mix_text.value
+    assert p.mix_image.alt == p.mix_text.value
     assert p.gap_image.value.startswith(SVG)
     assert "gap of 2 by the employee&#x27;s rating, 1 by the manager&#x27;s" in p.gaps_table.value
 
