@@ -41,6 +41,11 @@ class WorkbookState:
     agreements: dict[str, AgreementVersion] = field(default_factory=dict)
     #: private notes: only the viewer's own.
     notes: tuple[Note, ...] = ()
+    #: what has been worked out from this snapshot already (canonical texts, hashes,
+    #: coverage): every panel of a page asks, and the snapshot never changes.
+    _memo: dict[Any, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def objective(self, number: int) -> Objective | None:
         """The objective with this number, if any."""
@@ -67,11 +72,19 @@ class WorkbookState:
 
     def subject_canonical(self, subject: Subject) -> str:
         """Canonical JSON of a subject's content."""
-        return canonical_json(self.subject_content(subject))
+        key = ("canonical", subject)
+        found: str | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = canonical_json(self.subject_content(subject))
+        return found
 
     def subject_hash(self, subject: Subject) -> str:
         """SHA-256 of a subject's canonical JSON: what a confirmation refers to."""
-        return content_hash(self.subject_canonical(subject))
+        key = ("hash", subject)
+        found: str | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = content_hash(self.subject_canonical(subject))
+        return found
 
     def agreement_status(self, subject: Subject) -> AgreementStatus:
         """Where the agreement on ``subject`` stands now."""
@@ -81,7 +94,10 @@ class WorkbookState:
         """Coverage of the job's responsibilities, or None without a job description."""
         if self.job is None:
             return None
-        return coverage(self.job, self.objectives, self.coverage_reasons)
+        if "coverage" not in self._memo:
+            self._memo["coverage"] = coverage(self.job, self.objectives, self.coverage_reasons)
+        found: Coverage = self._memo["coverage"]
+        return found
 
 
 def _id(o: Objective) -> int:

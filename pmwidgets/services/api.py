@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..domain.agreement import SUBJECTS, Subject
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.i18n import _
 from ..domain.model import (
@@ -96,10 +97,12 @@ class Services(ContentUseCases):
 
     def open(self, workbook_id: int) -> WorkbookState:
         """Everything in a workbook that this person may see, at its current version."""
-        self.workbook(workbook_id)
         # on a shared screen (coach mode) nobody's private notes are shown
         viewer = None if self.facilitator is not None else self.me.id
-        return self.store.load(workbook_id, viewer_id=viewer)
+        # one read, in one snapshot: the access check is on the header read with the content
+        return self._readable(
+            workbook_id, lambda i: self.store.load(i, viewer_id=viewer), lambda s: s.workbook
+        )
 
     def create_workbook(
         self,
@@ -165,13 +168,28 @@ class Services(ContentUseCases):
 
     def participation(self, workbook_id: int) -> Participation:
         """How many contributions each party wrote; flags a one-sided workbook."""
-        wb = self.workbook(workbook_id)
+        wb, counts = self._readable(workbook_id, self.store.contributions, lambda r: r[0])
         authors = (
-            wb.party_of(e.actor_id)
-            for e in self.store.events(workbook_id)
-            if e.entity == "record" and e.action.split(".")[0] in CONTENT_KINDS
+            wb.party_of(actor)
+            for action, actor, count in counts
+            if action.split(".")[0] in CONTENT_KINDS
+            for _ in range(count)
         )
         return participation(authors)
+
+    def last_agreed(self, workbook_id: int, subject: Subject) -> tuple[int, str] | None:
+        """(number, canonical JSON) of the latest version of ``subject`` both agreed, if any.
+
+        The version now in force when it is agreed; otherwise the one before the draft
+        (what a change since the last agreement is measured against). What was agreed
+        is frozen, so a page may keep the answer while the draft keeps its number.
+        """
+        if subject not in SUBJECTS:
+            raise ValidationFailed(_("nothing called {s} can be agreed").format(s=subject))
+        _wb, found = self._readable(
+            workbook_id, lambda i: self.store.last_agreed(i, subject), lambda r: r[0]
+        )
+        return found
 
     # --- export, import, verify ------------------------------------------------------
 

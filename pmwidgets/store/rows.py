@@ -29,9 +29,17 @@ from ..domain.model import (
 )
 from ..domain.state import WorkbookState
 from ..domain.wording import describe_change
-from .errors import StaleWrite, StoreError
-from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow, WorkbookRow
-from .writer import WorkbookWriter, require_workbook, utc_now
+from .errors import MissingEntry, StaleWrite, StoreError
+from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow
+from .snapshots import WorkbookColumns
+from .writer import (
+    LAST_EVENT_OF,
+    LOCK_WORKBOOK,
+    MOVE_WORKBOOK,
+    WorkbookHead,
+    WorkbookWriter,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -61,12 +69,29 @@ def open_unit(
     facilitator_id: str | None,
     at: str | None,
 ) -> WorkbookWriter:
-    wb = require_workbook(s, workbook_id, lock=True)
-    if expected_version is not None and wb.version != expected_version:
-        raise StaleWrite(describe_changes(s, wb, expected_version), wb.version)
-    wb.version += 1
-    wb.updated_at = at or utc_now()
-    return WorkbookWriter(s, wb, actor_id, facilitator_id, at)
+    """Lock the workbook's row, check its version, and move it to the next one.
+
+    Through SQLAlchemy Core on the session's connection, as the writer's statements are
+    (the ORM's unit of work cost more than the statements, on every save).
+    """
+    conn = s.connection()
+    row = conn.execute(LOCK_WORKBOOK, {"workbook_id": workbook_id}).first()
+    if row is None:
+        raise MissingEntry(f"workbook {workbook_id} does not exist")
+    if expected_version is not None and row.version != expected_version:
+        raise StaleWrite(describe_changes(s, row, expected_version), row.version)
+    last = conn.execute(LAST_EVENT_OF, {"workbook_id": workbook_id}).scalar_one_or_none()
+    head = WorkbookHead.of(row)
+    base = (head.version, head.updated_at, last)
+    head.version += 1
+    head.updated_at = at or utc_now()
+    conn.execute(
+        MOVE_WORKBOOK,
+        {"workbook_id": workbook_id, "version": head.version, "updated_at": head.updated_at},
+    )
+    writer = WorkbookWriter(s, head, actor_id, facilitator_id, at)
+    writer.base = base
+    return writer
 
 
 class Unchanged(Exception):
@@ -87,7 +112,7 @@ def person_from_row(row: PersonRow) -> Person:
     )
 
 
-def workbook_from_row(row: WorkbookRow) -> Workbook:
+def workbook_from_row(row: WorkbookColumns) -> Workbook:
     return Workbook(
         id=row.id,
         employee_id=row.employee_id,
@@ -184,7 +209,7 @@ def parse_record(row: RecordRow, model: type[_M]) -> _M:
 
 
 def workbook_state(
-    wb: WorkbookRow,
+    wb: WorkbookColumns,
     records: Iterable[RecordRow],
     agreements: dict[str, AgreementVersion],
     viewer_id: str | None,
@@ -202,8 +227,7 @@ def workbook_state(
         workbook=workbook_from_row(wb),
         job=one_record(by_kind, "job_description", JobDescription, parse),
         objectives=tuple(
-            parse(r, Objective).model_copy(update={"id": r.number})
-            for r in by_kind.get("objective", [])
+            _numbered(parse(r, Objective), r.number) for r in by_kind.get("objective", [])
         ),
         coverage_reasons=tuple(
             parse(r, CoverageReason) for r in by_kind.get("coverage_reason", [])
@@ -211,21 +235,26 @@ def workbook_state(
         plan=one_record(by_kind, "plan", DevelopmentPlan, parse) or DevelopmentPlan(),
         check_ins=tuple(
             sorted(
-                (
-                    parse(r, CheckIn).model_copy(update={"id": r.number})
-                    for r in by_kind.get("check_in", [])
-                ),
+                (_numbered(parse(r, CheckIn), r.number) for r in by_kind.get("check_in", [])),
                 key=lambda c: (c.on, c.id or 0),
             )
         ),
         review=one_record(by_kind, "review", Review, parse) or Review(),
         agreements=agreements,
         notes=tuple(
-            parse(r, Note).model_copy(update={"id": r.number})
+            _numbered(parse(r, Note), r.number)
             for r in by_kind.get("note", [])
             if viewer_id is not None and r.author_id == viewer_id
         ),
     )
+
+
+_N = TypeVar("_N", Objective, CheckIn, Note)
+
+
+def _numbered(item: _N, number: int) -> _N:
+    """``item`` carrying its record's number as its id (a copy, unless it already does)."""
+    return item if item.id == number else item.model_copy(update={"id": number})
 
 
 def event_from_row(r: EventRow) -> Event:
@@ -246,7 +275,7 @@ def event_from_row(r: EventRow) -> Event:
     )
 
 
-def describe_changes(s: Session, wb: WorkbookRow, since: int) -> str:
+def describe_changes(s: Session, wb: WorkbookColumns, since: int) -> str:
     rows: Sequence[EventRow] = list(
         s.execute(
             select(EventRow)

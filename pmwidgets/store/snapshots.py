@@ -7,11 +7,12 @@ recomputes it from the row as stored and compares.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain.agreement import canonical_json
-from .models import AgreementRow, ConfirmationRow, JobRow, PersonRow, RecordRow, WorkbookRow
+from .models import AgreementRow, ConfirmationRow, JobRow, PersonRow, RecordRow
 
 
 def person_key(row: PersonRow) -> str:
@@ -40,12 +41,34 @@ def job_snapshot(row: JobRow) -> dict[str, Any]:
     return {"title": row.title, "source": row.source, "content": json.loads(row.content)}
 
 
-def workbook_key(row: WorkbookRow) -> str:
+class WorkbookColumns(Protocol):
+    """What is read of a workbook's row: an ORM object, a Core row, a unit of work's head
+    (:class:`~.writer.WorkbookHead`) or a kept header (:class:`~.kept.Header`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def employee_id(self) -> str: ...
+    @property
+    def manager_id(self) -> str: ...
+    @property
+    def coach_id(self) -> str | None: ...
+    @property
+    def cycle_start(self) -> dt.date: ...
+    @property
+    def cycle_end(self) -> dt.date: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+def workbook_key(row: WorkbookColumns) -> str:
     """Event key of a workbook."""
     return str(row.id)
 
 
-def workbook_snapshot(row: WorkbookRow) -> dict[str, Any]:
+def workbook_snapshot(row: WorkbookColumns) -> dict[str, Any]:
     """What an event records of a workbook (its version is the event's own field)."""
     return {
         "employee_id": row.employee_id,
@@ -64,7 +87,12 @@ def record_key(workbook_id: int, kind: str, number: int) -> str:
 
 def record_snapshot(row: RecordRow) -> dict[str, Any]:
     """What an event records of a workbook record."""
-    return {"kind": row.kind, "number": row.number, "content": json.loads(row.content)}
+    return snapshot_of_record(row.kind, row.number, row.content)
+
+
+def snapshot_of_record(kind: str, number: int, content: str) -> dict[str, Any]:
+    """What an event records of a workbook record, from its kind, number and JSON text."""
+    return {"kind": kind, "number": number, "content": json.loads(content)}
 
 
 def agreement_key(workbook_id: int, subject: str, number: int) -> str:

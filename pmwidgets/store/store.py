@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,24 +21,23 @@ from ..domain.state import WorkbookState
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
 from .engine import Checkpointer, advance_sequences, default_url, make_engines, sqlite_path
 from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
+from .kept import Header, KeptWorkbooks, read_content, read_header
 from .models import (
+    AgreementRow,
     EventRow,
     JobRow,
     PersonRow,
-    RecordRow,
     WorkbookRow,
 )
 from .rows import (
     Event,
     Unchanged,
-    agreements_of,
     describe_changes,
     event_from_row,
     open_unit,
     person_from_row,
     short_error,
     workbook_from_row,
-    workbook_state,
 )
 from .schema import ensure_schema, upgrade
 from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
@@ -69,6 +68,8 @@ class Store:
             raise StoreError(f"cannot open the database {self.url}: {exc}") from None
         self._read = sessionmaker(self._read_engine, expire_on_commit=False)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
+        #: what was last read or written of each workbook (see :mod:`.kept`).
+        self.kept = KeptWorkbooks()
         path = sqlite_path(self.url)
         #: copies the SQLite log back into the file off the commit path (None elsewhere).
         self.checkpoints = Checkpointer(path) if path is not None else None
@@ -106,6 +107,23 @@ class Store:
         """A read-only session with one consistent snapshot."""
         with self._read() as session, session.begin():
             yield session
+
+    @staticmethod
+    def _header(conn: Connection, workbook_id: int, keyed: bool = False) -> Header:
+        header = read_header(conn, workbook_id, keyed)
+        if header is None:
+            raise MissingEntry(f"workbook {workbook_id} does not exist")
+        return header
+
+    @contextmanager
+    def reading_core(self) -> Iterator[Connection]:
+        """A read-only connection with one consistent snapshot, for SQLAlchemy Core queries.
+
+        What a page reads on every change goes through here: the ORM's sessions cost
+        more than the few indexed queries they run.
+        """
+        with self._read_engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -246,8 +264,8 @@ class Store:
 
     def get_workbook(self, workbook_id: int) -> Workbook:
         """The workbook's header (people, cycle, stage, version), or MissingEntry."""
-        with self.reading() as s:
-            return workbook_from_row(require_workbook(s, workbook_id))
+        with self.reading_core() as conn:
+            return workbook_from_row(self._header(conn, workbook_id))
 
     def find_workbooks(self, person_id: str | None = None) -> list[Workbook]:
         """All workbooks, or those in which ``person_id`` is employee, manager or coach."""
@@ -266,16 +284,18 @@ class Store:
     def load(self, workbook_id: int, viewer_id: str | None) -> WorkbookState:
         """Everything in one workbook, read in one snapshot.
 
-        Private notes are included only when ``viewer_id`` wrote them.
+        Private notes are included only when ``viewer_id`` wrote them. When the
+        workbook's header is the one this store last read or wrote, only the header is
+        read (see :mod:`.kept`); the state returned is then the same object as before,
+        which is immutable.
         """
-        with self.reading() as s:
-            wb = require_workbook(s, workbook_id)
-            records = s.execute(
-                select(RecordRow)
-                .where(RecordRow.workbook_id == workbook_id)
-                .order_by(RecordRow.kind, RecordRow.number)
-            ).scalars()
-            return workbook_state(wb, records, agreements_of(s, workbook_id), viewer_id)
+        with self.reading_core() as conn:
+            header = self._header(conn, workbook_id, keyed=True)
+            kept = self.kept.get(header)
+            if kept is None:  # changed since it was last read or written here: read it all
+                kept = read_content(conn, header)
+                self.kept.put(kept)
+        return self.kept.state(kept, viewer_id)
 
     @contextmanager
     def write(
@@ -306,7 +326,8 @@ class Store:
                 if writer.changes == 0:
                     raise Unchanged  # roll back the version bump: nothing to record
         except Unchanged:
-            pass
+            return
+        self.kept.written(writer)  # committed: the next read of it needs its header only
 
     @contextmanager
     def write_batch(
@@ -338,6 +359,46 @@ class Store:
                 stmt = stmt.where(EventRow.workbook_id == workbook_id)
             return [event_from_row(r) for r in s.execute(stmt).scalars()]
 
+    def contributions(self, workbook_id: int) -> tuple[Workbook, list[tuple[str, str, int]]]:
+        """The workbook's header, and how many record events each person wrote, by action.
+
+        One snapshot; returns ``(header, [(action, actor_id, count), ...])``. Counted in
+        the database through the covering index ``ix_events_participation``: no event's
+        content is read (a workbook's log grows with every save).
+        """
+        with self.reading_core() as conn:
+            wb = workbook_from_row(self._header(conn, workbook_id))
+            counts = conn.execute(
+                select(EventRow.action, EventRow.actor_id, func.count())
+                .where(EventRow.entity == "record", EventRow.workbook_id == workbook_id)
+                .group_by(EventRow.action, EventRow.actor_id)
+            ).all()
+            return wb, [(action, actor, int(n)) for action, actor, n in counts]
+
+    def last_agreed(
+        self, workbook_id: int, subject: str
+    ) -> tuple[Workbook, tuple[int, str] | None]:
+        """The workbook's header, and (number, canonical JSON) of the latest version of
+        ``subject`` that both agreed, if there is one.
+
+        An agreed version is frozen (its row can no longer change, and ``verify`` checks
+        it against its ``agreement.agreed`` event), so this is what the event log says,
+        read from one indexed row instead of the whole log.
+        """
+        with self.reading_core() as conn:
+            wb = workbook_from_row(self._header(conn, workbook_id))
+            row = conn.execute(
+                select(AgreementRow.number, AgreementRow.agreed_canonical)
+                .where(
+                    AgreementRow.workbook_id == workbook_id,
+                    AgreementRow.subject == subject,
+                    AgreementRow.agreed_canonical.is_not(None),
+                )
+                .order_by(AgreementRow.number.desc())
+                .limit(1)
+            ).first()
+            return wb, (int(row[0]), str(row[1])) if row is not None and row[1] else None
+
     def require_version(self, workbook_id: int, expected_version: int) -> None:
         """Raise :class:`StaleWrite`, naming what changed, unless the workbook is at that version."""
         with self.reading() as s:
@@ -366,6 +427,7 @@ class Store:
 
     def restore(self, source: Path) -> RestoreReport:
         """Replace the SQLite database by the backup ``source``, keeping the old one (see :mod:`.backup`)."""
+        self.kept.clear()
         return restore_database(self.url, source)
 
     def upgrade(self) -> Path | None:

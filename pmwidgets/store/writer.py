@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.agreement import AgreementVersion, canonical_json
@@ -19,7 +20,7 @@ from .snapshots import (
     agreement_snapshot,
     dump,
     record_key,
-    record_snapshot,
+    snapshot_of_record,
     workbook_key,
     workbook_snapshot,
 )
@@ -28,6 +29,40 @@ from .snapshots import (
 def utc_now() -> str:
     """The current time as ISO-8601 text in UTC, microsecond precision."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+_HEAD = cast(Table, ChainHeadRow.__table__)
+_EVENTS = cast(Table, EventRow.__table__)
+_RECORDS = cast(Table, RecordRow.__table__)
+_WORKBOOKS = cast(Table, WorkbookRow.__table__)
+
+# The statements of a unit of work, built once: SQLAlchemy Core through the session's
+# connection, because the ORM's unit of work (and building a statement per call) cost
+# more than the statements themselves, on every save.
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_ADD_HEAD = insert(_HEAD)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_ADD_EVENT = insert(_EVENTS)
+_WORKBOOK_ID: BindParameter[int] = bindparam("workbook_id")
+_RECORD_AT = select(_RECORDS.c.id, _RECORDS.c.content).where(
+    _RECORDS.c.workbook_id == _WORKBOOK_ID,
+    _RECORDS.c.kind == bindparam("kind"),
+    _RECORDS.c.number == bindparam("number"),
+)
+_ADD_RECORD = insert(_RECORDS)
+_CHANGE_RECORD = update(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
+_DROP_RECORD = delete(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
+#: the workbook's row, locked (``FOR UPDATE`` on PostgreSQL; SQLite's write lock is held).
+LOCK_WORKBOOK = select(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID).with_for_update()
+#: the hash of the workbook's latest event.
+LAST_EVENT_OF = (
+    select(_EVENTS.c.hash)
+    .where(_EVENTS.c.workbook_id == _WORKBOOK_ID)
+    .order_by(_EVENTS.c.seq.desc())
+    .limit(1)
+)
+#: a new version and time of the last write (parameters ``version``, ``updated_at``).
+MOVE_WORKBOOK = update(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID)
 
 
 def append_event(
@@ -44,22 +79,24 @@ def append_event(
     workbook_id: int | None = None,
     workbook_version: int | None = None,
     at: str | None = None,
-) -> EventRow:
-    """Append one event to the chain inside the caller's transaction.
+) -> str:
+    """Append one event to the chain inside the caller's transaction; returns its hash.
 
     The chain head is read with a row lock (``FOR UPDATE`` on PostgreSQL; on
     SQLite the write transaction already holds the database lock), so events
     from concurrent writers never share a sequence number or a parent hash.
+    The three statements go through SQLAlchemy Core on the session's connection:
+    the ORM's unit of work cost more than the statements, on every save.
     """
-    head = session.execute(
-        select(ChainHeadRow).where(ChainHeadRow.id == 1).with_for_update()
-    ).scalar_one_or_none()
+    conn = session.connection()
+    head = conn.execute(_READ_HEAD).first()
     if head is None:
-        head = ChainHeadRow(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        conn.execute(_ADD_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+        seq, prev = 0, GENESIS
+    else:
+        seq, prev = head
     fields: dict[str, Any] = {
-        "seq": head.seq + 1,
+        "seq": seq + 1,
         "at": at or utc_now(),
         "actor_id": actor_id,
         "facilitator_id": facilitator_id,
@@ -71,14 +108,42 @@ def append_event(
         "reason": reason or "",
         "before": dump(before),
         "after": dump(after),
-        "prev_hash": head.hash,
+        "prev_hash": prev,
     }
     fields["hash"] = event_hash(fields)
-    row = EventRow(**fields)
-    session.add(row)
-    head.seq = fields["seq"]
-    head.hash = fields["hash"]
-    return row
+    conn.execute(_ADD_EVENT, fields)
+    conn.execute(_MOVE_HEAD, {"seq": fields["seq"], "hash": fields["hash"]})
+    return str(fields["hash"])
+
+
+@dataclass
+class WorkbookHead:
+    """A workbook's row as a unit of work holds it: read locked, changed through Core."""
+
+    id: int
+    employee_id: str
+    manager_id: str
+    coach_id: str | None
+    cycle_start: dt.date
+    cycle_end: dt.date
+    stage: str
+    version: int
+    updated_at: str
+
+    @classmethod
+    def of(cls, row: Any) -> WorkbookHead:
+        """The head of a workbook row (a Core row or an ORM object)."""
+        return cls(
+            id=row.id,
+            employee_id=row.employee_id,
+            manager_id=row.manager_id,
+            coach_id=row.coach_id,
+            cycle_start=row.cycle_start,
+            cycle_end=row.cycle_end,
+            stage=row.stage,
+            version=row.version,
+            updated_at=row.updated_at,
+        )
 
 
 class WorkbookWriter:
@@ -91,7 +156,7 @@ class WorkbookWriter:
     def __init__(
         self,
         session: Session,
-        workbook: WorkbookRow,
+        workbook: WorkbookHead,
         actor_id: str,
         facilitator_id: str | None,
         at: str | None = None,
@@ -102,6 +167,15 @@ class WorkbookWriter:
         self.facilitator_id = facilitator_id
         self.at = at
         self.changes = 0
+        #: what identified the workbook's content when the unit began (see :mod:`.kept`):
+        #: (version, updated_at, hash of its latest event).
+        self.base: tuple[int, str, str | None] | None = None
+        #: the hash of the latest event this unit appended.
+        self.last_event: str | None = None
+        #: records put, as (content, author), or removed (None), by (kind, number).
+        self.written: dict[tuple[str, int], tuple[str, str] | None] = {}
+        #: agreement versions saved, by subject: the row and its confirmations.
+        self.agreements_saved: dict[str, tuple[AgreementRow, list[ConfirmationRow]]] = {}
 
     @property
     def workbook_id(self) -> int:
@@ -113,7 +187,7 @@ class WorkbookWriter:
     ) -> None:
         if before is not None and after is not None and dump(before) == dump(after):
             return  # nothing changed: no event, no version bump
-        append_event(
+        self.last_event = append_event(
             self.session,
             actor_id=self.actor_id,
             facilitator_id=self.facilitator_id,
@@ -131,67 +205,67 @@ class WorkbookWriter:
 
     def next_number(self, kind: str) -> int:
         """The number the next record of ``kind`` gets (numbers are never reused)."""
-        used = self.session.execute(
-            select(func.max(RecordRow.number)).where(
-                RecordRow.workbook_id == self.workbook.id, RecordRow.kind == kind
+        conn = self.session.connection()
+        used = conn.execute(
+            select(func.max(_RECORDS.c.number)).where(
+                _RECORDS.c.workbook_id == self.workbook.id, _RECORDS.c.kind == kind
             )
         ).scalar_one_or_none()
         # numbers of removed records stay taken: look in the event log too
-        keys = self.session.execute(
-            select(EventRow.entity_key).where(
-                EventRow.workbook_id == self.workbook.id,
-                EventRow.entity == "record",
-                EventRow.action == f"{kind}.removed",
+        keys = conn.execute(
+            select(_EVENTS.c.entity_key).where(
+                _EVENTS.c.workbook_id == self.workbook.id,
+                _EVENTS.c.entity == "record",
+                _EVENTS.c.action == f"{kind}.removed",
             )
         ).scalars()
         removed = [int(k.rsplit("/", 1)[1]) for k in keys]
         return max([used or 0, *removed]) + 1
 
+    def _stored(self, kind: str, number: int) -> Any:
+        """The stored record ``kind``/``number`` (its id and content), or None.
+
+        Records are read and written through SQLAlchemy Core on the unit's connection
+        (as events are): the ORM's unit of work cost more than the statements.
+        """
+        where = {"workbook_id": self.workbook.id, "kind": kind, "number": number}
+        return self.session.connection().execute(_RECORD_AT, where).first()
+
     def put(self, kind: str, number: int | None, content: dict[str, Any], reason: str = "") -> int:
         """Insert or replace record ``kind``/``number`` (a new number when None); returns the number."""
         if number is None:
             number = self.next_number(kind)
-        row = self.session.execute(
-            select(RecordRow).where(
-                RecordRow.workbook_id == self.workbook.id,
-                RecordRow.kind == kind,
-                RecordRow.number == number,
-            )
-        ).scalar_one_or_none()
-        before = record_snapshot(row) if row is not None else None
+        stored = self._stored(kind, number)
+        before = snapshot_of_record(kind, number, stored.content) if stored is not None else None
         text = canonical_json(content)
-        if row is None:
-            row = RecordRow(workbook_id=self.workbook.id, kind=kind, number=number, content=text)
-            self.session.add(row)
+        values = {"content": text, "author_id": self.actor_id, "updated_at": self.at or utc_now()}
+        conn = self.session.connection()
+        if stored is None:
+            row = {"workbook_id": self.workbook.id, "kind": kind, "number": number, **values}
+            conn.execute(_ADD_RECORD, row)
             action = f"{kind}.added"
         else:
-            row.content = text
+            conn.execute(_CHANGE_RECORD, {"record_id": stored.id, **values})
             action = f"{kind}.updated"
-        row.author_id = self.actor_id
-        row.updated_at = self.at or utc_now()
+        self.written[(kind, number)] = (text, self.actor_id)
         self._event(
             action,
             "record",
             record_key(self.workbook.id, kind, number),
             before,
-            record_snapshot(row),
+            snapshot_of_record(kind, number, text),
             reason,
         )
         return number
 
     def remove(self, kind: str, number: int, reason: str = "") -> None:
         """Remove record ``kind``/``number``; its history stays in the event log."""
-        row = self.session.execute(
-            select(RecordRow).where(
-                RecordRow.workbook_id == self.workbook.id,
-                RecordRow.kind == kind,
-                RecordRow.number == number,
-            )
-        ).scalar_one_or_none()
-        if row is None:
+        stored = self._stored(kind, number)
+        if stored is None:
             raise MissingEntry(f"{kind.replace('_', ' ')} {number} does not exist")
-        before = record_snapshot(row)
-        self.session.delete(row)
+        before = snapshot_of_record(kind, number, stored.content)
+        self.session.connection().execute(_DROP_RECORD, {"record_id": stored.id})
+        self.written[(kind, number)] = None
         self._event(
             f"{kind}.removed",
             "record",
@@ -205,6 +279,9 @@ class WorkbookWriter:
         """Move the workbook to ``stage``."""
         before = workbook_snapshot(self.workbook)
         self.workbook.stage = stage.value
+        self.session.connection().execute(
+            MOVE_WORKBOOK, {"workbook_id": self.workbook.id, "stage": stage.value}
+        )
         self._event(
             "workbook.stage",
             "workbook",
@@ -256,6 +333,7 @@ class WorkbookWriter:
             self.session.add(new)
             confirmations.append(new)
         self.session.flush()
+        self.agreements_saved[version.subject] = (row, confirmations)
         key = agreement_key(self.workbook.id, version.subject, version.number)
         self._event(
             action, "agreement", key, before, agreement_snapshot(row, confirmations), reason

@@ -26,7 +26,7 @@ from ..domain.agreement import (
     Subject,
 )
 from ..domain.errors import PmwError
-from ..domain.i18n import _, format_date
+from ..domain.i18n import _, current_language, format_date
 from ..domain.model import ASSESSMENT_LABELS, PARTIES, Stage, Workbook
 from ..domain.state import WorkbookState
 from .base import StatusArea, button, check_line, esc, heading
@@ -292,6 +292,11 @@ class AgreementPanel(W.VBox):
         self.seen_hash = ""
         self._names: dict[str, str] = {}
         self._other = ""
+        # what was worked out at the last refresh, and from what (see _base, _changes_html)
+        self._base_for: tuple[int, int] | None = None
+        self._base_found: tuple[int, str] | None = None
+        self._changes_for: tuple[object, ...] | None = None
+        self._changes_shown = ""
         self.summary = W.HTML()
         self.changes = W.HTML()
         self.confirmations = W.HTML()
@@ -322,8 +327,18 @@ class AgreementPanel(W.VBox):
     def refresh(self, state: WorkbookState) -> None:
         """Redraw everything from ``state`` and remember the fingerprint now shown."""
         svc, subject, wb = self.context.services, self.subject, state.workbook
-        self._names = {p.id: p.name for p in svc.people()}
         version = state.agreements.get(subject)
+        self._names = self.context.names(
+            [
+                wb.employee_id,
+                wb.manager_id,
+                *(
+                    pid
+                    for c in (version.confirmations if version else ())
+                    for pid in (c.person_id, c.facilitator_id)
+                ),
+            ]
+        )
         current = self.seen_hash = state.subject_hash(subject)
         agreed = state.agreement_status(subject)
         number = version.number if version else 1
@@ -338,9 +353,7 @@ class AgreementPanel(W.VBox):
             + f"<div>{esc(_('Content fingerprint: {short}').format(short=current[:12]))}</div>"
             + f"<div class='pmw-muted pmw-hash'><small><code>{esc(current)}</code></small></div>"
         )
-        needs_log = version is not None and not version.agreed and number > 1
-        events = svc.history(self.context.workbook_id) if needs_log else ()
-        self.changes.value = self._changes_html(last_agreed(version, events, subject), state)
+        self.changes.value = self._changes_html(self._base(version), state)
         lines = []
         for side in PARTIES:
             c = version.confirmation(side) if version else None
@@ -357,7 +370,34 @@ class AgreementPanel(W.VBox):
         done = version is not None and party in version.confirmed_by(current)
         self._button(party, has_content, done, agreed == AgreementStatus.AGREED)
 
+    def _base(self, version: AgreementVersion | None) -> tuple[int, str] | None:
+        """(number, canonical JSON) of the last agreed version: what changes are measured from.
+
+        The current version's own frozen text when it is agreed; for a draft after an
+        agreement, the version before it, read once per draft (what was agreed never
+        changes, so the answer holds until another version is opened).
+        """
+        if version is None:
+            return None
+        if version.agreed and version.agreed_canonical is not None:
+            return version.number, version.agreed_canonical
+        if version.number <= 1:
+            return None
+        key = (self.context.workbook_id, version.number)
+        if self._base_for != key:
+            svc = self.context.services
+            self._base_found = svc.last_agreed(self.context.workbook_id, self.subject)
+            self._base_for = key
+        return self._base_found
+
     def _changes_html(self, base: tuple[int, str] | None, state: WorkbookState) -> str:
+        key = (base, state.subject_hash(self.subject), current_language())
+        if self._changes_for != key:
+            self._changes_shown = self._describe(base, state)
+            self._changes_for = key
+        return self._changes_shown
+
+    def _describe(self, base: tuple[int, str] | None, state: WorkbookState) -> str:
         if base is None:
             text = _("Nothing has been agreed on this yet: this is the first version.")
             return f"<p class='pmw-muted'>{esc(text)}</p>"

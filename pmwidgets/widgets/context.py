@@ -9,7 +9,7 @@ from there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..domain.model import Party
 from ..domain.state import WorkbookState
@@ -25,8 +25,10 @@ class WorkbookContext:
     def __init__(self, services: Services, workbook_id: int) -> None:
         self.services = services
         self.workbook_id = workbook_id
-        self._listeners: list[Listener] = []
+        self._listeners: list[tuple[bool, Listener]] = []
         self._watching = False
+        self._names: dict[str, str] = {}
+        self._not_people: set[str] = set()
         self.state: WorkbookState = services.open(workbook_id)
 
     @property
@@ -44,14 +46,37 @@ class WorkbookContext:
         """Whether a coach is facilitating (coach mode)."""
         return self.services.facilitator is not None
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(state)`` after every reload."""
-        self._listeners.append(listener)
+    def names(self, needed: Iterable[str | None] = ()) -> dict[str, str]:
+        """People's names by id, read once and again only when a ``needed`` id is new.
+
+        People are added but never renamed or removed, so the names read for one
+        refresh serve the next; a person added since (someone new confirms, say) is
+        read when first needed.
+        """
+        new = {pid for pid in needed if pid and pid not in self._names} - self._not_people
+        if new or not self._names:
+            self._names = {p.id: p.name for p in self.services.people()}
+            self._not_people = (self._not_people | new) - set(self._names)  # not asked again
+        return self._names
+
+    def subscribe(self, listener: Listener, first: bool = False) -> None:
+        """Call ``listener(state)`` after every reload.
+
+        ``first``: before the listeners that are not, for the panel that shows what a
+        save on this page changed (the objectives table), so that the browser can draw
+        it while the other panels are worked out. Each panel draws from the same state,
+        so the order changes when things appear, not what.
+        """
+        if first:
+            at = next((i for i, (f, _l) in enumerate(self._listeners) if not f), None)
+            self._listeners.insert(len(self._listeners) if at is None else at, (True, listener))
+        else:
+            self._listeners.append((False, listener))
 
     def reload(self) -> WorkbookState:
         """Read the workbook again and tell every subscriber."""
         self.state = self.services.open(self.workbook_id)
-        for listener in list(self._listeners):
+        for _first, listener in list(self._listeners):
             listener(self.state)
         return self.state
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..domain.agreement import AgreementStatus
-from ..domain.i18n import _
+from ..domain.i18n import _, current_language
+from ..domain.rules import Coverage
 from ..domain.state import WorkbookState
 from . import charts
 from .base import WIDE, StatusArea, button, check_line, esc, heading, paragraph, text
@@ -32,6 +33,7 @@ class CoverageView(W.VBox):
 
     def __init__(self, context: WorkbookContext) -> None:
         self.context = context
+        self._chart_for: tuple[object, ...] | None = None
         self.summary = W.HTML()
         self.table = W.HTML()
         self.chart = W.Box()
@@ -98,8 +100,7 @@ class CoverageView(W.VBox):
         self.table.value = (
             f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
-        svg = charts.coverage_chart([(r.number, r.share, r.status) for r in cov.rows])
-        self.chart.children = (charts.chart(svg, alt=cov.finding.message),)
+        self._draw_chart(cov)
         current = self.responsibility.value
         self.responsibility.options = [
             (f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"
@@ -108,6 +109,25 @@ class CoverageView(W.VBox):
             self.responsibility.value = current
         agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
         self.change_reason.layout.display = "" if agreed else "none"
+
+    def _draw_chart(self, cov: Coverage) -> None:
+        """Draw the chart again only when what it shows changed; reuse its widget.
+
+        A new chart widget per refresh made the browser create two models (and keep
+        the old ones) on every save, although most saves leave the coverage as it was.
+        """
+        bars = [(r.number, r.share, r.status) for r in cov.rows]
+        alt = cov.finding.message
+        key = (bars, alt, current_language())
+        if key == self._chart_for and self.chart.children:
+            return
+        svg = charts.coverage_chart(bars)
+        shown = self.chart.children[0] if self.chart.children else None
+        if isinstance(shown, charts.Chart):
+            shown.value, shown.alt = svg, alt
+        else:
+            self.chart.children = (charts.chart(svg, alt=alt),)
+        self._chart_for = key
 
     def save(self) -> None:
         """Store the reason for the chosen responsibility (an empty reason clears it)."""

@@ -16,7 +16,7 @@ from ..domain.i18n import _
 from ..domain.model import Objective
 from ..domain.rules import smart_check
 from ..domain.state import WorkbookState
-from .base import WIDE, StatusArea, button, check_line, heading, text
+from .base import WIDE, StatusArea, button, check_line, esc, heading, text
 from .context import WorkbookContext
 
 
@@ -126,7 +126,7 @@ class ObjectiveEditor(W.VBox):
         existing = state.objective(number) if number is not None else None
         with self.hold_trait_notifications():
             if existing is None:
-                self.heading.value = heading(_("New objective")).value
+                self._title(_("New objective"))
                 self.title.value = self.description.value = self.measure.value = (
                     self.target.value
                 ) = ""
@@ -134,7 +134,7 @@ class ObjectiveEditor(W.VBox):
                 self.due.value = state.workbook.cycle_end
                 self.weight.value = 10
             else:
-                self.heading.value = heading(_("Objective {n}").format(n=number)).value
+                self._title(_("Objective {n}").format(n=number))
                 self.title.value = existing.title
                 self.description.value = existing.description
                 self.responsibilities.value = tuple(
@@ -148,6 +148,14 @@ class ObjectiveEditor(W.VBox):
         self._remember(state.workbook.version)
         self._agreed_notice(state)
         self._on_field()
+
+    def _title(self, words: str) -> None:
+        """Put ``words`` in the heading (the markup of :func:`.base.heading`, escaped).
+
+        Taking the value of a new ``heading(...)`` widget cost a widget, and a model
+        the browser had to create, on every save and every objective opened.
+        """
+        self.heading.value = f"<h3 class='pmw-heading'>{esc(words)}</h3>"
 
     def _remember(self, version: int) -> None:
         self._loaded = {name: field.value for name, field in self._fields.items()}
@@ -265,7 +273,7 @@ class ObjectiveEditor(W.VBox):
         # the version our save made, not a later one: a save by someone else that landed
         # in between was never seen here, so the next save must hear of it (stale)
         self._remember(ctx.version if saved is None else saved)
-        self.heading.value = heading(_("Objective {n}").format(n=number)).value
+        self._title(_("Objective {n}").format(n=number))
         self.reason.value = ""
         self._agreed_notice(ctx.state)
         self.status.ok(message)

@@ -9,6 +9,7 @@ import ipywidgets as W
 
 from ..domain.agreement import AgreementStatus
 from ..domain.i18n import _, format_date
+from ..domain.model import Objective
 from ..domain.rules import smart_check, smart_score, weight_check
 from ..domain.state import WorkbookState
 from .base import StatusArea, button, check_line, esc, heading, text
@@ -30,6 +31,8 @@ class ObjectiveList(W.VBox):
 
     def __init__(self, context: WorkbookContext) -> None:
         self.context = context
+        self._score_context: tuple[object, ...] | None = None
+        self._score_of: dict[Objective, int] = {}
         self.table = W.HTML()
         self.total = W.HTML()
         self.total.add_class("pmw-weight-total")
@@ -63,17 +66,18 @@ class ObjectiveList(W.VBox):
             ]
         )
         self.add_class("pmw-objective-list")
-        context.subscribe(self.refresh)
+        context.subscribe(self.refresh, first=True)  # what a save changed, drawn first
         self.refresh(context.state)
 
     def refresh(self, state: WorkbookState) -> None:
         """Redraw the list and the total from ``state``."""
-        names = {p.id: p.name for p in self.context.services.people()}
+        names = self.context.names(o.proposed_by for o in state.objectives)
         rows = []
         running = 0
+        scores = self._scores(state)
         for o in state.objectives:
             running += o.weight
-            score = smart_score(smart_check(o, state.workbook, state.job, today=dt.date.today()))
+            score = scores[o]
             rows.append(
                 "<tr>"
                 f"<td>{o.id}</td><td>{esc(o.title)}</td>"
@@ -112,6 +116,26 @@ class ObjectiveList(W.VBox):
         self.remove_reason.layout.display = "" if agreed else "none"
         has_any = bool(options)
         self.edit_button.disabled = self.remove_button.disabled = not has_any
+
+    def _scores(self, state: WorkbookState) -> dict[Objective, int]:
+        """The SMART score of each objective, worked out again only for those that changed.
+
+        A score depends on the objective, the cycle's dates, the job's responsibilities
+        and today's date: a save changes one objective, not the other eleven.
+        """
+        today = dt.date.today()
+        job = state.job
+        wb = state.workbook
+        context = (wb.cycle_start, wb.cycle_end, today, job.responsibilities if job else None)
+        if context != self._score_context:
+            self._score_context, self._score_of = context, {}
+        known = self._score_of
+        for o in state.objectives:
+            if o not in known:
+                known[o] = smart_score(smart_check(o, wb, job, today=today))
+        if len(known) > 4 * len(state.objectives) + 16:  # forget objectives long replaced
+            self._score_of = {o: known[o] for o in state.objectives}
+        return self._score_of
 
     def show_objective(self, number: int | None) -> None:
         """Open objective ``number`` in the editor (None: a new one)."""

@@ -8,13 +8,15 @@ from collections.abc import Iterator
 import ipywidgets as W
 import pytest
 
-from pmwidgets.domain import AgreementStatus
+from pmwidgets.domain import AgreementStatus, Person
 from pmwidgets.services import Services
 from pmwidgets.store import Store
+from pmwidgets.widgets.agreement_panel import AgreementPanel
 from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.coverage_view import CoverageView
 from pmwidgets.widgets.objective_editor import ObjectiveEditor
 from pmwidgets.widgets.objective_list import ObjectiveList
+from pmwidgets.widgets.session_bar import SessionBar
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -213,3 +215,119 @@ def test_the_same_field_changed_by_both_is_refused_once_then_kept(demo: Store) -
     b.save_button.click()  # having been told, Richard saves his on purpose
     assert b.status.kind == "ok"
     assert Services(demo, "tnguyen").open(2).objective(2).target == "Target by Richard"  # type: ignore[union-attr]
+
+
+# --- after a save: every panel shows the new state, from the store ------------------
+
+
+def test_every_panel_follows_a_save_made_in_another_kernel(demo_url: str) -> None:
+    """Two kernels, two stores on one database: the manager saves; the employee's page,
+    reloading as its watcher does, shows it in every panel."""
+    with Store(demo_url) as mine, Store(demo_url) as theirs:
+        ctx = WorkbookContext(Services(mine, "tnguyen"), 2)
+        bar = SessionBar(ctx)
+        lst = ObjectiveList(ctx)
+        view = CoverageView(ctx)
+        panel = AgreementPanel(ctx, "objectives")
+        assert "one-sided: the employee wrote all" in bar.warning.value
+        assert view.chart.children[0].value.count(">missing</text>") == 2
+        fingerprint = panel.seen_hash
+        manager = Services(theirs, "rokafor")
+        state = manager.open(2)
+        first = state.objective(1)
+        assert first is not None
+        manager.update_objective(
+            2, 1, first.model_copy(update={"target": "4 of 5 sessions"}), state.workbook.version
+        )
+        manager.set_coverage_reason(
+            2, 2, "Assessment is moderated by the department this year", theirs.latest_version(2)
+        )
+        assert ctx.changed_elsewhere()
+        ctx.reload()
+        assert "4 of 5 sessions" in lst.table.value
+        assert bar.warning.value == ""  # the manager has contributed now
+        assert view.chart.children[0].value.count(">missing</text>") == 1
+        assert "responsibility 4 has no objective" in view.summary.value
+        assert "left out on purpose" in view.table.value
+        assert panel.seen_hash != fingerprint
+        assert panel.seen_hash == Services(theirs, "tnguyen").open(2).subject_hash("objectives")
+
+
+def _row(table: str, number: int) -> str:
+    return next(r for r in table.split("<tr>") if r.startswith(f"<td>{number}</td>"))
+
+
+def test_a_save_shows_in_the_table_and_in_what_changed_since_the_agreement(demo: Store) -> None:
+    ctx = WorkbookContext(Services(demo, "mchen"), 1)
+    lst = ObjectiveList(ctx)
+    panel = AgreementPanel(ctx, "objectives")
+    assert "No changes since version 1 was agreed" in panel.changes.value
+    assert "<td>5/5</td>" in _row(lst.table.value, 4)
+    lst.chooser.value = 4
+    lst.edit_button.click()
+    e = lst.editor
+    e.target.value = "far fewer incidents"  # no number: not measurable any more
+    e.reason.value = "The workshop refit changes what can be counted"
+    e.save_button.click()
+    assert e.status.kind == "ok", e.status.message
+    row = _row(lst.table.value, 4)
+    assert "far fewer incidents" in row and "<td>4/5</td>" in row
+    assert "What changed since version 1 was agreed" in panel.changes.value
+    assert "far fewer incidents" in panel.changes.value
+    e.target.value = "0 reportable incidents"
+    e.save_button.click()  # a draft now: no reason needed
+    assert e.status.kind == "ok", e.status.message
+    assert "<td>5/5</td>" in _row(lst.table.value, 4)
+    assert "0 reportable incidents" in panel.changes.value
+    assert "far fewer incidents" not in panel.changes.value
+    fresh = Services(demo, "rokafor").open(1)
+    assert panel.seen_hash == fresh.subject_hash("objectives")
+    assert fresh.objective(4).target == "0 reportable incidents"  # type: ignore[union-attr]
+
+
+def test_a_save_based_on_what_another_kernel_changed_is_refused(demo_url: str) -> None:
+    with Store(demo_url) as mine, Store(demo_url) as theirs:
+        e = ObjectiveEditor(WorkbookContext(Services(mine, "tnguyen"), 2), number=1)
+        other = Services(theirs, "rokafor")
+        state = other.open(2)
+        first = state.objective(1)
+        assert first is not None
+        other.update_objective(
+            2, 1, first.model_copy(update={"target": "4 of 5"}), state.workbook.version
+        )
+        e.target.value = "My own target: 90%"
+        e.save_button.click()
+        assert e.status.kind == "error" and "Richard Okafor changed objective 1" in e.status.message
+        assert e.target.value == "My own target: 90%"  # not lost
+        e.save_button.click()  # told what changed, the person saves on purpose
+        assert e.status.kind == "ok", e.status.message
+        assert other.open(2).objective(1).target == "My own target: 90%"  # type: ignore[union-attr]
+
+
+def test_the_coverage_chart_is_redrawn_only_when_the_coverage_changes(demo: Store) -> None:
+    ctx = WorkbookContext(Services(demo, "tnguyen"), 2)
+    view = CoverageView(ctx)
+    lst = ObjectiveList(ctx)
+    chart = view.chart.children[0]
+    svg = chart.value
+    lst.chooser.value = 1
+    lst.edit_button.click()
+    lst.editor.target.value = "9 of 10 learners say it helped"
+    lst.editor.save_button.click()
+    assert lst.editor.status.kind == "ok", lst.editor.status.message
+    assert view.chart.children == (chart,) and chart.value == svg  # nothing new to draw
+    view.responsibility.value = 2
+    view.why.value = "Assessment is moderated by the department this year"
+    view.save_button.click()
+    assert view.status.kind == "ok", view.status.message
+    assert view.chart.children == (chart,)  # the same widget, drawn again
+    assert chart.value != svg and chart.value.count(">missing</text>") == 1
+    assert chart.alt == "responsibility 4 has no objective: add one, or say why it is left out this cycle"  # fmt: skip
+
+
+def test_names_of_people_added_after_the_page_opened_are_read(demo: Store) -> None:
+    ctx = WorkbookContext(Services(demo, "tnguyen"), 2)
+    assert ctx.names()["rokafor"] == "Richard Okafor"
+    Services.operator(demo).add_person(Person(id="newbie", name="Nia Newbie"))
+    assert ctx.names(["rokafor"]).get("newbie") is None  # nothing new asked for: not read
+    assert ctx.names(["newbie"])["newbie"] == "Nia Newbie"
