@@ -12,7 +12,8 @@ from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..io.agreement_doc import to_html, to_markdown, to_pdf
 from ..services import Services
-from ..widgets.base import StatusArea, button, esc, heading
+from ..widgets.base import StatusArea, button, esc, heading, html_widget
+from ..widgets.lean import make, show
 from . import session
 from .logs import configure as configure_logging
 from .messages import failure_message, sign_in_message
@@ -35,28 +36,35 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
 def agreement_page() -> W.VBox:
     """The workbook's agreement as a document, with PDF and Markdown downloads."""
     configure_logging()
-    page = W.VBox()
+    css = stylesheet()
+    page = W.VBox([css])
     page.add_class("pmw-page")
+    session.when_requested(lambda: _fill(page, css))
+    return page
+
+
+def _fill(page: W.VBox, css: W.HTML) -> None:
+    """Draw the agreement page for the signed-in person (or say why not)."""
     status = StatusArea()
     try:
         sel = session.load_selection()
         if not sel.user or sel.workbook is None:
             page.children = (
-                stylesheet(),
+                css,
                 heading(_("Performance agreement"), 2),
                 sign_in_message() if not sel.user else status,
             )
             status.error(_("Choose a workbook on your home page: this address names none."))
-            return page
+            return
         try:
             svc = Services(session.store(), sel.user)
         except PmwError:  # an identity, but of nobody known here: as if not signed in
             page.children = (
-                stylesheet(),
+                css,
                 heading(_("Performance agreement"), 2),
                 sign_in_message(),
             )
-            return page
+            return
         doc = svc.agreement_document(sel.workbook)
         stem = f"performance-agreement-workbook-{sel.workbook}"
         html = to_html(doc)
@@ -65,26 +73,25 @@ def agreement_page() -> W.VBox:
         markdown = download_link(
             to_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
         )
-        links = W.HTML(f"<p class='pmw-downloads'>{markdown}</p>")
+        links = html_widget(f"<p class='pmw-downloads'>{markdown}</p>")
         # The PDF is drawn when asked for: it takes about half a second and loads the
         # PDF library, which the page itself does not need (docs/performance.md).
-        prepare = button(_("Prepare the PDF"))
+        prepare = button(_("Prepare the PDF"), lean=True)
 
         def make_pdf(_b: W.Button) -> None:
             pdf = download_link(
                 to_pdf(doc), f"{stem}.pdf", "application/pdf", _("Download the agreement (PDF)")
             )
             links.value = f"<p class='pmw-downloads'>{pdf} · {markdown}</p>"
-            prepare.layout.display = "none"
+            show(prepare, False)
 
         prepare.on_click(status.guard(make_pdf))
         # the document's HTML escapes every piece of user text (pmwidgets.io.agreement_doc)
-        document = W.HTML(styles + (body.group(1) if body else html))
-        document.add_class("pmw-agreement-document")
-        page.children = (stylesheet(), W.HBox([prepare, links]), status, document)
+        document = html_widget(styles + (body.group(1) if body else html), "pmw-agreement-document")
+        actions = make(W.HBox, children=[prepare, links])
+        page.children = (css, actions, status, document)
     except PmwError as exc:
-        page.children = (stylesheet(), heading(_("Performance agreement"), 2), status)
+        page.children = (css, heading(_("Performance agreement"), 2), status)
         status.error(str(exc))
     except Exception:
-        page.children = (stylesheet(), failure_message("agreement page"))
-    return page
+        page.children = (css, failure_message("agreement page"))

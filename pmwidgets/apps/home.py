@@ -12,7 +12,7 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Role
 from ..domain.state import next_step
 from ..services import Services
-from ..widgets.base import esc, heading, paragraph
+from ..widgets.base import esc, heading, html_widget, paragraph
 from ..widgets.session_bar import STEPS
 from . import session
 from .logs import configure as configure_logging
@@ -71,35 +71,43 @@ def workbook_rows(svc: Services) -> str:
 def home_page() -> W.VBox:
     """The signed-in person's workbooks, with their stage, next step and links to each step."""
     configure_logging()
-    page = W.VBox()
+    css = stylesheet()
+    page = W.VBox([css])
     page.add_class("pmw-page")
+    session.when_requested(lambda: _fill(page, css))
+    return page
+
+
+def _fill(page: W.VBox, css: W.HTML) -> None:
+    """Draw the home page for the signed-in person (or ask them to sign in)."""
     try:
         sel = session.load_selection()
         if not sel.user:
             from .pages import start_page
 
             page.children = (
-                stylesheet(),
+                css,
                 sign_in_message() if session.web_mode() else start_page(),
             )
-            return page
+            return
         svc = Services(session.store(), sel.user)
         today = format_date(dt.date.today())
         extra: list[W.Widget] = []
         if Role.COACH in svc.me.roles or Role.ADMIN in svc.me.roles:
             label = _("Open the dashboard across workbooks")
             extra.append(
-                W.HTML(f"<p><a class='pmw-step' href='coach_dashboard.ipynb'>{esc(label)}</a></p>")
+                html_widget(
+                    f"<p><a class='pmw-step' href='coach_dashboard.ipynb'>{esc(label)}</a></p>"
+                )
             )
         page.children = (
-            stylesheet(),
+            css,
             heading(_("Hello, {name}").format(name=svc.me.name), 2),
             *extra,
             paragraph(_("Your workbooks on {day}: open a step to work on it.").format(day=today)),
-            W.HTML(workbook_rows(svc)),
+            html_widget(workbook_rows(svc)),
         )
     except PmwError:
-        page.children = (stylesheet(), sign_in_message())
+        page.children = (css, sign_in_message())
     except Exception:
-        page.children = (stylesheet(), failure_message("home page"))
-    return page
+        page.children = (css, failure_message("home page"))

@@ -16,8 +16,9 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..services import Services
-from ..widgets.base import StatusArea, button, heading, html_table, paragraph
+from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
 from ..widgets.context import WorkbookContext
+from ..widgets.lean import make
 from ..widgets.session_bar import SessionBar
 from . import session
 from .logs import configure as configure_logging
@@ -34,12 +35,12 @@ class StepPage(W.VBox):
 
     def __init__(self, step: str, build: Builder, title: str) -> None:
         configure_logging()
-        super().__init__()
+        super().__init__([stylesheet(), heading(title, 2)])  # until the page is built
         self.step, self.build, self.title = step, build, title
         self.context: WorkbookContext | None = None
         self.status = StatusArea()
         self.add_class("pmw-page")
-        self.show()
+        session.when_requested(self.show)
 
     def show(self) -> None:
         """(Re)draw the page from the remembered selection."""
@@ -146,26 +147,33 @@ class StepPage(W.VBox):
         return WorkbookPicker(svc, on_open=opened)
 
 
-def _history(ctx: WorkbookContext) -> W.Accordion:
-    """The workbook's history, folded; it is read and drawn when first opened.
+def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
+    """A folded panel whose content is built (and its data read) when first opened.
 
-    Drawing it up front cost every page build and every save a read of the whole
-    event log, for a panel most visits never open (docs/performance.md).
+    Building folded panels up front cost every page build (and the history, every
+    save) for panels most visits never open (docs/performance.md).
     """
-    from ..widgets.history_view import HistoryView
-
     status = StatusArea()
-    acc = W.Accordion(children=[status])
-    acc.set_title(0, _("History of this workbook"))
-    acc.selected_index = None
+    acc = make(W.Accordion, children=[status], titles=(title,), selected_index=None)
 
     def opened(change: dict[str, object]) -> None:
-        if change["new"] == 0 and not isinstance(acc.children[0], HistoryView):
-            acc.children = [HistoryView(ctx)]
-            acc.set_title(0, _("History of this workbook"))
+        if change["new"] == 0 and acc.children[0] is status:
+            acc.children = [build()]
+            acc.set_title(0, title)
 
     acc.observe(status.guard(opened), names="selected_index")
     return acc
+
+
+def _history(ctx: WorkbookContext) -> W.Accordion:
+    """The workbook's history, folded; it is read and drawn when first opened."""
+
+    def build() -> W.Widget:
+        from ..widgets.history_view import HistoryView
+
+        return HistoryView(ctx)
+
+    return _folded(_("History of this workbook"), build)
 
 
 def start_page() -> StepPage:
@@ -184,10 +192,11 @@ def start_page() -> StepPage:
                 ("review", "Review"),
             )
         ]
-        overview = W.HTML(html_table([_("Step"), _("Agreement")], rows))
-        picker = W.Accordion(children=[WorkbookPicker(ctx.services, on_open=_reopen)])
-        picker.set_title(0, _("Open another workbook, or start a new cycle"))
-        picker.selected_index = None
+        overview = html_widget(html_table([_("Step"), _("Agreement")], rows))
+        picker = _folded(
+            _("Open another workbook, or start a new cycle"),
+            lambda: WorkbookPicker(ctx.services, on_open=_reopen),
+        )
         return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
 
     return StepPage("00_start_here", build, _("Start here"))

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 log = logging.getLogger("pmwidgets.apps")
 
@@ -55,19 +56,70 @@ async def _receive(url: str) -> str | None:
     return message if isinstance(message, str) else None
 
 
+def preheated() -> bool:
+    """Whether this kernel was started ahead of its request (Voila's preheated pool)."""
+    return os.environ.get(PREHEAT, "False") != "False"
+
+
+def _apply(message: str | None) -> None:
+    """Put the request Voila sent into ``os.environ``, as ``voila.utils`` does."""
+    if message:
+        for key, value in json.loads(message).items():
+            os.environ[key] = value
+
+
 def wait_for_request() -> None:
     """In a preheated kernel, wait for the page's request and put it into ``os.environ``.
 
     Returns at once when the kernel is not preheated (JupyterLab, nbval, a cold Voila
-    kernel), as Voila's own function does.
+    kernel), as Voila's own function does. It blocks the kernel; a page should rather
+    use :func:`after_request`, which does not hold up the page's HTML.
     """
-    if os.environ.get(PREHEAT, "False") == "False":
+    if not preheated():
         return
     received: list[str | None] = []
     # the kernel's own event loop is running, so the websocket gets a loop of its own
     worker = threading.Thread(target=lambda: received.append(asyncio.run(_receive(query_url()))))
     worker.start()
     worker.join()
-    if received and received[0]:
-        for key, value in json.loads(received[0]).items():
-            os.environ[key] = value
+    _apply(received[0] if received else None)
+
+
+#: tasks waiting for their request (kept referenced until done)
+_pending: set[asyncio.Task[None]] = set()
+
+
+def after_request(build: Callable[[], None]) -> bool:
+    """Run ``build`` on the kernel's event loop once the page's request is known.
+
+    Voila sends a page's HTML only when every cell has finished, and the browser
+    starts the widgets' front end (about 1.3 s of JavaScript) only after that HTML.
+    A cell that builds the page itself makes everything wait for the build; a cell
+    that returns the page's (still empty) container at once, and builds it just
+    after, lets the kernel build while the browser starts. When the front end asks
+    for the widgets, the kernel answers after the build, with the whole page.
+
+    In a preheated kernel the build waits (without blocking the kernel) for the
+    request Voila sends over its query websocket; in a kernel started for its
+    request it runs as soon as the cell has returned.
+
+    Returns False, having done nothing, when no event loop runs (a plain script or
+    a test): the caller then builds at once.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+
+    async def run() -> None:
+        try:
+            if preheated():
+                _apply(await _receive(query_url()))
+            build()
+        except Exception:  # the builders show their own failures; this is the last guard
+            log.exception("building the page after its request failed")
+
+    task = loop.create_task(run())
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+    return True

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +75,26 @@ def web_mode() -> bool:
 def preheating() -> bool:
     """Whether this kernel was started ahead of its request (Voila's preheated pool)."""
     return web_mode() and os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+def when_requested(build: Callable[[], None]) -> None:
+    """Build a page: at once in JupyterLab, just after the cell in the web app.
+
+    On the web the page's cell returns its container straight away and the page is
+    built on the kernel's event loop once the request is known, so that Voila can
+    send the page's HTML without waiting for the build (see
+    :func:`pmwidgets.apps.request.after_request` and docs/performance.md).
+    """
+    if web_mode() and not _web_memory.get("request"):
+        from .request import after_request
+
+        def requested() -> None:
+            _web_memory["request"] = True
+            build()
+
+        if after_request(requested):
+            return
+    build()
 
 
 def _web_selection() -> Selection:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ..widgets.base import html_widget
+
 CSS = """
 .pmw-page { max-width: 1100px; font-size: 14px; line-height: 1.45; }
 .pmw-page h2, .pmw-page h3 { margin: 0.9em 0 0.35em; }
@@ -34,9 +36,10 @@ CSS = """
 .pmw-dashboard-rows .pmw-steps { gap: 3px; margin: 0; }
 .pmw-dashboard-rows .pmw-step { padding: 0 6px; font-size: 0.85em; white-space: nowrap; }
 .pmw-downloads a { font-weight: 600; }
+.pmw-hidden { display: none !important; }
 """
 
 
 def stylesheet() -> W.HTML:
     """An HTML widget carrying the stylesheet (constant text: no user input)."""
-    return W.HTML(f"<style>{CSS}</style>")
+    return html_widget(f"<style>{CSS}</style>")

@@ -26,6 +26,7 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..services import StaleWrite
+from .lean import make, shared
 
 log = logging.getLogger("pmwidgets.widgets")
 
@@ -33,6 +34,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: a description width that keeps labels readable without truncation.
 WIDE = {"description_width": "11em"}
+#: a button keeps its natural width, never stretched across a column
+BUTTON_LAYOUT = {"width": "auto", "align_self": "flex-start", "min_width": "fit-content"}
+#: a text input fills its column (the label and margins must fit inside it)
+TEXT_LAYOUT = {"width": "calc(100% - 12px)"}
 
 
 def esc(text: object) -> str:
@@ -51,12 +56,17 @@ def html_table(
 
 def heading(text: str, level: int = 3) -> W.HTML:
     """A heading (escaped)."""
-    return W.HTML(f"<h{level} class='pmw-heading'>{esc(text)}</h{level}>")
+    return make(W.HTML, value=f"<h{level} class='pmw-heading'>{esc(text)}</h{level}>")
 
 
 def paragraph(text: str, css: str = "pmw-help") -> W.HTML:
     """A paragraph of help text (escaped)."""
-    return W.HTML(f"<p class='{css}'>{esc(text)}</p>")
+    return make(W.HTML, value=f"<p class='{css}'>{esc(text)}</p>")
+
+
+def html_widget(value: str = "", css: str = "") -> W.HTML:
+    """An HTML widget with shared layout and style; ``value`` must already be escaped."""
+    return make(W.HTML, value=value, classes=(css,) if css else ())
 
 
 def check_line(ok: bool, message: str) -> str:
@@ -77,6 +87,8 @@ class StatusArea(W.HTML):
     """
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("layout", shared(W.Layout))
+        kwargs.setdefault("style", shared(W.widgets.widget_string.HTMLStyle))
         super().__init__(**kwargs)
         self.kind = ""
         self.message = ""
@@ -138,29 +150,55 @@ class StatusArea(W.HTML):
         return wrapper  # type: ignore[return-value]
 
 
-def button(description: str, style: str = "", tooltip: str = "", icon: str = "") -> W.Button:
-    """A button with a visible label (and the same text for screen readers)."""
-    b = W.Button(
-        description=description, button_style=style, tooltip=tooltip or description, icon=icon
-    )
-    b.layout.width = "auto"
-    b.layout.align_self = "flex-start"  # never stretched across a column
-    b.layout.min_width = "fit-content"
+def button(
+    description: str, style: str = "", tooltip: str = "", icon: str = "", lean: bool = False
+) -> W.Button:
+    """A button with a visible label (and the same text for screen readers).
+
+    ``lean``: its layout and style are models shared with other buttons (hide it
+    with :func:`pmwidgets.widgets.lean.show`, never through its layout).
+    """
+    options: dict[str, Any] = {"description": description, "button_style": style, "icon": icon}
+    options["tooltip"] = tooltip or description
+    if lean:
+        return make(W.Button, layout=BUTTON_LAYOUT, **options)
+    b = W.Button(**options)
+    for key, value in BUTTON_LAYOUT.items():
+        setattr(b.layout, key, value)
     return b
 
 
 def text(
-    description: str, value: str = "", placeholder: str = "", area: bool = False, rows: int = 3
+    description: str,
+    value: str = "",
+    placeholder: str = "",
+    area: bool = False,
+    rows: int = 3,
+    lean: bool = False,
+    layout: dict[str, str] | None = None,
 ) -> W.Text | W.Textarea:
-    """A labelled text input (``area`` for several lines)."""
+    """A labelled text input (``area`` for several lines).
+
+    ``lean``: its layout (``layout``, by default the full width of its column)
+    and style are models shared with other inputs.
+    """
+    cls = W.Textarea if area else W.Text
+    options: dict[str, Any] = {"description": description, "value": value}
+    options["placeholder"] = placeholder
     if area:
-        t = W.Textarea(
-            description=description, value=value, placeholder=placeholder, style=WIDE, rows=rows
-        )
-    else:
-        t = W.Text(description=description, value=value, placeholder=placeholder, style=WIDE)
-    t.layout.width = "calc(100% - 12px)"  # the label and margins must fit inside the column
+        options["rows"] = rows
+    if lean:
+        return make(cls, layout=layout or TEXT_LAYOUT, style=WIDE, **options)
+    t = cls(style=WIDE, **options)
+    for key, val in (layout or TEXT_LAYOUT).items():
+        setattr(t.layout, key, val)
     return t
+
+
+def dropdown(description: str, width: str = "", **traits: Any) -> W.Dropdown:
+    """A labelled dropdown whose layout and style are shared models (``width``: of the whole)."""
+    layout = {"width": width} if width else None
+    return make(W.Dropdown, description=description, style=WIDE, layout=layout, **traits)
 
 
 def dropdown_width(widget: W.Dropdown, width: str = "min(100%, 44em)") -> W.Dropdown:

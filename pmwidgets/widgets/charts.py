@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..domain.i18n import _
+from .lean import make
 
 EMPLOYEE = "#2a6f97"
 MANAGER = "#e07a1f"
@@ -65,10 +66,8 @@ class Chart(W.HTML):
 
 def chart(svg: str, alt: str, width: str = "640px") -> Chart:
     """A chart widget from an SVG, with its description in words."""
-    widget = Chart(value=svg)
+    widget = make(Chart, value=svg, layout={"width": width, "max_width": "100%"})
     widget.alt = alt
-    widget.layout.width = width
-    widget.layout.max_width = "100%"
     widget.add_class("pmw-chart")
     return widget
 

@@ -14,8 +14,9 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Amendment, CheckIn, ObjectiveProgress, Stage
 from ..domain.state import WorkbookState
 from . import charts
-from .base import WIDE, StatusArea, button, esc, heading, paragraph, text
+from .base import WIDE, StatusArea, button, esc, heading, html_widget, paragraph, text
 from .context import WorkbookContext
+from .lean import make
 
 
 def _status_words() -> dict[str, str]:
@@ -63,19 +64,24 @@ class _ProgressRow:
 
     def __init__(self, number: int, title: str) -> None:
         self.number = number
-        self.label = W.HTML()
-        self.percent = W.BoundedIntText(
-            description=_("Objective {n} (%)").format(n=number), min=0, max=100, style=WIDE
+        self.label = html_widget()
+        self.percent = make(
+            W.BoundedIntText,
+            description=_("Objective {n} (%)").format(n=number),
+            min=0,
+            max=100,
+            style=WIDE,
         )
-        self.status = W.Dropdown(
+        self.status = make(
+            W.Dropdown,
             description=_("Status"),
             options=[(_("not discussed"), ""), *((w, s) for s, w in _status_words().items())],
             style=WIDE,
         )
-        self.evidence = text(_("Evidence"), placeholder=_("What shows the progress"))
+        self.evidence = text(_("Evidence"), placeholder=_("What shows the progress"), lean=True)
         self.previous = 0
-        self.box = W.VBox([self.label, W.HBox([self.percent, self.status]), self.evidence])
-        self.box.add_class("pmw-card")
+        inputs = make(W.HBox, children=[self.percent, self.status])
+        self.box = make(W.VBox, children=[self.label, inputs, self.evidence], classes=("pmw-card",))
         self.retitle(title)
 
     def retitle(self, title: str) -> None:
@@ -132,24 +138,25 @@ class CheckInLog(W.VBox):
         self._names = {p.id: p.name for p in context.services.people()}
         self._chart_key: object = None
         self.rows: dict[int, _ProgressRow] = {}
-        self.entries = W.Accordion()
-        self.entries_note = W.HTML()
-        self.chart_box = W.VBox()
-        self.stage_note = W.HTML()
-        self.carried_in = W.HTML()
-        self.carried_in.add_class("pmw-card")
-        self.on = W.DatePicker(description=_("Date"), style=WIDE)
-        self.date_hint = W.HTML()
+        self.entries = make(W.Accordion)
+        self.entries_note = html_widget()
+        self.chart_box = make(W.VBox)
+        self.stage_note = html_widget()
+        self.carried_in = html_widget(css="pmw-card")
+        self.on = make(W.DatePicker, description=_("Date"), style=WIDE)
+        self.date_hint = html_widget()
         self.goal, self.reality, self.options, self.will = (
-            text(label, area=True) for _f, label, _h in _grow()
+            text(label, area=True, lean=True) for _f, label, _h in _grow()
         )
         grow = [w for f, _l, h in _grow() for w in (_hint(h), getattr(self, f))]
-        self.progress_box = W.VBox()
-        self.carried = text(_("Carried forward"), area=True, placeholder=_("One action per line"))
-        self.amend_objective = W.Dropdown(description=_("Objective"), style=WIDE)
-        self.amend_proposal = text(_("Proposal"), area=True, placeholder=_("What should change"))
-        self.amend_reason = text(_("Reason"), placeholder=_("Why it should change"))
-        self.save_button = button(_("Save check-in"), "primary")
+        self.progress_box = make(W.VBox)
+        one_per_line = _("One action per line")
+        self.carried = text(_("Carried forward"), area=True, placeholder=one_per_line, lean=True)
+        self.amend_objective = make(W.Dropdown, description=_("Objective"), style=WIDE)
+        change = _("What should change")
+        self.amend_proposal = text(_("Proposal"), area=True, placeholder=change, lean=True)
+        self.amend_reason = text(_("Reason"), placeholder=_("Why it should change"), lean=True)
+        self.save_button = button(_("Save check-in"), "primary", lean=True)
         self.status = StatusArea()
         self.save_button.on_click(self.status.guard(lambda _b: self.save(), on_stale=self._stale))
         amend_note = _(
@@ -227,9 +234,7 @@ class CheckInLog(W.VBox):
         body += _items(_("Progress"), progress)
         body += _items(_("Actions carried forward"), [esc(a) for a in c.carried_forward])
         body += _items(_("Proposed amendments"), amendments)
-        entry = W.HTML(body or paragraph(_("No notes were written.")).value)
-        entry.add_class("pmw-card")
-        return entry
+        return html_widget(body or paragraph(_("No notes were written.")).value, "pmw-card")
 
     def _chart(self, state: WorkbookState) -> None:
         dated = sorted(state.check_ins, key=lambda c: (c.on, c.id or 0))

@@ -25,8 +25,19 @@ from ..domain.model import (
 from ..domain.rules import due_date_problem
 from ..domain.state import WorkbookState
 from . import charts
-from .base import WIDE, StatusArea, button, heading, html_table, paragraph, text
+from .base import (
+    WIDE,
+    StatusArea,
+    button,
+    dropdown,
+    heading,
+    html_table,
+    html_widget,
+    paragraph,
+    text,
+)
 from .context import WorkbookContext
+from .lean import make, show
 
 KINDS = ("experience", "exposure", "education")
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -156,46 +167,46 @@ class DevelopmentPlanner(W.VBox):
         guard, stale = self.status.guard, self._stale
 
         def clicked(label: str, do: Any, style: str = "") -> W.Button:
-            b = button(label, style)
+            b = button(label, style, lean=True)
             b.on_click(guard(lambda _b: do(), on_stale=stale))
             return b
 
-        self.agreement, self.reason_note = W.HTML(), W.HTML()
-        self.reason = text(_("Reason for change"), placeholder=_("Why the agreed plan changes"))
-        self.ratings_note, self.ratings_box = W.HTML(), W.VBox()
+        self.agreement, self.reason_note = html_widget(), html_widget()
+        why = _("Why the agreed plan changes")
+        self.reason = text(_("Reason for change"), placeholder=why, lean=True)
+        self.ratings_note, self.ratings_box = html_widget(), make(W.VBox)
         self.save_ratings_button = clicked(_("Save my ratings"), self.save_ratings, "primary")
-        self.gaps_table, self.gap_image = W.HTML(), charts.chart("", alt="")
-        self.actions_table, self.mix_text = W.HTML(), W.Label()
+        self.gaps_table, self.gap_image = html_widget(), charts.chart("", alt="")
+        self.actions_table, self.mix_text = html_widget(), make(W.Label)
         self.mix_image = charts.chart("", alt="")
         kinds = [(_kind_label(k), k) for k in KINDS]
-        self.kind = W.Dropdown(description=_("Kind"), options=kinds, style=WIDE)
-        self.kind.layout.width = "min(100%, 32em)"
-        self.description = text(_("Description"), placeholder=_("What will be done"))
-        self.link = W.Dropdown(description=_("Develops"), style=WIDE)
-        self.link.layout.width = "min(100%, 48em)"
-        self.due = W.DatePicker(description=_("Due"), style=WIDE)
+        self.kind = dropdown(_("Kind"), "min(100%, 32em)", options=kinds)
+        self.description = text(_("Description"), placeholder=_("What will be done"), lean=True)
+        self.link = dropdown(_("Develops"), "min(100%, 48em)")
+        self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
         self.due.value = self._default_due(context.state)
         self.add_action_button = clicked(_("Add action"), self.add_action, "primary")
-        self.action_pick = W.Dropdown(description=_("Action"), style=WIDE)
-        self.action_pick.layout.width = "min(100%, 40em)"
+        self.action_pick = dropdown(_("Action"), "min(100%, 40em)")
         self.action_pick.observe(guard(self._on_pick), names="value")
         statuses = [(_status_label(s), s) for s in STATUSES]
-        self.action_status = W.Dropdown(description=_("Status"), options=statuses, style=WIDE)
+        self.action_status = make(W.Dropdown, description=_("Status"), options=statuses, style=WIDE)
         self.set_status_button = clicked(_("Change status"), self.set_action_status)
         self.remove_action_button = clicked(_("Remove action"), self.remove_action, "warning")
-        self.support_table = W.HTML()
-        self.support_text = text(_("Commitment"), placeholder=_("Time, budget, access, coaching"))
-        self.support_due = W.DatePicker(description=_("By (optional)"), style=WIDE)
+        self.support_table = html_widget()
+        offer = _("Time, budget, access, coaching")
+        self.support_text = text(_("Commitment"), placeholder=offer, lean=True)
+        self.support_due = make(W.DatePicker, description=_("By (optional)"), style=WIDE)
         self.add_support_button = clicked(_("Add commitment"), self.add_support, "primary")
-        self.support_form = W.VBox([self.support_text, self.support_due, self.add_support_button])
+        support = [self.support_text, self.support_due, self.add_support_button]
+        self.support_form = make(W.VBox, children=support)
         parts = [
             [heading(_("Development plan")), self.agreement, self.reason_note, self.reason],
             [heading(_("Current proficiency"), 4), self.ratings_note, self.ratings_box],
             [self.save_ratings_button, heading(_("Gaps"), 4), self.gaps_table, self.gap_image],
             [heading(_("Actions"), 4), self.actions_table, self.mix_text, self.mix_image],
-            [W.VBox([self.kind, self.description, self.link, self.due, self.add_action_button])],
-            [W.HBox([self.action_pick, self.action_status])],
-            [W.HBox([self.set_status_button, self.remove_action_button])],
+            [self.kind, self.description, self.link, self.due, self.add_action_button],
+            [make(W.HBox, children=[self.action_pick, self.action_status])],
+            [make(W.HBox, children=[self.set_status_button, self.remove_action_button])],
             [heading(_("The manager's support"), 4), self.support_table, self.support_form],
         ]
         super().__init__([w for part in parts for w in part] + [self.status])
@@ -217,7 +228,7 @@ class DevelopmentPlanner(W.VBox):
         )
         n = version.number if version else 0
         self.reason_note.value = paragraph(note.format(n=n, m=n + 1)).value if agreed else ""
-        self.reason.layout.display = "" if agreed else "none"
+        show(self.reason, agreed)
         self._refresh_ratings(state)
         self._refresh_gaps(state)
         self._refresh_actions(state)
@@ -227,7 +238,7 @@ class DevelopmentPlanner(W.VBox):
             if support
             else paragraph(_("No support commitments yet."), "pmw-muted").value
         )
-        self.support_form.layout.display = "" if self.context.party == "manager" else "none"
+        show(self.support_form, self.context.party == "manager")
 
     def _refresh_ratings(self, state: WorkbookState) -> None:
         party = self.context.party
@@ -241,8 +252,8 @@ class DevelopmentPlanner(W.VBox):
         self.rows = {n: r for n, r in self.rows.items() if n in names}
         self.ratings_box.children = [r.box for r in self.rows.values()]
         editing = party is not None and bool(competencies)
-        shown = "" if editing else "none"
-        self.ratings_box.layout.display = self.save_ratings_button.layout.display = shown
+        show(self.ratings_box, editing)
+        show(self.save_ratings_button, editing)
         note = ""
         if not competencies:
             note = _("The job description names no competencies to rate.")
@@ -259,13 +270,12 @@ class DevelopmentPlanner(W.VBox):
         row = self.rows.get(c.name)
         if row is None:
             who = _party_label(party)
-            level = W.Dropdown(description=_("{who}'s rating").format(who=who), style=WIDE)
-            level.layout.width = "min(100%, 48em)"
-            comment = text(_("Comment"), placeholder=_("Optional: an example that shows it"))
-            title, other = W.Label(), W.Label()
-            other.add_class("pmw-muted")
-            box = W.VBox([title, W.HBox([level, other]), comment])
-            box.add_class("pmw-card")
+            level = dropdown(_("{who}'s rating").format(who=who), "min(100%, 48em)")
+            example = _("Optional: an example that shows it")
+            comment = text(_("Comment"), placeholder=example, lean=True)
+            title, other = make(W.Label), make(W.Label, classes=("pmw-muted",))
+            inputs = make(W.HBox, children=[level, other])
+            box = make(W.VBox, children=[title, inputs, comment], classes=("pmw-card",))
             row = self.rows[c.name] = _RatingRow(title, level, comment, other, box)
             level.observe(self.status.guard(self._on_field), names="value")
             comment.observe(self.status.guard(self._on_field), names="value")

@@ -14,8 +14,20 @@ from ..domain.errors import PmwError, ValidationFailed, describe_validation_erro
 from ..domain.i18n import _
 from ..domain.model import Competency, JobDescription, Responsibility
 from ..domain.state import WorkbookState
-from .base import WIDE, StatusArea, button, check_line, esc, heading, html_table, paragraph, text
+from .base import (
+    WIDE,
+    StatusArea,
+    button,
+    check_line,
+    esc,
+    heading,
+    html_table,
+    html_widget,
+    paragraph,
+    text,
+)
 from .context import WorkbookContext
+from .lean import make, shared, show
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -24,13 +36,15 @@ class _ResponsibilityRow(W.HBox):
     """One responsibility: its number, its text, its share of time and a remove button."""
 
     def __init__(self, number: int, value: str = "", share: int = 0) -> None:
-        self.number = W.Label()
-        self.text = text("", value, placeholder=_("What the job holder does"))
-        self.text.layout.flex = "1"
-        self.share = W.BoundedIntText(value=share, min=0, max=100, style=WIDE)
-        self.share.layout.width = "16em"
-        self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"))
-        super().__init__([self.number, self.text, self.share, self.remove])
+        self.number = make(W.Label)
+        placeholder = _("What the job holder does")
+        self.text = text("", value, placeholder, lean=True, layout={"flex": "1"})
+        self.share = make(
+            W.BoundedIntText, value=share, min=0, max=100, style=WIDE, layout={"width": "16em"}
+        )
+        self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"), lean=True)
+        children = [self.number, self.text, self.share, self.remove]
+        super().__init__(children, layout=shared(W.Layout))
         self.renumber(number)
 
     def renumber(self, number: int) -> None:
@@ -45,30 +59,35 @@ class _CompetencyRow(W.VBox):
 
     def __init__(self, competency: Competency | None = None) -> None:
         c = competency
-        self.name = text(_("Competency"), c.name if c else "")
-        self.required = W.Dropdown(
+        self.name = text(_("Competency"), c.name if c else "", lean=True)
+        self.required = make(
+            W.Dropdown,
             description=_("Required level"),
             options=[(str(n), n) for n in LEVELS],
             value=c.required if c else 3,
             style=WIDE,
         )
-        self.remove = button(_("Remove"), tooltip=_("Remove this competency"))
-        self.description = text(_("Description"), c.description if c else "", area=True, rows=2)
+        self.remove = button(_("Remove"), tooltip=_("Remove this competency"), lean=True)
+        about = c.description if c else ""
+        self.description = text(_("Description"), about, area=True, rows=2, lean=True)
         self.anchors = {
             n: text(
                 _("Level {n} looks like").format(n=n),
                 (c.anchors.get(n, "") if c else ""),
                 area=True,
                 rows=2,
+                lean=True,
             )
             for n in LEVELS
         }
-        more = W.Accordion(
-            children=[W.VBox([self.description, *self.anchors.values()])],
+        more = make(
+            W.Accordion,
+            children=[make(W.VBox, children=[self.description, *self.anchors.values()])],
             titles=(_("Description and behavioural anchors for levels 1–5"),),
             selected_index=None,
         )
-        super().__init__([W.HBox([self.name, self.required, self.remove]), more])
+        top = make(W.HBox, children=[self.name, self.required, self.remove])
+        super().__init__([top, more], layout=shared(W.Layout))
         self.add_class("pmw-card")
 
     def inputs(self) -> list[W.Widget]:
@@ -125,7 +144,7 @@ class JobDescriptionEditor(W.VBox):
         self.search_button = button(_("Search"))
         self.results = W.Select(description=_("Results"), options=[], rows=6, style=WIDE)
         self.results.layout.width = "100%"
-        self.preview = W.HTML()
+        self.preview = html_widget()
         self.use_button = button(
             _("Use this"), tooltip=_("Load the chosen job description into the editor")
         )
@@ -142,18 +161,19 @@ class JobDescriptionEditor(W.VBox):
         self.purpose = text(
             _("Purpose"), area=True, placeholder=_("What the job is for, in a sentence or two")
         )
-        self.source_line = W.HTML()
-        self.resp_box = W.VBox()
-        self.share_total = W.HTML()
-        self.add_resp_button = button(_("Add responsibility"))
-        self.comp_box = W.VBox()
-        self.add_comp_button = button(_("Add competency"))
+        self.source_line = html_widget()
+        self.resp_box = make(W.VBox)
+        self.share_total = html_widget()
+        self.add_resp_button = button(_("Add responsibility"), lean=True)
+        self.comp_box = make(W.VBox)
+        self.add_comp_button = button(_("Add competency"), lean=True)
         self.reason = text(
-            _("Reason for change"), placeholder=_("Needed once the job description is agreed")
+            _("Reason for change"),
+            placeholder=_("Needed once the job description is agreed"),
+            lean=True,
         )
-        self.save_button = button(_("Save job description"), "primary")
-        self.saved_view = W.HTML()
-        self.saved_view.add_class("pmw-jd-saved")
+        self.save_button = button(_("Save job description"), "primary", lean=True)
+        self.saved_view = html_widget(css="pmw-jd-saved")
         self.add_resp_button.on_click(guard(lambda _b: self._add_responsibility()))
         self.add_comp_button.on_click(guard(lambda _b: self._add_competency()))
         self.save_button.on_click(guard(lambda _b: self.save(), on_stale=self._stale))
@@ -410,7 +430,7 @@ class JobDescriptionEditor(W.VBox):
             self._based_on = state.workbook.version
         self._saved = state.job
         agreed = state.agreement_status("job_description") == AgreementStatus.AGREED
-        self.reason.layout.display = "" if agreed else "none"
+        show(self.reason, agreed)
         self.saved_view.value = _saved_html(state)
 
 

@@ -20,8 +20,22 @@ from ..domain.model import (
     Stage,
 )
 from ..domain.state import WorkbookState
-from .base import WIDE, StatusArea, button, esc, heading, html_table, paragraph, text
+from .base import (
+    WIDE,
+    StatusArea,
+    button,
+    esc,
+    heading,
+    html_table,
+    html_widget,
+    paragraph,
+    text,
+)
 from .context import WorkbookContext
+from .lean import make, show
+
+#: each party's column beside the evidence (which takes the other 40%)
+COLUMN = {"width": "30%"}
 
 
 def _status_label(status: str) -> str:
@@ -71,21 +85,22 @@ class ReviewForm(W.VBox):
         self.levels: dict[int, W.Dropdown] = {}
         self.comments: dict[int, W.Textarea] = {}
         self.others: dict[tuple[int, str], W.HTML] = {}
-        self.stage_note = W.HTML()
-        self.start_button = button(_("Start the review"), "primary")
-        self.cards_box = W.VBox()
+        self.stage_note = html_widget()
+        self.start_button = button(_("Start the review"), "primary", lean=True)
+        self.cards_box = make(W.VBox)
         self.outcomes = text(
             _("Development outcomes"),
             area=True,
             placeholder=_("What the development plan achieved"),
+            lean=True,
         )
-        self.next_focus = text(
-            _("Next-cycle focus"), area=True, placeholder=_("What the next cycle should start from")
-        )
-        self.save_button = button(_("Save my assessments"), "primary")
+        start_from = _("What the next cycle should start from")
+        self.next_focus = text(_("Next-cycle focus"), area=True, placeholder=start_from, lean=True)
+        self.save_button = button(_("Save my assessments"), "primary", lean=True)
         self.status = StatusArea()
-        self.body = W.VBox(
-            [
+        self.body = make(
+            W.VBox,
+            children=[
                 self.cards_box,
                 heading(_("Development and the next cycle"), 4),
                 self.outcomes,
@@ -98,7 +113,7 @@ class ReviewForm(W.VBox):
                     "pmw-muted",
                 ),
                 self.save_button,
-            ]
+            ],
         )
         self.start_button.on_click(self.status.guard(lambda _b: self.start(), on_stale=self._stale))
         self.save_button.on_click(self.status.guard(lambda _b: self.save(), on_stale=self._stale))
@@ -131,8 +146,8 @@ class ReviewForm(W.VBox):
         self._sync("outcomes", self.outcomes, state.review.development_outcomes)
         self._sync("next_focus", self.next_focus, state.review.next_cycle_focus)
         in_review = stage == Stage.REVIEW
-        self.body.layout.display = "" if stage in (Stage.REVIEW, Stage.CLOSED) else "none"
-        self.save_button.layout.display = "" if in_review else "none"
+        show(self.body, stage in (Stage.REVIEW, Stage.CLOSED))
+        show(self.save_button, in_review)
         for field in (
             *self.levels.values(),
             *self.comments.values(),
@@ -140,9 +155,7 @@ class ReviewForm(W.VBox):
             self.next_focus,
         ):
             field.disabled = not in_review
-        self.start_button.layout.display = (
-            "" if stage == Stage.CHECK_INS and party is not None else "none"
-        )
+        show(self.start_button, stage == Stage.CHECK_INS and party is not None)
         if _stage_index(stage) < _stage_index(Stage.CHECK_INS):
             note = _(
                 "The review comes at the end of the cycle: the objectives and the development "
@@ -163,33 +176,29 @@ class ReviewForm(W.VBox):
         self.stage_note.value = paragraph(note).value
 
     def _card(self, number: int, party: Party | None) -> W.VBox:
-        """The inputs and read-only parts for one objective."""
-        self.headers[number] = W.HTML()
-        self.evidence[number] = evidence = W.HTML()
-        columns = []
+        """The inputs and read-only parts for one objective (its widgets share their layouts)."""
+        self.headers[number] = html_widget()
+        self.evidence[number] = make(W.HTML, layout={"width": "40%"})
+        row: list[W.Widget] = [self.evidence[number]]
         for who in PARTIES:
-            title = W.HTML(f"<strong>{esc(self._column_title(who))}</strong>")
             if who == party:
-                level = W.Dropdown(
+                title = html_widget(f"<strong>{esc(self._column_title(who))}</strong>")
+                level = make(
+                    W.Dropdown,
                     description=_("Level"),
                     options=[(_("Not assessed yet"), "")]
                     + [(_(label), key) for key, label in ASSESSMENT_LABELS.items()],
                     style=WIDE,
                 )
-                comment = text(_("Comment"), area=True)
+                comment = text(_("Comment"), area=True, lean=True)
                 self.levels[number], self.comments[number] = level, comment
-                columns.append(W.VBox([title, level, comment]))
+                row.append(make(W.VBox, children=[title, level, comment], layout=COLUMN))
             else:
-                self.others[number, who] = other = W.HTML()
-                columns.append(W.VBox([title, other]))
-        for column in columns:
-            column.layout.width = "50%"
-        assessments = W.HBox(columns)
-        evidence.layout.width = "40%"
-        assessments.layout.width = "60%"
-        card = W.VBox([self.headers[number], W.HBox([evidence, assessments])])
-        card.add_class("pmw-card")
-        return card
+                # the other party's column is read-only: its title and text in one widget
+                self.others[number, who] = other = make(W.HTML, layout=COLUMN)
+                row.append(other)
+        columns = make(W.HBox, children=row)
+        return make(W.VBox, children=[self.headers[number], columns], classes=("pmw-card",))
 
     def _column_title(self, who: str) -> str:
         wb = self.context.state.workbook
@@ -222,10 +231,13 @@ class ReviewForm(W.VBox):
             a = state.review.assessment(number, who)
             if (number, who) in self.others:
                 self.others[number, who].value = (
-                    f"<p><strong>{esc(_(ASSESSMENT_LABELS[a.level]))}</strong></p>"
-                    f"<p>{esc(a.comment).replace(chr(10), '<br>')}</p>"
-                    if a
-                    else paragraph(_("Not assessed yet."), "pmw-muted").value
+                    f"<strong>{esc(self._column_title(who))}</strong>"
+                    + (
+                        f"<p><strong>{esc(_(ASSESSMENT_LABELS[a.level]))}</strong></p>"
+                        f"<p>{esc(a.comment).replace(chr(10), '<br>')}</p>"
+                        if a
+                        else paragraph(_("Not assessed yet."), "pmw-muted").value
+                    )
                 )
             elif number in self.levels:
                 self._sync(f"level{number}", self.levels[number], a.level if a else "")

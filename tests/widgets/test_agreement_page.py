@@ -12,6 +12,7 @@ import pytest
 
 from pmwidgets.apps import agreement_page
 from pmwidgets.apps import session as app_session
+from pmwidgets.widgets.lean import is_shown
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_pdf_is_drawn_on_request_and_downloads(signed_in: None) -> None:
     pdf = base64.b64decode(match.group(1))
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     assert "Download the agreement (PDF)" in links.value
-    assert prepare.layout.display == "none"
+    assert not is_shown(prepare)
 
 
 def test_someone_elses_agreement_is_refused_in_words(

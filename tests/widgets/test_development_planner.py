@@ -14,6 +14,7 @@ from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.development_planner import DevelopmentPlanner
+from pmwidgets.widgets.lean import is_shown
 
 HS = "Health and safety"  # the one competency of helpers.make_job, required level 4
 EV = "Electric and hybrid vehicle safety"  # demo workbook 1: mchen 1, rokafor 2
@@ -70,7 +71,7 @@ def test_rating_choices_show_the_behavioural_anchors(fresh: tuple[Store, int]) -
     assert row.level.description == "Employee's rating" and row.level.value is None
     assert row.other.value == "Manager: not rated yet"
     assert "required level 4" in row.title.value
-    assert p.reason.layout.display == "none"  # not agreed yet: no reason needed
+    assert not is_shown(p.reason)  # not agreed yet: no reason needed
     assert "not rated yet" in p.gaps_table.value
 
 
@@ -124,7 +125,7 @@ def test_someone_who_is_not_a_party_sees_ratings_read_only(fresh: tuple[Store, i
     manager_rates(store, wb, 3)
     version = store.latest_version(wb)
     p = planner(store, wb, "coach")  # the coach, not acting for anyone
-    assert p.rows == {} and p.save_ratings_button.layout.display == "none"
+    assert p.rows == {} and not is_shown(p.save_ratings_button)
     assert "Only the employee and the manager rate competencies" in p.ratings_note.value
     assert "<td>3</td>" in p.gaps_table.value  # the manager's rating, read-only
     p.save_ratings_button.click()  # a forged click on the hidden button
@@ -138,14 +139,14 @@ def test_coach_mode_switches_whose_ratings_are_edited(fresh: tuple[Store, int]) 
     p = DevelopmentPlanner(ctx)
     ctx.act_as(coach.acting_as("boss"))
     assert p.rows[HS].level.description == "Manager's rating"
-    assert p.support_form.layout.display == ""
+    assert is_shown(p.support_form)
     p.rows[HS].level.value = 3
     p.save_ratings_button.click()
     assert p.status.kind == "ok", p.status.message
     ctx.act_as(coach.acting_as("emp"))
     assert p.rows[HS].level.description == "Employee's rating"
     assert p.rows[HS].level.value is None and p.rows[HS].other.value == "Manager: 3"
-    assert p.support_form.layout.display == "none"
+    assert not is_shown(p.support_form)
 
 
 def test_add_actions_linked_to_a_gap_and_to_an_objective(fresh: tuple[Store, int]) -> None:
@@ -222,7 +223,7 @@ def test_mix_sentence_and_charts(demo: Store) -> None:
 def test_support_commitments_only_by_the_manager(fresh: tuple[Store, int]) -> None:
     store, wb = fresh
     boss = planner(store, wb, "boss")
-    assert boss.support_form.layout.display == ""
+    assert is_shown(boss.support_form)
     boss.support_text.value = "Pay for the LOLER refresher course"
     boss.support_due.value = dt.date(2026, 12, 15)
     boss.add_support_button.click()
@@ -232,7 +233,7 @@ def test_support_commitments_only_by_the_manager(fresh: tuple[Store, int]) -> No
     )
     version, events = store.latest_version(wb), len(store.events(wb))
     emp = planner(store, wb, "emp")
-    assert emp.support_form.layout.display == "none"
+    assert not is_shown(emp.support_form)
     assert "Pay for the LOLER refresher course" in emp.support_table.value
     emp.support_text.value = "A company car"
     emp.add_support_button.click()  # a forged click on the hidden button
@@ -244,7 +245,7 @@ def test_support_commitments_only_by_the_manager(fresh: tuple[Store, int]) -> No
 def test_a_change_to_the_agreed_plan_needs_a_reason(demo: Store) -> None:
     version = demo.latest_version(1)
     p = planner(demo, 1, "mchen")
-    assert p.reason.layout.display == "" and "Version 1" in p.reason_note.value
+    assert is_shown(p.reason) and "Version 1" in p.reason_note.value
     p.rows[EV].level.value = 2
     p.save_ratings_button.click()
     assert p.status.kind == "error" and "give a reason" in p.status.message
@@ -261,7 +262,7 @@ def test_a_change_to_the_agreed_plan_needs_a_reason(demo: Store) -> None:
         "Passed the IMI award",
         False,
     )
-    assert p.reason.value == "" and p.reason.layout.display == "none"  # a draft again
+    assert p.reason.value == "" and not is_shown(p.reason)  # a draft again
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(fresh: tuple[Store, int]) -> None:

@@ -17,6 +17,7 @@ from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
+from pmwidgets.widgets.lean import is_shown
 
 GOOD_YAML = """\
 title: Learner support officer
@@ -163,7 +164,7 @@ def test_edit_rows_and_save_records_the_acting_person(demo: Store) -> None:
     saved = MagicMock()
     editor = editor_for(demo, "sjones", 5, on_saved=saved)
     editor.observe(seen, names="value")
-    assert editor.reason.layout.display == "none"  # not agreed yet: no reason needed
+    assert not is_shown(editor.reason)  # not agreed yet: no reason needed
     editor.title.value = "Office administrator"
     editor.purpose.value = "Keeps the office running."
     while len(editor.resp_box.children) > 1:
@@ -244,7 +245,7 @@ def test_missing_title_or_text_is_refused_in_words(demo: Store) -> None:
 def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None:
     editor = editor_for(demo, "rokafor", 1)
     assert editor.context.state.agreement_status("job_description") == AgreementStatus.AGREED
-    assert editor.reason.layout.display == ""
+    assert is_shown(editor.reason)
     old = job_of(demo, 1)
     version = demo.latest_version(1)
     editor.resp_box.children[0].text.value = "Teach the Level 3 diagnostics unit"
@@ -260,7 +261,7 @@ def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None
     assert state.job.responsibilities[0].text == "Teach the Level 3 diagnostics unit"
     assert state.agreement_status("job_description") == AgreementStatus.DRAFT  # both agree again
     assert any(e.reason == "Diagnostics unit moved to Level 3" for e in demo.events(1)[-2:])
-    assert editor.reason.value == "" and editor.reason.layout.display == "none"
+    assert editor.reason.value == "" and not is_shown(editor.reason)
 
 
 def test_someone_elses_workbook_is_refused(demo: Store) -> None:

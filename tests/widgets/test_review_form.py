@@ -11,6 +11,7 @@ from pmwidgets.domain.model import Assessment, Review, Stage
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.widgets.context import WorkbookContext
+from pmwidgets.widgets.lean import is_shown
 from pmwidgets.widgets.review_form import ReviewForm
 
 XSS = "<script>alert('x')</script>"
@@ -36,22 +37,22 @@ def mine(r: Review, party: str) -> list[tuple[int, str, str]]:
 
 def test_starting_the_review(demo: Store) -> None:
     form = page(demo, "rokafor", 1)
-    assert form.start_button.layout.display == ""
-    assert form.body.layout.display == "none"
+    assert is_shown(form.start_button)
+    assert not is_shown(form.body)
     assert "last step" in form.stage_note.value
     form.start_button.click()
     assert form.status.kind == "ok", form.status.message
     assert Services(demo, "mchen").workbook(1).stage == Stage.REVIEW
     assert demo.events(1)[-1].actor_id == "rokafor"
-    assert form.start_button.layout.display == "none"
-    assert form.body.layout.display == ""
-    assert form.save_button.layout.display == ""
+    assert not is_shown(form.start_button)
+    assert is_shown(form.body)
+    assert is_shown(form.save_button)
 
 
 def test_before_check_ins_the_review_waits(demo: Store) -> None:
     form = page(demo, "rokafor", 2)
     assert "must be agreed by both first" in form.stage_note.value
-    assert form.start_button.layout.display == "none"
+    assert not is_shown(form.start_button)
     version = demo.latest_version(2)
     form.start_button.click()  # a forged click on the hidden button
     assert form.status.kind == "error"
@@ -61,7 +62,7 @@ def test_before_check_ins_the_review_waits(demo: Store) -> None:
 
 def test_the_coach_cannot_start_the_review(demo: Store) -> None:
     form = page(demo, "kwalsh", 1)
-    assert form.start_button.layout.display == "none"
+    assert not is_shown(form.start_button)
     form.start_button.click()
     assert form.status.kind == "error"
     assert Services(demo, "mchen").workbook(1).stage == Stage.CHECK_INS
@@ -69,7 +70,7 @@ def test_the_coach_cannot_start_the_review(demo: Store) -> None:
 
 def test_saving_before_the_review_is_refused(demo: Store) -> None:
     form = page(demo, "mchen", 1)
-    assert form.save_button.layout.display == "none"
+    assert not is_shown(form.save_button)
     version = demo.latest_version(1)
     form.levels[1].value = "met"
     form.save_button.click()  # forged click on the hidden button

@@ -1,0 +1,82 @@
+"""How many widget models each page asks the browser to build (docs/performance.md).
+
+The front end's time goes into building models rather than drawing views: a page of
+166 HTML widgets with a Layout and a Style each (500 models) was interactive 360 ms
+after a bare page; with one shared Layout and Style, 16 ms after it. So widgets share
+their layout and style (``pmwidgets/widgets/lean.py``), and these tests hold the line:
+a page may not go back to one Layout and one Style per widget, nor grow far past
+what it needs. They count models, not time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipywidgets as W
+import pytest
+
+from pmwidgets import apps
+from pmwidgets.apps import session as app_session
+from pmwidgets.widgets.lean import make, shared, show
+
+#: page -> most models it may create for workbook 1 of the demo, in coach mode
+#: (measured: about 10, 30, 175, 145, 120, 165, 185, 17, 40; headroom for small changes)
+BUDGET = {
+    "home_page": 20,
+    "start_page": 45,
+    "job_description_page": 210,
+    "objectives_page": 175,
+    "development_page": 150,
+    "check_ins_page": 200,
+    "review_page": 220,
+    "agreement_page": 30,
+    "dashboard_page": 60,
+}
+
+
+@pytest.fixture
+def coach_session(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Kate Walsh facilitating Mei Chen's workbook 1, as in the browser tests."""
+    monkeypatch.delenv("PMW_WEB", raising=False)
+    monkeypatch.setenv("PMW_DATABASE_URL", demo_url)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("PMW_USER", "kwalsh")
+    monkeypatch.setenv("PMW_WORKBOOK", "1")
+    monkeypatch.setenv("PMW_ACTING", "mchen")
+    app_session.store.cache_clear()
+    W.Widget.close_all()
+    yield
+    app_session.store().close()
+    app_session.store.cache_clear()
+    W.Widget.close_all()
+
+
+def _models() -> list[W.Widget]:
+    return list(W.Widget.widgets.values())  # type: ignore[attr-defined]
+
+
+@pytest.mark.filterwarnings("ignore:Widget.widgets is deprecated")
+@pytest.mark.parametrize("name", sorted(BUDGET))
+def test_a_page_builds_few_models(name: str, coach_session: None) -> None:
+    getattr(apps, name)()
+    models = _models()
+    layouts = [m for m in models if isinstance(m, W.Layout)]
+    styles = [m for m in models if isinstance(m, W.widgets.widget_description.DescriptionStyle)]
+    views = [m for m in models if isinstance(m, W.DOMWidget)]
+    assert len(models) <= BUDGET[name], f"{name}: {len(models)} models"
+    # far fewer layouts and styles than widgets: they are shared, not one each
+    assert len(layouts) <= 0.35 * len(views) + 3, f"{name}: {len(layouts)} layouts"
+    assert len(styles) <= 0.25 * len(views) + 3, f"{name}: {len(styles)} styles"
+
+
+def test_a_shared_layout_refuses_a_change_that_would_reach_every_widget() -> None:
+    a, b = make(W.HTML, value="a"), make(W.Button, description="b")
+    assert a.layout is b.layout and a.layout is shared(W.Layout)
+    with pytest.raises(AttributeError, match="shared by many widgets"):
+        a.layout.display = "none"
+    assert a.layout.display is None
+    show(a, False)  # hiding goes by CSS class instead
+    assert "pmw-hidden" in a._dom_classes and "pmw-hidden" not in b._dom_classes
+    W.Widget.close_all()
+    assert make(W.HTML).layout.comm is not None  # a closed shared model is made anew
