@@ -32,6 +32,7 @@ STEP_PAGES = [
     "check_ins_page",
     "review_page",
     "agreement_page",
+    "dashboard_page",  # kwalsh is a coach: she sees the dashboard, built without pandas
 ]
 
 
@@ -53,14 +54,3 @@ def test_a_page_builds_without_the_heavy_libraries(
     )  # fmt: skip
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded == [], f"{page} loaded {loaded}"
-
-
-def test_the_dashboard_needs_pandas_and_nothing_heavier(demo_url: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMW_", "VOILA_"))}
-    env.update(PMW_DATABASE_URL=demo_url, PMW_USER="hlambert", XDG_STATE_HOME=str(tmp_path))
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), "dashboard_page"],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert loaded <= {"pandas", "numpy"}, loaded

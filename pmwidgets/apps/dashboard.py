@@ -10,7 +10,7 @@ from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..domain.model import Role
 from ..services import Services
-from ..widgets.base import esc, heading, paragraph
+from ..widgets.base import esc, heading, html_widget, paragraph
 from ..widgets.dashboard import Dashboard
 from . import session
 from .logs import configure as configure_logging
@@ -27,7 +27,7 @@ def not_for_you() -> W.Widget:
     """What someone who is neither a coach nor an admin sees instead of the dashboard."""
     text = _("The dashboard is for coaches and HR. Your own workbooks are on your home page.")
     link = _("Go to your home page")
-    return W.HTML(
+    return html_widget(
         f"<p class='pmw-help pmw-not-for-you'>{esc(text)}</p>"
         f"<p><a class='pmw-step' href='home.ipynb'>{esc(link)}</a></p>"
     )
@@ -49,37 +49,44 @@ def dashboard_page(link_base: str = "") -> W.VBox:
         sign in. The services show each person only their own workbooks anyway.
     """
     configure_logging()
-    page = W.VBox()
+    css = stylesheet()
+    page = W.VBox([css])
     page.add_class("pmw-page")
+    if session.preheating():
+        # before anyone asks: read every workbook's row once, so that the request
+        # reads only what changed since (docs/performance.md). Like the dashboard,
+        # this works on plain rows: this kernel never imports pandas.
+        from ..services.frames import warm
+
+        try:
+            warm(session.store())
+        except Exception:  # the request will read everything then, and say what failed
+            log.exception("reading the dashboard's rows ahead of the request failed")
+    session.when_requested(lambda: _fill(page, css, link_base))
+    return page
+
+
+def _fill(page: W.VBox, css: W.HTML, link_base: str) -> None:
+    """Draw the dashboard for the signed-in person (or say why not)."""
     title = heading(_("Dashboard: workbooks across the organisation"), 2)
     try:
-        if session.preheating():
-            # before anyone asks: read every workbook's row once, so that the
-            # request reads only what changed since (docs/performance.md)
-            from ..services.frames import warm
-
-            warm(session.store())
         sel = session.load_selection()
         if not sel.user:
             from .pages import start_page
 
-            page.children = (
-                stylesheet(),
-                sign_in_message() if session.web_mode() else start_page(),
-            )
-            return page
+            page.children = (css, sign_in_message() if session.web_mode() else start_page())
+            return
         svc = Services(session.store(), sel.user)
         if not any(role in svc.me.roles for role in DASHBOARD_ROLES):
-            page.children = (stylesheet(), title, not_for_you())
-            return page
+            page.children = (css, title, not_for_you())
+            return
         intro = _(
             "Where each of your workbooks stands: who is waiting for whom, which check-ins are "
             "overdue, and where one person does all the writing. Open a step to work on a "
             "workbook."
         )
-        page.children = (stylesheet(), title, paragraph(intro), Dashboard(svc, link_base))
+        page.children = (css, title, paragraph(intro), Dashboard(svc, link_base))
     except PmwError:
-        page.children = (stylesheet(), sign_in_message())
+        page.children = (css, sign_in_message())
     except Exception:
-        page.children = (stylesheet(), failure_message("dashboard page"))
-    return page
+        page.children = (css, failure_message("dashboard page"))

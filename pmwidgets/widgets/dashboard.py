@@ -1,25 +1,35 @@
-"""Dashboard: where every workbook stands, for a coach or an HR lead looking across many."""
+"""Dashboard: where every workbook stands, for a coach or an HR lead looking across many.
+
+It works on plain rows (:func:`~pmwidgets.services.frames.workbook_summaries`), never on
+pandas frames, so that the page's kernel does without pandas and numpy (about 58 MiB;
+see docs/performance.md). Filtering, sorting, counting and the charts' data are each one
+pass over the rows.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import ipywidgets as W
-import pandas as pd
 
 from ..domain.i18n import _, format_date
 from ..domain.model import Stage
 from ..services import Services
-from ..services.frames import Frames, frames
+from ..services.frames import WORKBOOK_COLUMNS, WorkbookSummary, workbook_summaries
 from . import charts
-from .base import WIDE, StatusArea, button, esc, heading
-from .dashboard_charts import coverage_share_chart, stage_chart
+from .base import WIDE, StatusArea, button, dropdown, esc, heading, html_widget
+from .dashboard_charts import MAX_BARS, coverage_share_chart, stage_chart
+from .lean import make
 from .session_bar import STEPS
 
 #: rows shown on one page of the table.
 PAGE_SIZE = 50
-#: the sort menu: (label, column of the workbooks frame).
+#: the sort menu: (label, field of :class:`~pmwidgets.services.frames.WorkbookSummary`, or
+#: ``stage_order``: the stages in journey order).
 SORTS: tuple[tuple[str, str], ...] = (
     ("Workbook number", "workbook_id"),
     ("Employee", "employee"),
@@ -36,14 +46,17 @@ SHORT_STEPS: dict[str, str] = {
     "03_development_plan": "3 Plan",
 }
 _STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
+#: the kinds of development action, in the mix chart's order.
+_KINDS = ("experience", "exposure", "education")
 
 
 class Dashboard(W.VBox):
     """Headline counts, a filterable and sortable table of workbooks, and charts.
 
-    Everything comes from :func:`pmwidgets.services.frames.frames`, so only the
-    workbooks the person may see are shown, and no private note. Each row links
-    to its workbook's steps and to its agreement document.
+    Everything comes from :func:`pmwidgets.services.frames.workbook_summaries` (the
+    rows of the ``workbooks`` frame, as plain values), so only the workbooks the
+    person may see are shown, and no private note. Each row links to its
+    workbook's steps and to its agreement document.
 
     Parameters
     ----------
@@ -60,7 +73,7 @@ class Dashboard(W.VBox):
     --------
     >>> board = Dashboard(Services(store, "kwalsh"))  # doctest: +SKIP
     >>> board.attention.value = True  # doctest: +SKIP
-    >>> board.rows()[["employee", "pending"]]  # doctest: +SKIP
+    >>> [(r.employee, r.pending) for r in board.rows()]  # doctest: +SKIP
     """
 
     def __init__(
@@ -76,27 +89,27 @@ class Dashboard(W.VBox):
         self.today = today
         self.page = 0
         self.counts: dict[str, int] = {}
-        self.frames: Frames | None = None
-        self._table = pd.DataFrame()
+        #: every visible workbook, by number, as last read.
+        self.summaries: list[WorkbookSummary] = []
         self._quiet = False
         self.status = StatusArea()
         guard = self.status.guard
-        self.headline = W.HTML()
-        self.stage = W.Dropdown(description=_("Stage"), style=WIDE)
-        self.manager = W.Dropdown(description=_("Manager"), style=WIDE)
-        self.search = W.Text(
+        self.headline = html_widget()
+        self.stage = dropdown(_("Stage"))
+        self.manager = dropdown(_("Manager"))
+        self.search = make(
+            W.Text,
             description=_("Search names"),
             placeholder=_("employee, manager or coach"),
             style=WIDE,
         )
-        self.attention = W.Checkbox(
+        self.attention = make(
+            W.Checkbox,
             description=_("Only those needing attention (overdue, one-sided or awaiting)"),
             indent=False,
+            layout={"width": "auto"},
         )
-        self.attention.layout.width = "auto"
-        self.sort = W.Dropdown(
-            description=_("Sort by"), options=[(_(label), col) for label, col in SORTS], style=WIDE
-        )
+        self.sort = dropdown(_("Sort by"), options=[(_(label), col) for label, col in SORTS])
         self.order = W.ToggleButtons(
             description=_("Order"),
             options=[(_("Ascending"), "ascending"), (_("Descending"), "descending")],
@@ -106,14 +119,17 @@ class Dashboard(W.VBox):
             control.observe(guard(self._on_filter), names="value")
         for control in (self.sort, self.order):
             control.observe(guard(self._on_sort), names="value")
-        self.table = W.HTML()
-        self.table.add_class("pmw-dashboard-table")
-        self.previous_button = button(_("Previous"), tooltip=_("Previous page of workbooks"))
-        self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"))
-        self.page_label = W.Label()
+        self.table = html_widget(css="pmw-dashboard-table")
+        self.previous_button = button(
+            _("Previous"), tooltip=_("Previous page of workbooks"), lean=True
+        )
+        self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"), lean=True)
+        self.page_label = make(W.Label)
         self.previous_button.on_click(guard(lambda _b: self.go_to(self.page - 1)))
         self.next_button.on_click(guard(lambda _b: self.go_to(self.page + 1)))
-        self.refresh_button = button(_("Read again"), tooltip=_("Read every workbook again"))
+        self.refresh_button = button(
+            _("Read again"), tooltip=_("Read every workbook again"), lean=True
+        )
         self.refresh_button.on_click(guard(self._on_refresh))
         self.stage_image = charts.chart("", _("Workbooks at each stage"))
         self.coverage_image = charts.chart("", _("Coverage of the job descriptions"))
@@ -121,11 +137,11 @@ class Dashboard(W.VBox):
         super().__init__(
             [
                 self.headline,
-                W.HBox([self.stage, self.manager]),
-                W.HBox([self.search, self.attention]),
-                W.HBox([self.sort, self.order]),
+                make(W.HBox, children=[self.stage, self.manager]),
+                make(W.HBox, children=[self.search, self.attention]),
+                make(W.HBox, children=[self.sort, self.order]),
                 self.table,
-                W.HBox([self.previous_button, self.page_label, self.next_button]),
+                make(W.HBox, children=[self.previous_button, self.page_label, self.next_button]),
                 heading(_("Across all these workbooks")),
                 self.stage_image,
                 self.coverage_image,
@@ -141,67 +157,81 @@ class Dashboard(W.VBox):
 
     def refresh(self) -> None:
         """Read every visible workbook again; keep the filters where they still apply."""
-        self.frames = frames(self.services, self.today)
-        wbs = self.frames.workbooks.copy()
-        wbs["stage_order"] = wbs["stage"].map(_STAGE_ORDER).astype("Int64")
-        wbs["attention"] = (
-            wbs["overdue_check_in"] | wbs["one_sided"].notna() | (wbs["pending"] != "")
-        ).astype(bool)
-        self._table = wbs
+        rows = sorted(workbook_summaries(self.services, self.today), key=_BY_NUMBER)
+        self.summaries = rows
+        per_stage: Counter[str] = Counter()
+        managers: dict[str, str] = {}
+        kinds = dict.fromkeys(_KINDS, 0)
+        pending = overdue = one_sided = 0
+        for r in rows:  # one pass: counts, menus and the charts' data
+            per_stage[r.stage] += 1
+            managers[r.manager_id] = r.manager
+            pending += r.pending != ""
+            overdue += r.overdue_check_in
+            one_sided += r.one_sided is not None
+            kinds["experience"] += r.actions_experience
+            kinds["exposure"] += r.actions_exposure
+            kinds["education"] += r.actions_education
         self.counts = {
-            "workbooks": len(wbs),
-            "pending": int((wbs["pending"] != "").sum()),
-            "overdue": int(wbs["overdue_check_in"].sum()),
-            "one_sided": int(wbs["one_sided"].notna().sum()),
+            "workbooks": len(rows),
+            "pending": pending,
+            "overdue": overdue,
+            "one_sided": one_sided,
         }
         self._quiet = True
         try:
-            per_stage = wbs["stage"].value_counts()
             stage_chosen = self.stage.value or ""
             self.stage.options = [(_("All stages"), "")] + [
-                (f"{s.label} ({int(per_stage.get(s.value, 0))})", s.value) for s in Stage
+                (f"{s.label} ({per_stage[s.value]})", s.value) for s in Stage
             ]
             self.stage.value = stage_chosen
-            managers = sorted(
-                set(zip(wbs["manager"], wbs["manager_id"], strict=True)),
-                key=lambda m: str(m[0]).casefold(),
-            )
             chosen = self.manager.value
-            self.manager.options = [(_("All managers"), ""), *[(n, i) for n, i in managers]]
-            self.manager.value = chosen if chosen in {i for _n, i in managers} else ""
+            self.manager.options = [
+                (_("All managers"), ""),
+                *sorted(
+                    ((name, i) for i, name in managers.items()),
+                    key=lambda m: (m[0].casefold(), m[1]),
+                ),
+            ]
+            self.manager.value = chosen if chosen in managers else ""
         finally:
             self._quiet = False
         self.headline.value = self._headline()
-        self._charts()
+        self._charts(rows, per_stage, kinds)
         self._redraw()
 
-    def rows(self) -> pd.DataFrame:
-        """The workbooks that pass the filters, in the chosen order (all pages)."""
-        wbs = self._table
-        if wbs.empty:
-            return wbs
-        keep = pd.Series(True, index=wbs.index)
+    def rows(self) -> list[WorkbookSummary]:
+        """The workbooks that pass the filters, in the chosen order (all pages).
+
+        Returns
+        -------
+        list of WorkbookSummary
+            Sorted by the chosen field (names without regard to case), then by
+            workbook number; a missing value (no check-in yet, no job description)
+            comes last in either order.
+        """
+        rows = self.summaries
         if self.stage.value:
-            keep &= wbs["stage"] == self.stage.value
+            rows = [r for r in rows if r.stage == self.stage.value]
         if self.manager.value:
-            keep &= wbs["manager_id"] == self.manager.value
+            rows = [r for r in rows if r.manager_id == self.manager.value]
         if self.attention.value:
-            keep &= wbs["attention"]
+            rows = [r for r in rows if _needs_attention(r)]
         words = self.search.value.strip().casefold()
         if words:
-            found = pd.Series(False, index=wbs.index)
-            for col in ("employee", "manager", "coach", "employee_id"):
-                text = wbs[col].fillna("").str.casefold()
-                found |= text.str.contains(words, regex=False)
-            keep &= found
-        column = self.sort.value or "workbook_id"
-        return wbs[keep.astype(bool)].sort_values(
-            [column, "workbook_id"],
-            ascending=[self.order.value == "ascending", True],
-            kind="stable",
-            na_position="last",
-            key=_sort_key,
-        )
+            rows = [r for r in rows if _mentions(r, words)]
+        key = _sort_key(self.sort.value or "workbook_id")
+        present: list[tuple[Any, WorkbookSummary]] = []
+        missing: list[WorkbookSummary] = []  # last, whichever the order
+        for r in rows:
+            k = key(r)
+            if k is None:
+                missing.append(r)
+            else:
+                present.append((k, r))
+        # a stable sort of rows in number order: equal keys stay by number, either way
+        present.sort(key=_FIRST, reverse=self.order.value == "descending")
+        return [r for _k, r in present] + missing
 
     @property
     def pages(self) -> int:
@@ -233,26 +263,24 @@ class Dashboard(W.VBox):
         )
         return f"<div class='pmw-dashboard-counts'>{items}</div>"
 
-    def _charts(self) -> None:
-        assert self.frames is not None
-        wbs = self.frames.workbooks
-        self.stage_image.value = stage_chart(wbs["stage"].value_counts().to_dict())
-        labels = wbs["workbook_id"].astype(str) + " " + wbs["employee"].fillna("")
-        shares = wbs["coverage_share"].astype(object).where(wbs["coverage_share"].notna(), None)
-        items = [
-            (label, None if share is None else int(share))
-            for label, share in zip(labels, shares, strict=True)
-        ]
+    def _charts(
+        self, rows: Sequence[WorkbookSummary], per_stage: Counter[str], kinds: dict[str, int]
+    ) -> None:
+        self.stage_image.value = stage_chart(per_stage)
+        known = [r for r in rows if r.coverage_share is not None]
+        if len(known) <= MAX_BARS:  # a bar per workbook, each labelled
+            items = [(f"{r.workbook_id} {r.employee}", r.coverage_share) for r in known]
+        else:  # a histogram: no labels to write
+            items = [("", r.coverage_share) for r in known]
         self.coverage_image.value = coverage_share_chart(items)
         # the actions' kinds are counted per workbook already: no need to read every action
-        kinds = {k: int(wbs[f"actions_{k}"].sum()) for k in ("experience", "exposure", "education")}
         self.mix_image.value = charts.mix_chart({k: n for k, n in kinds.items() if n})
 
     def _redraw(self) -> None:
         rows = self.rows()
         pages = self._pages(len(rows))
         self.page = min(self.page, pages - 1)
-        shown = rows.iloc[self.page * self.page_size : (self.page + 1) * self.page_size]
+        shown = rows[self.page * self.page_size : (self.page + 1) * self.page_size]
         self.table.value = self._html(shown)
         self.page_label.value = _("Page {page} of {pages} ({n} workbooks)").format(
             page=self.page + 1, pages=pages, n=len(rows)
@@ -260,13 +288,13 @@ class Dashboard(W.VBox):
         self.previous_button.disabled = self.page == 0
         self.next_button.disabled = self.page >= pages - 1
 
-    def _html(self, rows: pd.DataFrame) -> str:
+    def _html(self, rows: Sequence[WorkbookSummary]) -> str:
         headers = [
             _("No."), _("Employee"), _("Job"), _("Stage"), _("Check-ins"), _("Coverage"),
             _("Contributions"), _("Awaiting"), _("Open a step"), _("Agreement document"),
         ]  # fmt: skip
         head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in headers)
-        body = "".join(self._row(r) for r in rows.to_dict("records"))
+        body = "".join(self._row(r) for r in rows)
         if not body:
             text = _("No workbooks match these filters.")
             body = f"<tr><td colspan='{len(headers)}'>{esc(text)}</td></tr>"
@@ -275,44 +303,42 @@ class Dashboard(W.VBox):
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         )
 
-    def _row(self, r: dict[str, Any]) -> str:
-        n = int(r["workbook_id"])
-        coach = esc(_("coach: {name}").format(name=r["coach"])) if _present(r["coach"]) else ""
+    def _row(self, r: WorkbookSummary) -> str:
+        n = r.workbook_id
+        coach = esc(_("coach: {name}").format(name=r.coach)) if r.coach is not None else ""
         person = (
-            f"<strong>{esc(r['employee'])}</strong><br><span class='pmw-muted'>"
-            f"{esc(_('with {m}').format(m=r['manager']))}</span>"
+            f"<strong>{esc(r.employee)}</strong><br><span class='pmw-muted'>"
+            f"{esc(_('with {m}').format(m=r.manager))}</span>"
             f"<div class='pmw-muted'>{coach}</div>"
         )
-        stage = f"{esc(r['stage_label'])}<div class='pmw-muted'>{esc(r['next_step'])}</div>"
-        last = _date(r["last_check_in"])
-        visits = _("{n}, last on {day}").format(n=int(r["check_ins"]), day=last)
+        stage = f"{esc(r.stage_label)}<div class='pmw-muted'>{esc(r.next_step)}</div>"
+        last = _date(r.last_check_in)
+        visits = _("{n}, last on {day}").format(n=r.check_ins, day=last)
         check_ins = esc(visits if last else _("none yet"))
-        if r["stage"] in ("check_ins", "review"):
-            due = _("next due {day}").format(day=_date(r["next_check_in_due"]))
+        if r.stage in ("check_ins", "review"):
+            due = _("next due {day}").format(day=_date(r.next_check_in_due))
             check_ins += f"<div class='pmw-muted'>{esc(due)}</div>"
-        if r["overdue_check_in"]:
+        if r.overdue_check_in:
             check_ins += f"<div class='pmw-bad'>⚠ {esc(_('check-in overdue'))}</div>"
-        if _present(r["coverage_share"]):
+        if r.coverage_share is not None:
             cover = _("{share}% of time; {c} of {n} responsibilities").format(
-                share=int(r["coverage_share"]),
-                c=int(r["responsibilities_covered"]),
-                n=int(r["responsibilities"]),
+                share=r.coverage_share, c=r.responsibilities_covered, n=r.responsibilities
             )
-            if r["responsibilities_excused"]:
+            if r.responsibilities_excused:
                 cover += " " + _("({n} left out with a reason)").format(
-                    n=int(r["responsibilities_excused"])
+                    n=r.responsibilities_excused
                 )
         else:
             cover = _("no job description yet")
         balance = _("employee {e} · manager {m}").format(
-            e=int(r["employee_contributions"]), m=int(r["manager_contributions"])
+            e=r.employee_contributions, m=r.manager_contributions
         )
-        if _present(r["one_sided"]):
-            only = _("one-sided: only the {party} writes").format(party=_(str(r["one_sided"])))
+        if r.one_sided is not None:
+            only = _("one-sided: only the {party} writes").format(party=_(r.one_sided))
             balance = f"{esc(balance)}<div class='pmw-bad'>⚠ {esc(only)}</div>"
         else:
             balance = esc(balance)
-        pending = esc(r["pending"]) if r["pending"] else "<span class='pmw-muted'>—</span>"
+        pending = esc(r.pending) if r.pending else "<span class='pmw-muted'>—</span>"
         steps = " ".join(
             f"<a class='pmw-step' href='{self._href(stem, n)}' title='{esc(_(label))}' "
             f"aria-label='{esc(_(label))}'>{esc(_(SHORT_STEPS.get(stem, label)))}</a>"
@@ -320,7 +346,7 @@ class Dashboard(W.VBox):
         )
         document = f"<a href='{self._href('agreement', n)}'>{esc(_('Agreement (PDF)'))}</a>"
         cells = [
-            str(n), person, esc(r["job_title"]) if _present(r["job_title"]) else "—", stage,
+            str(n), person, esc(r.job_title) if r.job_title is not None else "—", stage,
             check_ins, esc(cover), balance, pending, f"<nav class='pmw-steps'>{steps}</nav>",
             document,
         ]  # fmt: skip
@@ -345,19 +371,33 @@ class Dashboard(W.VBox):
         self.status.ok(_("Read {n} workbooks again.").format(n=self.counts["workbooks"]))
 
 
-def _sort_key(column: pd.Series) -> pd.Series:
-    """Names sort without regard to case; other columns as they are."""
-    if column.dtype == "string":
-        return column.str.casefold()
-    return column
+_BY_NUMBER = attrgetter("workbook_id")
+_FIRST = itemgetter(0)
+#: the fields the search looks in.
+_SEARCHED = ("employee", "manager", "coach", "employee_id")
 
 
-def _present(value: Any) -> bool:
-    """Whether a cell holds a value (not None, NA or NaT)."""
-    return not bool(pd.isna(value))
+def _sort_key(column: str) -> Callable[[WorkbookSummary], Any]:
+    """The value a row is sorted by: names without regard to case; stages in journey
+    order; other fields as they are (None when missing)."""
+    if column == "stage_order":
+        return lambda r: _STAGE_ORDER[r.stage]
+    get = attrgetter(column)
+    if WORKBOOK_COLUMNS[column] == "string":  # text: the names
+        return lambda r: None if (value := get(r)) is None else value.casefold()
+    return get
 
 
-def _date(value: Any) -> str:
-    if not _present(value):
-        return ""
-    return format_date(pd.Timestamp(value).date())
+def _needs_attention(r: WorkbookSummary) -> bool:
+    """Overdue, one-sided, or awaiting the other party's agreement."""
+    return r.overdue_check_in or r.one_sided is not None or r.pending != ""
+
+
+def _mentions(r: WorkbookSummary, words: str) -> bool:
+    """Whether ``words`` (case-folded) is in the employee's, manager's or coach's name, or
+    the employee's id, without regard to case."""
+    return any(words in (getattr(r, f) or "").casefold() for f in _SEARCHED)
+
+
+def _date(value: dt.date | None) -> str:
+    return format_date(value) if value is not None else ""

@@ -21,9 +21,12 @@ from pmwidgets.services.frames import (
     OBJECTIVE_COLUMNS,
     WORKBOOK_COLUMNS,
     Frames,
+    WorkbookSummary,
     forget,
     frames,
     frames_by_workbook,
+    summaries_frame,
+    workbook_summaries,
 )
 from pmwidgets.services.synthetic import build_synthetic
 from pmwidgets.store import Store
@@ -42,6 +45,19 @@ SCHEMAS = dict(
 
 def by_id(f: Frames) -> pd.DataFrame:
     return f.workbooks.set_index("workbook_id")
+
+
+def plain(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The frame's rows as plain Python values: None for <NA> and NaT, dates as dates."""
+
+    def value(v: object) -> object:
+        if v is pd.NA or v is pd.NaT:
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.date()
+        return v.item() if hasattr(v, "item") else v  # numpy scalars
+
+    return [{k: value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def test_workbooks_frame_matches_the_store(demo: Store) -> None:
@@ -167,6 +183,31 @@ def test_every_frame_has_its_declared_columns_and_types(demo: Store) -> None:
     assert str(frames(Services(demo, "hlambert"), TODAY).events["at"].dt.tz) == "UTC"
 
 
+def test_summaries_are_the_workbooks_frame_in_plain_python(demo: Store) -> None:
+    """The dashboard's rows: the workbooks frame's columns and values, without pandas types."""
+    assert WorkbookSummary._fields == tuple(WORKBOOK_COLUMNS)
+    svc = Services(demo, "hlambert")
+    rows = workbook_summaries(svc, TODAY)
+    assert [r.workbook_id for r in rows] == [1, 2, 3, 4, 5]
+    assert rows == [WorkbookSummary(**r) for r in plain(frames(svc, TODAY).workbooks)]
+    one, two = rows[0], rows[1]
+    assert (one.employee, one.coach, two.coach) == ("Mei Chen", "Kate Walsh", None)
+    assert one.last_check_in == dt.date(2026, 11, 17) and two.last_check_in is None
+    assert type(one.next_check_in_due) is dt.date and type(one.cycle_start) is dt.date
+    assert [r.overdue_check_in for r in rows] == [False, False, False, True, False]
+    assert [r.one_sided for r in rows] == [None, "employee", None, None, None]
+    assert [r.coverage_share for r in rows] == [100, 65, 85, 85, 0]
+    for r in rows:  # plain Python values: no numpy or pandas scalar, no NA
+        for name, value in r._asdict().items():
+            assert value is None or type(value) in (int, str, bool, dt.date), (name, value)
+    later = workbook_summaries(svc, dt.date(2027, 1, 5))
+    assert [r.overdue_check_in for r in later] == [True, False, True, True, False]
+    assert workbook_summaries(Services(demo, "lmorris"), TODAY) == []
+    # the frame is built from the same rows, typed
+    pd.testing.assert_frame_equal(summaries_frame(rows), frames(svc, TODAY).workbooks)
+    assert list(summaries_frame([]).dtypes.astype(str)) == list(WORKBOOK_COLUMNS.values())
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
     [("mchen", [1]), ("kwalsh", [1, 3, 4]), ("rokafor", [1, 2, 3]), ("hlambert", [1, 2, 3, 4, 5])],
@@ -177,6 +218,7 @@ def test_access_rights_apply_to_every_frame(demo: Store, who: str, expected: lis
         seen = sorted(set(getattr(f, name)["workbook_id"].tolist()))
         assert set(seen) <= set(expected), name
     assert f.workbooks["workbook_id"].tolist() == expected
+    assert [r.workbook_id for r in workbook_summaries(Services(demo, who), TODAY)] == expected
     assert sorted(set(f.events["workbook_id"])) == expected
     assert sorted(set(f.objectives["workbook_id"])) == [w for w in expected if w != 5]
 
@@ -246,11 +288,14 @@ def test_the_reference_reads_the_log_once_and_opens_each_workbook(
 
 
 def assert_same_frames(svc: Services, today: dt.date = TODAY) -> None:
-    """frames() and frames_by_workbook() agree on every frame, column and value."""
+    """frames() and frames_by_workbook() agree on every frame, column and value; so do
+    workbook_summaries() and the reference's workbooks frame, as plain values."""
     fast, reference = frames(svc, today), frames_by_workbook(svc, today)
     assert fast.today == reference.today == today
     for name in NAMES:
         pd.testing.assert_frame_equal(getattr(fast, name), getattr(reference, name), obj=name)
+    summaries = [r._asdict() for r in workbook_summaries(svc, today)]
+    assert summaries == plain(reference.workbooks)
 
 
 def test_same_frames_as_the_reference_for_everyone_in_the_demo(demo: Store) -> None:

@@ -9,16 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as W
+import pandas as pd
 import pytest
 from helpers import CYCLE, make_job
 
 from pmwidgets.apps import session as app_session
 from pmwidgets.apps.dashboard import dashboard_page
-from pmwidgets.domain import Objective, Person
+from pmwidgets.domain import Objective, Person, Stage
 from pmwidgets.services import Services
-from pmwidgets.services.frames import frames
+from pmwidgets.services.frames import WorkbookSummary, frames
+from pmwidgets.services.synthetic import build_synthetic
 from pmwidgets.store import Store
-from pmwidgets.widgets.dashboard import PAGE_SIZE, Dashboard
+from pmwidgets.widgets import charts
+from pmwidgets.widgets.dashboard import PAGE_SIZE, SORTS, Dashboard
+from pmwidgets.widgets.dashboard_charts import coverage_share_chart, stage_chart
 from pmwidgets.widgets.session_bar import STEPS
 
 TODAY = dt.date(2026, 12, 1)
@@ -150,6 +154,24 @@ def test_smaller_pages_and_sorting_across_them(demo: Store) -> None:
     assert d.page_label.value == "Page 3 of 3 (5 workbooks)"
 
 
+def test_rows_are_every_page_of_the_filtered_table_in_order(demo: Store) -> None:
+    add_workbooks(demo, 56)
+    d = board(demo, "kwalsh")
+    d.sort.value = "employee"
+    d.order.value = "descending"
+    rows = d.rows()
+    assert all(isinstance(r, WorkbookSummary) for r in rows) and len(rows) == 59
+    pages = [shown(d)]
+    d.next_button.click()
+    pages.append(shown(d))
+    assert [r.workbook_id for r in rows] == pages[0] + pages[1]
+    assert [r.employee for r in rows[:3]] == ["Person 055", "Person 054", "Person 053"]
+    assert d.pages == 2
+    d.manager.value = "hlambert"
+    assert [(r.workbook_id, r.employee, r.pending) for r in d.rows()] == [(4, "Anna Berg", "")]
+    assert d.pages == 1
+
+
 def test_every_row_links_to_its_own_workbook(demo: Store) -> None:
     d = board(demo, link_base="/voila/render/")
     rows = ROW.findall(d.table.value)
@@ -220,6 +242,132 @@ def test_a_coach_sees_only_her_workbooks(demo: Store) -> None:
     assert [v for _label, v in d.manager.options] == ["", "hlambert", "rokafor"]
     for name in ("Tuan Nguyen", "Sam Jones"):
         assert name not in d.table.value
+
+
+# --- the same as the pandas table it replaced ------------------------------------------
+
+STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
+
+
+def pandas_order(
+    wbs: pd.DataFrame, stage: str, manager: str, attention: bool, search: str, sort: str, order: str
+) -> list[int]:
+    """The table's rows as the dashboard chose them when it worked on the workbooks frame."""
+    wbs = wbs.copy()
+    wbs["stage_order"] = wbs["stage"].map(STAGE_ORDER).astype("Int64")
+    wbs["attention"] = (
+        wbs["overdue_check_in"] | wbs["one_sided"].notna() | (wbs["pending"] != "")
+    ).astype(bool)
+    keep = pd.Series(True, index=wbs.index)
+    if stage:
+        keep &= wbs["stage"] == stage
+    if manager:
+        keep &= wbs["manager_id"] == manager
+    if attention:
+        keep &= wbs["attention"]
+    words = search.strip().casefold()
+    if words:
+        found = pd.Series(False, index=wbs.index)
+        for col in ("employee", "manager", "coach", "employee_id"):
+            found |= wbs[col].fillna("").str.casefold().str.contains(words, regex=False)
+        keep &= found
+    ordered = wbs[keep.astype(bool)].sort_values(
+        [sort, "workbook_id"],
+        ascending=[order == "ascending", True],
+        kind="stable",
+        na_position="last",
+        key=lambda c: c.str.casefold() if c.dtype == "string" else c,
+    )
+    return [int(n) for n in ordered["workbook_id"]]
+
+
+@pytest.fixture(scope="module")
+def organisation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """About 60 workbooks at every stage; some names differ only in case, to tie."""
+    path = tmp_path_factory.mktemp("dashboard") / "org.sqlite3"
+    with Store(f"sqlite:///{path}") as store:
+        build_synthetic(store, 70, seed=3, today=dt.date(2027, 3, 1))
+        op = Services.operator(store)
+        boss = next(w.manager_id for w in op.workbooks())
+        for i, name in enumerate(["anna lee", "Anna Lee", "ANNA LEE", "Ánna Lee"]):
+            op.add_person(Person(id=f"tie{i}", name=name, manager_id=boss))
+            op.create_workbook(f"tie{i}", boss, CYCLE[0], CYCLE[1])
+        yield store
+        W.Widget.close_all()
+
+
+def test_filters_and_sorting_choose_the_same_rows_as_the_pandas_table(organisation: Store) -> None:
+    """Every sort, both orders, under each kind of filter: the same rows in the same order
+    (ties by workbook number; a missing date or coverage last, whichever the order)."""
+    today = dt.date(2027, 3, 1)
+    hr = next(p.id for p in organisation.find_people() if "admin" in {r.value for r in p.roles})
+    d = Dashboard(Services(organisation, hr), today=today)
+    wbs = frames(Services(organisation, hr), today).workbooks
+    assert len(wbs) >= 50 and wbs["last_check_in"].isna().any()
+    assert wbs["coverage_share"].isna().any() and wbs["overdue_check_in"].any()
+    managers = [v for _label, v in d.manager.options if v][:2]
+    filters = [
+        ("", "", False, ""),
+        ("check_ins", "", False, ""),
+        ("", managers[0], False, ""),
+        ("", managers[1], True, ""),
+        ("", "", True, ""),
+        ("", "", False, "an"),
+        ("review", "", False, "ANNA"),
+    ]
+    checked = 0
+    for stage, manager, attention, search in filters:
+        d.stage.value, d.manager.value = stage, manager
+        d.attention.value, d.search.value = attention, search
+        for _label, sort in SORTS:
+            for order in ("ascending", "descending"):
+                d.sort.value, d.order.value = sort, order
+                expected = pandas_order(wbs, stage, manager, attention, search, sort, order)
+                assert [r.workbook_id for r in d.rows()] == expected, (stage, manager, sort, order)
+                assert shown(d) == expected[:PAGE_SIZE]
+                checked += bool(expected)
+    assert checked >= 70  # most combinations have rows to order
+
+
+def test_counts_menus_and_charts_are_those_of_the_pandas_table(organisation: Store) -> None:
+    today = dt.date(2027, 3, 1)
+    hr = next(p.id for p in organisation.find_people() if "admin" in {r.value for r in p.roles})
+    d = Dashboard(Services(organisation, hr), today=today)
+    wbs = frames(Services(organisation, hr), today).workbooks
+    assert d.counts == {
+        "workbooks": len(wbs),
+        "pending": int((wbs["pending"] != "").sum()),
+        "overdue": int(wbs["overdue_check_in"].sum()),
+        "one_sided": int(wbs["one_sided"].notna().sum()),
+    }
+    per_stage = wbs["stage"].value_counts()
+    assert d.stage.options[1:] == tuple(
+        (f"{s.label} ({int(per_stage.get(s.value, 0))})", s.value) for s in Stage
+    )
+    pairs = set(zip(wbs["manager"], wbs["manager_id"], strict=True))
+    assert sorted(d.manager.options[1:]) == sorted(pairs)
+    names = [n.casefold() for n, _i in d.manager.options[1:]]
+    assert names == sorted(names)
+    assert d.stage_image.value == stage_chart(per_stage.to_dict())
+    labels = wbs["workbook_id"].astype(str) + " " + wbs["employee"].fillna("")
+    shares = wbs["coverage_share"].astype(object).where(wbs["coverage_share"].notna(), None)
+    items = [
+        (str(label), None if v is None else int(v)) for label, v in zip(labels, shares, strict=True)
+    ]
+    assert d.coverage_image.value == coverage_share_chart(items)
+    kinds = {k: int(wbs[f"actions_{k}"].sum()) for k in ("experience", "exposure", "education")}
+    assert d.mix_image.value == charts.mix_chart({k: n for k, n in kinds.items() if n})
+
+
+def test_few_workbooks_get_a_labelled_bar_each(demo: Store) -> None:
+    d = board(demo)
+    wbs = frames(Services(demo, "hlambert"), TODAY).workbooks
+    items = [
+        (f"{n} {e}", int(c))
+        for n, e, c in zip(wbs.workbook_id, wbs.employee, wbs.coverage_share, strict=True)
+    ]
+    assert d.coverage_image.value == coverage_share_chart(items)
+    assert ">1 Mei Chen</text>" in d.coverage_image.value
 
 
 # --- the page ---------------------------------------------------------------------------

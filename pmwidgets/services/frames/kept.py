@@ -1,0 +1,84 @@
+"""Workbook rows kept between calls, per database and language.
+
+A workbook's row depends only on its own stored content, so it is kept under the
+hash of the workbook's latest event (not its version: a database put back from a
+copy reaches the same versions with other content). A call first compares the
+event chain's head, so when nothing was written nothing is read; otherwise one
+indexed query finds the workbooks that moved.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ...domain.i18n import current_language
+from ...store import Store
+from ...store.engine import sqlite_path
+from .reading import IN_LIMIT, Header, chain_head, latest_events
+
+#: databases whose rows are kept between calls (the most recently used).
+_KEEP_DATABASES = 4
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A workbook's row (the values :mod:`.summaries` keeps), as of its latest event."""
+
+    key: str
+    version: int
+    values: tuple[Any, ...]
+
+
+@dataclass
+class KeptRows:
+    """The rows kept for one database and language."""
+
+    rows: dict[int, Kept] = field(default_factory=dict)
+    #: the event chain's head when every kept row was last checked against the log.
+    head: tuple[int, str] | None = None
+
+    def stale(self, s: Session, headers: Sequence[Header]) -> list[Header]:
+        """The workbooks among ``headers`` whose kept row is missing or out of date.
+
+        Nothing was written since the last check when the chain's head is where it
+        was; otherwise each workbook's latest event says whether it changed.
+        """
+        head = chain_head(s)
+        if head != self.head:
+            if len(headers) > IN_LIMIT:  # reading every key costs no more: check them all
+                keys = latest_events(s, None)
+                self.rows = {i: k for i, k in self.rows.items() if keys.get(i, "") == k.key}
+                self.head = head
+            else:
+                keys = latest_events(s, [h.id for h in headers])
+                for h in headers:
+                    kept = self.rows.get(h.id)
+                    if kept is not None and kept.key != keys.get(h.id, ""):
+                        del self.rows[h.id]
+        return [h for h in headers if (k := self.rows.get(h.id)) is None or k.version != h.version]
+
+
+_KEPT: OrderedDict[tuple[str, str], KeptRows] = OrderedDict()
+
+
+def kept_rows(store: Store) -> KeptRows:
+    """The rows kept for this database and language; new ones for an in-memory database."""
+    if sqlite_path(store.url) is None and store.url.startswith("sqlite"):
+        return KeptRows()  # every in-memory database is a different one
+    key = (store.url, current_language())
+    kept = _KEPT.pop(key, None) or KeptRows()
+    _KEPT[key] = kept  # most recently used last
+    while len(_KEPT) > _KEEP_DATABASES:
+        _KEPT.popitem(last=False)
+    return kept
+
+
+def forget() -> None:
+    """Drop every kept row (the next call of :func:`~pmwidgets.services.frames.frames` or
+    :func:`~pmwidgets.services.frames.workbook_summaries` reads everything again)."""
+    _KEPT.clear()

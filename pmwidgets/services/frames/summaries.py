@@ -1,0 +1,118 @@
+"""The ``workbooks`` rows as plain Python values: what the dashboard needs, without pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from ...store import Store
+from ..api import Services
+from .columns import CHECK_IN_VALUES, WorkbookSummary
+from .kept import Kept, kept_rows
+from .reading import Header, latest_events, read, read_names, visible
+
+#: the fields named or judged on every call rather than kept: people may be renamed,
+#: and "overdue" depends on the day.
+_LIVE = ("employee", "manager", "coach", "overdue_check_in")
+#: the fields kept between calls, in order.
+KEPT_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
+_EMPLOYEE, _MANAGER, _COACH, _STAGE, _DUE = map(
+    KEPT_FIELDS.index, ("employee_id", "manager_id", "coach_id", "stage", "next_check_in_due")
+)
+
+
+def _summary(
+    v: Sequence[Any], employee: str, manager: str, coach: str | None, overdue: bool
+) -> WorkbookSummary:
+    """A summary of the kept values ``v`` (:data:`KEPT_FIELDS`) and the live ones, each in
+    its place (checked below, at import)."""
+    return WorkbookSummary._make(
+        (v[0], v[1], employee, v[2], manager, v[3], coach, *v[4:16], overdue, *v[16:])
+    )
+
+
+if _summary(KEPT_FIELDS, *_LIVE) != WorkbookSummary._fields:  # type: ignore[arg-type]
+    raise AssertionError("_summary() puts a field out of place")
+
+
+class Summaries(NamedTuple):
+    """What one reading gives: the rows, and the headers and names the other frames need."""
+
+    rows: list[WorkbookSummary]
+    headers: list[Header]
+    names: dict[str, str]
+
+
+def read_summaries(services: Services, today: dt.date) -> Summaries:
+    """The summaries of the workbooks ``services`` may see, read through the kept rows."""
+    store = services.store
+    kept = kept_rows(store)
+    with store.reading() as s:  # one snapshot: who sees what, and what it says
+        headers = visible(s, services.me, services.facilitator)
+        stale = kept.stale(s, headers)
+        if stale:
+            got = read(s, stale, rows=True)
+            keys = latest_events(s, [h.id for h in stale])
+            for h in stale:
+                row = got.workbooks[h.id]
+                values = tuple(row[f] for f in KEPT_FIELDS)
+                kept.rows[h.id] = Kept(keys.get(h.id, ""), h.version, values)
+        names = read_names(s)
+    rows = [_live(kept.rows[h.id].values, names, today) for h in headers]
+    return Summaries(rows, headers, names)
+
+
+def _live(v: tuple[Any, ...], names: Mapping[str, str], today: dt.date) -> WorkbookSummary:
+    employee_id, manager_id, coach_id = v[_EMPLOYEE], v[_MANAGER], v[_COACH]
+    return _summary(
+        v,
+        names.get(employee_id, employee_id),
+        names.get(manager_id, manager_id),
+        names.get(coach_id, coach_id) if coach_id else None,
+        v[_STAGE] in CHECK_IN_VALUES and v[_DUE] < today,
+    )
+
+
+def workbook_summaries(services: Services, today: dt.date | None = None) -> list[WorkbookSummary]:
+    """One summary per workbook ``services`` may see, by workbook number: the rows of the
+    ``workbooks`` frame as plain Python values, read without pandas.
+
+    Parameters
+    ----------
+    services:
+        The services of the person looking; only their workbooks are read.
+    today:
+        The day to judge overdue check-ins against (default: today).
+
+    Returns
+    -------
+    list of WorkbookSummary
+        The same values as :func:`~pmwidgets.services.frames.frames`' ``workbooks``
+        frame, row for row; None where the frame has ``<NA>`` or ``NaT``, dates as
+        :class:`datetime.date`. Rows are kept between calls (see :mod:`.kept`).
+
+    Examples
+    --------
+    >>> rows = workbook_summaries(Services(store, "kwalsh"))  # doctest: +SKIP
+    >>> [(r.employee, r.next_check_in_due) for r in rows if r.overdue_check_in]  # doctest: +SKIP
+    """
+    return read_summaries(services, today or dt.date.today()).rows
+
+
+def warm(store: Store) -> int:
+    """Read every workbook's row once (at start-up), so that the first
+    :func:`workbook_summaries` or :func:`~pmwidgets.services.frames.frames` call of a
+    person reads only what changed since; needs no pandas.
+
+    Parameters
+    ----------
+    store:
+        The database to read.
+
+    Returns
+    -------
+    int
+        The number of workbooks read.
+    """
+    return len(workbook_summaries(Services.operator(store)))
