@@ -3,8 +3,9 @@
 - listens on 127.0.0.1 by default, and makes no request to any CDN (our ``pmw``
   template drops the lab template's fontawesome link; a Content-Security-Policy
   header stops anything else from reaching outside);
-- preheated kernels: the notebooks import everything before a request comes, and
-  the per-request part waits for it with ``voila.utils.wait_for_request()``;
+- preheated kernels: the notebooks import everything before a request comes; the
+  page is built once its request arrives, after the cell has returned, so the page's
+  HTML is sent at once (:func:`pmwidgets.apps.session.when_requested`);
 - sources stripped, tracebacks hidden (a person sees a plain message and a
   reference that points to the server log);
 - no static files at all from the notebooks folder; the database lives elsewhere;
@@ -32,6 +33,10 @@ from ..services.api import Services
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 HOME = "voila/render/home.ipynb"
 KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: seconds between a preheated kernel being taken and its replacement starting: Voila's
+#: default (1 s) starts the new kernel while the visitor's page is still loading, and on
+#: two cores its start-up slows that page (docs/performance.md)
+FILL_DELAY = 1.0
 UNKNOWN_PERSON = "this link names nobody known here: ask your coach or HR for a new one"
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
@@ -118,6 +123,18 @@ class KernelChannels(VoilaKernelWebsocketHandler):
             return
         await super().get(*args, **kwargs)
 
+    async def open(self, *args: Any, **kwargs: Any) -> None:
+        """Send each message at once (TCP_NODELAY), then connect to the kernel as Voila does.
+
+        A kernel answers a click with several small messages (busy, the widget's new
+        state, idle). Without no-delay, Nagle's algorithm holds each small message back
+        until the browser acknowledges the previous one, and browsers delay their
+        acknowledgements by up to 40 ms: a click that came soon after another waited
+        about 45 ms for its answer (docs/performance.md).
+        """
+        self.set_nodelay(True)
+        await super().open(*args, **kwargs)
+
 
 class PmwVoila(Voila):
     """Voila with pmwidgets' handlers in front of its own."""
@@ -149,7 +166,12 @@ class PmwVoila(Voila):
 
 
 def voila_argv(
-    notebooks: Path, port: int, ip: str = "127.0.0.1", pool_size: int = 1, cull_seconds: int = 120
+    notebooks: Path,
+    port: int,
+    ip: str = "127.0.0.1",
+    pool_size: int = 1,
+    cull_seconds: int = 120,
+    fill_delay: float = FILL_DELAY,
 ) -> list[str]:
     """The Voila command line ``pmw serve`` runs with."""
     headers = ["Cookie"]
@@ -168,6 +190,7 @@ def voila_argv(
         "--show_tracebacks=False",
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 1)}",
+        f"--VoilaKernelManager.fill_delay={fill_delay}",
         f"--VoilaConfiguration.http_header_envs={headers!r}",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.file_denylist=['.*']",
@@ -193,6 +216,12 @@ def serve(
         p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p
     )
     os.environ["PMW_WEB"] = "1"  # the kernels read identity from the request, never from a file
+    # Each page has its own kernel and one front end: the kernel need not echo every
+    # change back to it (ipywidgets 8 does, for several front ends on one kernel).
+    # That was one more message per keystroke for the kernel, server and browser.
+    os.environ.setdefault("JUPYTER_WIDGETS_ECHO", "0")
     PmwVoila.store = open_store()
     cull_seconds = int(os.environ.get("PMW_CULL_SECONDS", cull_seconds))
-    PmwVoila.launch_instance(argv=voila_argv(notebooks, port, ip, pool_size, cull_seconds))
+    fill_delay = float(os.environ.get("PMW_FILL_DELAY", FILL_DELAY))
+    argv = voila_argv(notebooks, port, ip, pool_size, cull_seconds, fill_delay)
+    PmwVoila.launch_instance(argv=argv)

@@ -340,3 +340,15 @@ def test_a_coach_goes_from_the_dashboard_to_a_workbook_and_its_agreement_pdf(
         assert title in " ".join(text.split())
     assert "Mei Chen" in text and "Richard Okafor" in text
     assert people["outside"] == []
+
+
+def test_page_kernels_send_no_echo_of_each_change(web: PmwServer) -> None:
+    """One front end per kernel: ipywidgets' echo of every change would be a wasted message."""
+    from pathlib import Path
+
+    pids = web.kernel_pids()  # the preheated pool, started as every page's kernel is
+    assert pids
+    for pid in pids:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"JUPYTER_WIDGETS_ECHO=0" in environ
+        assert b"PMW_WEB=1" in environ
