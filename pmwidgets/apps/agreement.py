@@ -76,7 +76,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
         links = html_widget(f"<p class='pmw-downloads'>{markdown}</p>")
         # The PDF is drawn when asked for: it takes about half a second and loads the
         # PDF library, which the page itself does not need (docs/performance.md).
-        prepare = button(_("Prepare the PDF"), lean=True)
+        prepare = button(_("Prepare the PDF"))
 
         def make_pdf(_b: W.Button) -> None:
             pdf = download_link(

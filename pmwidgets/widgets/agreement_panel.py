@@ -29,8 +29,9 @@ from ..domain.errors import PmwError
 from ..domain.i18n import _, current_language, format_date
 from ..domain.model import ASSESSMENT_LABELS, PARTIES, Stage, Workbook
 from ..domain.state import WorkbookState
-from .base import StatusArea, button, check_line, esc, heading
+from .base import StatusArea, button, check_line, esc, heading, html_widget
 from .context import WorkbookContext
+from .lean import make, show
 
 # --- the difference between two versions, in words (pure functions) ----------------
 
@@ -297,23 +298,22 @@ class AgreementPanel(W.VBox):
         self._base_found: tuple[int, str] | None = None
         self._changes_for: tuple[object, ...] | None = None
         self._changes_shown = ""
-        self.summary = W.HTML()
-        self.changes = W.HTML()
-        self.confirmations = W.HTML()
-        self.explanation = W.HTML()
+        self.summary = html_widget(css="pmw-card")
+        self.changes = html_widget()
+        self.confirmations = html_widget()
+        self.explanation = html_widget()
         self.confirm_button = button(_("Confirm"), "primary")
         self.status = StatusArea()
         self.confirm_button.on_click(
             self.status.guard(lambda _b: self.confirm(), on_stale=context.reload)
         )
-        self.summary.add_class("pmw-card")
         super().__init__(
             [
                 heading(_("Agreement on the {subject}").format(subject=self._label())),
                 self.summary,
                 self.changes,
                 self.confirmations,
-                W.HBox([self.confirm_button, self.explanation]),
+                make(W.HBox, children=[self.confirm_button, self.explanation]),
                 self.status,
             ]
         )
@@ -433,9 +433,9 @@ class AgreementPanel(W.VBox):
         return check_line(True, text)
 
     def _button(self, party: str | None, has_content: bool, done: bool, agreed: bool) -> None:
-        show = party is not None and has_content and not done and not agreed
-        self.confirm_button.layout.display = "" if show else "none"
-        if show:
+        offered = party is not None and has_content and not done and not agreed
+        show(self.confirm_button, offered)
+        if offered:
             self.confirm_button.description = self.confirm_button.tooltip = _(
                 "Confirm as {name} ({party})"
             ).format(name=self.context.services.me.name, party=_(party or "employee"))

@@ -150,22 +150,20 @@ class StatusArea(W.HTML):
         return wrapper  # type: ignore[return-value]
 
 
-def button(
-    description: str, style: str = "", tooltip: str = "", icon: str = "", lean: bool = False
-) -> W.Button:
+def button(description: str, style: str = "", tooltip: str = "", icon: str = "") -> W.Button:
     """A button with a visible label (and the same text for screen readers).
 
-    ``lean``: its layout and style are models shared with other buttons (hide it
-    with :func:`pmwidgets.widgets.lean.show`, never through its layout).
+    Its layout and style are models shared with other buttons: hide it with
+    :func:`pmwidgets.widgets.lean.show`, never through its layout.
     """
-    options: dict[str, Any] = {"description": description, "button_style": style, "icon": icon}
-    options["tooltip"] = tooltip or description
-    if lean:
-        return make(W.Button, layout=BUTTON_LAYOUT, **options)
-    b = W.Button(**options)
-    for key, value in BUTTON_LAYOUT.items():
-        setattr(b.layout, key, value)
-    return b
+    return make(
+        W.Button,
+        description=description,
+        button_style=style,
+        tooltip=tooltip or description,
+        icon=icon,
+        layout=BUTTON_LAYOUT,
+    )
 
 
 def text(
@@ -174,34 +172,21 @@ def text(
     placeholder: str = "",
     area: bool = False,
     rows: int = 3,
-    lean: bool = False,
     layout: dict[str, str] | None = None,
 ) -> W.Text | W.Textarea:
     """A labelled text input (``area`` for several lines).
 
-    ``lean``: its layout (``layout``, by default the full width of its column)
-    and style are models shared with other inputs.
+    Its layout (``layout``, by default the full width of its column) and style are
+    models shared with other inputs: hide it with :func:`pmwidgets.widgets.lean.show`.
     """
-    cls = W.Textarea if area else W.Text
     options: dict[str, Any] = {"description": description, "value": value}
-    options["placeholder"] = placeholder
     if area:
         options["rows"] = rows
-    if lean:
-        return make(cls, layout=layout or TEXT_LAYOUT, style=WIDE, **options)
-    t = cls(style=WIDE, **options)
-    for key, val in (layout or TEXT_LAYOUT).items():
-        setattr(t.layout, key, val)
-    return t
+    cls = W.Textarea if area else W.Text
+    return make(cls, placeholder=placeholder, layout=layout or TEXT_LAYOUT, style=WIDE, **options)
 
 
 def dropdown(description: str, width: str = "", **traits: Any) -> W.Dropdown:
     """A labelled dropdown whose layout and style are shared models (``width``: of the whole)."""
     layout = {"width": width} if width else None
     return make(W.Dropdown, description=description, style=WIDE, layout=layout, **traits)
-
-
-def dropdown_width(widget: W.Dropdown, width: str = "min(100%, 44em)") -> W.Dropdown:
-    """Make a dropdown wide enough to read its options."""
-    widget.layout.width = width
-    return widget

@@ -78,7 +78,7 @@ class _ProgressRow:
             options=[(_("not discussed"), ""), *((w, s) for s, w in _status_words().items())],
             style=WIDE,
         )
-        self.evidence = text(_("Evidence"), placeholder=_("What shows the progress"), lean=True)
+        self.evidence = text(_("Evidence"), placeholder=_("What shows the progress"))
         self.previous = 0
         inputs = make(W.HBox, children=[self.percent, self.status])
         self.box = make(W.VBox, children=[self.label, inputs, self.evidence], classes=("pmw-card",))
@@ -146,17 +146,17 @@ class CheckInLog(W.VBox):
         self.on = make(W.DatePicker, description=_("Date"), style=WIDE)
         self.date_hint = html_widget()
         self.goal, self.reality, self.options, self.will = (
-            text(label, area=True, lean=True) for _f, label, _h in _grow()
+            text(label, area=True) for _f, label, _h in _grow()
         )
         grow = [w for f, _l, h in _grow() for w in (_hint(h), getattr(self, f))]
         self.progress_box = make(W.VBox)
         one_per_line = _("One action per line")
-        self.carried = text(_("Carried forward"), area=True, placeholder=one_per_line, lean=True)
+        self.carried = text(_("Carried forward"), area=True, placeholder=one_per_line)
         self.amend_objective = make(W.Dropdown, description=_("Objective"), style=WIDE)
         change = _("What should change")
-        self.amend_proposal = text(_("Proposal"), area=True, placeholder=change, lean=True)
-        self.amend_reason = text(_("Reason"), placeholder=_("Why it should change"), lean=True)
-        self.save_button = button(_("Save check-in"), "primary", lean=True)
+        self.amend_proposal = text(_("Proposal"), area=True, placeholder=change)
+        self.amend_reason = text(_("Reason"), placeholder=_("Why it should change"))
+        self.save_button = button(_("Save check-in"), "primary")
         self.status = StatusArea()
         self.save_button.on_click(self.status.guard(lambda _b: self.save(), on_stale=self._stale))
         amend_note = _(

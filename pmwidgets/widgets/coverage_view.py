@@ -9,8 +9,19 @@ from ..domain.i18n import _, current_language
 from ..domain.rules import Coverage
 from ..domain.state import WorkbookState
 from . import charts
-from .base import WIDE, StatusArea, button, check_line, esc, heading, paragraph, text
+from .base import (
+    StatusArea,
+    button,
+    check_line,
+    dropdown,
+    esc,
+    heading,
+    html_widget,
+    paragraph,
+    text,
+)
 from .context import WorkbookContext
+from .lean import make, show
 
 _STATUS_WORDS = {
     "covered": "has an objective",
@@ -34,11 +45,10 @@ class CoverageView(W.VBox):
     def __init__(self, context: WorkbookContext) -> None:
         self.context = context
         self._chart_for: tuple[object, ...] | None = None
-        self.summary = W.HTML()
-        self.table = W.HTML()
-        self.chart = W.Box()
-        self.responsibility = W.Dropdown(description=_("Responsibility"), style=WIDE)
-        self.responsibility.layout.width = "min(100%, 48em)"
+        self.summary = html_widget()
+        self.table = html_widget()
+        self.chart = make(W.Box)
+        self.responsibility = dropdown(_("Responsibility"), "min(100%, 48em)")
         self.why = text(_("Why left out"), placeholder=_("e.g. covered by the team plan this year"))
         self.change_reason = text(
             _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
@@ -108,7 +118,7 @@ class CoverageView(W.VBox):
         if current in [r.number for r in cov.rows if r.status != "covered"]:
             self.responsibility.value = current
         agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
-        self.change_reason.layout.display = "" if agreed else "none"
+        show(self.change_reason, agreed)
 
     def _draw_chart(self, cov: Coverage) -> None:
         """Draw the chart again only when what it shows changed; reuse its widget.

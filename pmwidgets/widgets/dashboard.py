@@ -120,16 +120,12 @@ class Dashboard(W.VBox):
         for control in (self.sort, self.order):
             control.observe(guard(self._on_sort), names="value")
         self.table = html_widget(css="pmw-dashboard-table")
-        self.previous_button = button(
-            _("Previous"), tooltip=_("Previous page of workbooks"), lean=True
-        )
-        self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"), lean=True)
+        self.previous_button = button(_("Previous"), tooltip=_("Previous page of workbooks"))
+        self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"))
         self.page_label = make(W.Label)
         self.previous_button.on_click(guard(lambda _b: self.go_to(self.page - 1)))
         self.next_button.on_click(guard(lambda _b: self.go_to(self.page + 1)))
-        self.refresh_button = button(
-            _("Read again"), tooltip=_("Read every workbook again"), lean=True
-        )
+        self.refresh_button = button(_("Read again"), tooltip=_("Read every workbook again"))
         self.refresh_button.on_click(guard(self._on_refresh))
         self.stage_image = charts.chart("", _("Workbooks at each stage"))
         self.coverage_image = charts.chart("", _("Coverage of the job descriptions"))

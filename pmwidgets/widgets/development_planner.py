@@ -167,13 +167,13 @@ class DevelopmentPlanner(W.VBox):
         guard, stale = self.status.guard, self._stale
 
         def clicked(label: str, do: Any, style: str = "") -> W.Button:
-            b = button(label, style, lean=True)
+            b = button(label, style)
             b.on_click(guard(lambda _b: do(), on_stale=stale))
             return b
 
         self.agreement, self.reason_note = html_widget(), html_widget()
         why = _("Why the agreed plan changes")
-        self.reason = text(_("Reason for change"), placeholder=why, lean=True)
+        self.reason = text(_("Reason for change"), placeholder=why)
         self.ratings_note, self.ratings_box = html_widget(), make(W.VBox)
         self.save_ratings_button = clicked(_("Save my ratings"), self.save_ratings, "primary")
         self.gaps_table, self.gap_image = html_widget(), charts.chart("", alt="")
@@ -181,7 +181,7 @@ class DevelopmentPlanner(W.VBox):
         self.mix_image = charts.chart("", alt="")
         kinds = [(_kind_label(k), k) for k in KINDS]
         self.kind = dropdown(_("Kind"), "min(100%, 32em)", options=kinds)
-        self.description = text(_("Description"), placeholder=_("What will be done"), lean=True)
+        self.description = text(_("Description"), placeholder=_("What will be done"))
         self.link = dropdown(_("Develops"), "min(100%, 48em)")
         self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
         self.due.value = self._default_due(context.state)
@@ -194,7 +194,7 @@ class DevelopmentPlanner(W.VBox):
         self.remove_action_button = clicked(_("Remove action"), self.remove_action, "warning")
         self.support_table = html_widget()
         offer = _("Time, budget, access, coaching")
-        self.support_text = text(_("Commitment"), placeholder=offer, lean=True)
+        self.support_text = text(_("Commitment"), placeholder=offer)
         self.support_due = make(W.DatePicker, description=_("By (optional)"), style=WIDE)
         self.add_support_button = clicked(_("Add commitment"), self.add_support, "primary")
         support = [self.support_text, self.support_due, self.add_support_button]
@@ -272,7 +272,7 @@ class DevelopmentPlanner(W.VBox):
             who = _party_label(party)
             level = dropdown(_("{who}'s rating").format(who=who), "min(100%, 48em)")
             example = _("Optional: an example that shows it")
-            comment = text(_("Comment"), placeholder=example, lean=True)
+            comment = text(_("Comment"), placeholder=example)
             title, other = make(W.Label), make(W.Label, classes=("pmw-muted",))
             inputs = make(W.HBox, children=[level, other])
             box = make(W.VBox, children=[title, inputs, comment], classes=("pmw-card",))

@@ -13,8 +13,9 @@ from ..domain.i18n import _, format_datetime
 from ..domain.model import Stage
 from ..domain.state import WorkbookState
 from .agreement_panel import N_, describe_changes, describe_value
-from .base import WIDE, StatusArea, esc, heading, html_table
+from .base import StatusArea, dropdown, esc, heading, html_table, html_widget
 from .context import WorkbookContext
+from .lean import make
 
 #: the kind filter: (value, label in English, marked for translation where shown).
 KINDS: tuple[tuple[str, str], ...] = (
@@ -154,15 +155,11 @@ class HistoryView(W.VBox):
         self.events: list[Any] = []
         self._names: dict[str, str] = {}
         self._quiet = False  # set while options are replaced, so observers wait
-        self.person = W.Dropdown(description=_("Person"), style=WIDE)
-        self.kind = W.Dropdown(
-            description=_("Part"), options=[(_(label), v) for v, label in KINDS], style=WIDE
-        )
-        self.table = W.HTML()
-        self.table.add_class("pmw-history-table")
-        self.change = W.Dropdown(description=_("Change"), style=WIDE)
-        self.change.layout.width = "100%"
-        self.difference = W.HTML()
+        self.person = dropdown(_("Person"))
+        self.kind = dropdown(_("Part"), options=[(_(label), v) for v, label in KINDS])
+        self.table = html_widget(css="pmw-history-table")
+        self.change = dropdown(_("Change"), "100%")
+        self.difference = html_widget()
         self.status = StatusArea()
         for filt in (self.person, self.kind):
             filt.observe(self.status.guard(self._on_filter), names="value")
@@ -170,7 +167,7 @@ class HistoryView(W.VBox):
         super().__init__(
             [
                 heading(_("History")),
-                W.HBox([self.person, self.kind]),
+                make(W.HBox, children=[self.person, self.kind]),
                 self.table,
                 heading(_("What one change changed"), 4),
                 self.change,

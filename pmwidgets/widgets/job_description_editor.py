@@ -38,11 +38,11 @@ class _ResponsibilityRow(W.HBox):
     def __init__(self, number: int, value: str = "", share: int = 0) -> None:
         self.number = make(W.Label)
         placeholder = _("What the job holder does")
-        self.text = text("", value, placeholder, lean=True, layout={"flex": "1"})
+        self.text = text("", value, placeholder, layout={"flex": "1"})
         self.share = make(
             W.BoundedIntText, value=share, min=0, max=100, style=WIDE, layout={"width": "16em"}
         )
-        self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"), lean=True)
+        self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"))
         children = [self.number, self.text, self.share, self.remove]
         super().__init__(children, layout=shared(W.Layout))
         self.renumber(number)
@@ -59,7 +59,7 @@ class _CompetencyRow(W.VBox):
 
     def __init__(self, competency: Competency | None = None) -> None:
         c = competency
-        self.name = text(_("Competency"), c.name if c else "", lean=True)
+        self.name = text(_("Competency"), c.name if c else "")
         self.required = make(
             W.Dropdown,
             description=_("Required level"),
@@ -67,16 +67,15 @@ class _CompetencyRow(W.VBox):
             value=c.required if c else 3,
             style=WIDE,
         )
-        self.remove = button(_("Remove"), tooltip=_("Remove this competency"), lean=True)
+        self.remove = button(_("Remove"), tooltip=_("Remove this competency"))
         about = c.description if c else ""
-        self.description = text(_("Description"), about, area=True, rows=2, lean=True)
+        self.description = text(_("Description"), about, area=True, rows=2)
         self.anchors = {
             n: text(
                 _("Level {n} looks like").format(n=n),
                 (c.anchors.get(n, "") if c else ""),
                 area=True,
                 rows=2,
-                lean=True,
             )
             for n in LEVELS
         }
@@ -142,8 +141,14 @@ class JobDescriptionEditor(W.VBox):
         )
         self.search_box.continuous_update = False
         self.search_button = button(_("Search"))
-        self.results = W.Select(description=_("Results"), options=[], rows=6, style=WIDE)
-        self.results.layout.width = "100%"
+        self.results = make(
+            W.Select,
+            description=_("Results"),
+            options=[],
+            rows=6,
+            style=WIDE,
+            layout={"width": "100%"},
+        )
         self.preview = html_widget()
         self.use_button = button(
             _("Use this"), tooltip=_("Load the chosen job description into the editor")
@@ -164,15 +169,14 @@ class JobDescriptionEditor(W.VBox):
         self.source_line = html_widget()
         self.resp_box = make(W.VBox)
         self.share_total = html_widget()
-        self.add_resp_button = button(_("Add responsibility"), lean=True)
+        self.add_resp_button = button(_("Add responsibility"))
         self.comp_box = make(W.VBox)
-        self.add_comp_button = button(_("Add competency"), lean=True)
+        self.add_comp_button = button(_("Add competency"))
         self.reason = text(
             _("Reason for change"),
             placeholder=_("Needed once the job description is agreed"),
-            lean=True,
         )
-        self.save_button = button(_("Save job description"), "primary", lean=True)
+        self.save_button = button(_("Save job description"), "primary")
         self.saved_view = html_widget(css="pmw-jd-saved")
         self.add_resp_button.on_click(guard(lambda _b: self._add_responsibility()))
         self.add_comp_button.on_click(guard(lambda _b: self._add_competency()))
@@ -183,10 +187,10 @@ class JobDescriptionEditor(W.VBox):
             [
                 heading(_("Job description"), 2),
                 heading(_("Start from an existing job description")),
-                W.HBox([self.search_box, self.search_button]),
+                make(W.HBox, children=[self.search_box, self.search_button]),
                 self.results,
                 self.preview,
-                W.HBox([self.use_button, self.upload]),
+                make(W.HBox, children=[self.use_button, self.upload]),
                 heading(_("Edit")),
                 self.title,
                 self.purpose,

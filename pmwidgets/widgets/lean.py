@@ -113,6 +113,11 @@ def make(
     return widget
 
 
+def is_shared(model: W.Widget) -> bool:
+    """Whether ``model`` is one of the shared, frozen layouts or styles of :func:`shared`."""
+    return isinstance(model, _Frozen)
+
+
 def show(widget: W.DOMWidget, shown: bool = True) -> None:
     """Show or hide ``widget`` (by CSS class, so its layout can stay shared)."""
     if shown:

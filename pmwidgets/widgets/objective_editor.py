@@ -16,8 +16,9 @@ from ..domain.i18n import _
 from ..domain.model import Objective
 from ..domain.rules import smart_check
 from ..domain.state import WorkbookState
-from .base import WIDE, StatusArea, button, check_line, esc, heading, text
+from .base import WIDE, StatusArea, button, check_line, esc, heading, html_widget, text
 from .context import WorkbookContext
+from .lean import make, show
 
 
 class ObjectiveEditor(W.VBox):
@@ -54,19 +55,19 @@ class ObjectiveEditor(W.VBox):
         self.description = text(
             _("Description"), area=True, placeholder=_("What will be different, and for whom")
         )
-        self.responsibilities = W.SelectMultiple(description=_("Serves"), style=WIDE, rows=4)
-        self.responsibilities.layout.width = "100%"
+        self.responsibilities = make(
+            W.SelectMultiple, description=_("Serves"), style=WIDE, rows=4, layout={"width": "100%"}
+        )
         self.measure = text(_("Measure"), placeholder=_("How progress will be seen"))
         self.target = text(_("Target"), placeholder=_("A number, a date or a yes/no outcome"))
-        self.due = W.DatePicker(description=_("Due"), style=WIDE)
-        self.weight = W.BoundedIntText(
-            description=_("Weight (%)"), min=0, max=100, value=10, style=WIDE
+        self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
+        self.weight = make(
+            W.BoundedIntText, description=_("Weight (%)"), min=0, max=100, value=10, style=WIDE
         )
         self.reason = text(
             _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
         )
-        self.feedback = W.HTML()
-        self.feedback.add_class("pmw-smart")
+        self.feedback = html_widget(css="pmw-smart")
         self.save_button = button(_("Save objective"), "primary")
         self.cancel_button = button(_("Cancel"))
         self.status = StatusArea()
@@ -103,10 +104,10 @@ class ObjectiveEditor(W.VBox):
                 self.responsibilities,
                 self.measure,
                 self.target,
-                W.HBox([self.due, self.weight]),
+                make(W.HBox, children=[self.due, self.weight]),
                 self.feedback,
                 self.reason,
-                W.HBox([self.save_button, self.cancel_button]),
+                make(W.HBox, children=[self.save_button, self.cancel_button]),
                 self.status,
             ]
         )
@@ -209,7 +210,7 @@ class ObjectiveEditor(W.VBox):
 
     def _agreed_notice(self, state: WorkbookState) -> None:
         agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
-        self.reason.layout.display = "" if agreed else "none"
+        show(self.reason, agreed)
 
     def _draft(self) -> Objective:
         """The objective the fields describe; ValidationFailed in plain words if they don't."""

@@ -12,8 +12,9 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Objective
 from ..domain.rules import smart_check, smart_score, weight_check
 from ..domain.state import WorkbookState
-from .base import StatusArea, button, check_line, esc, heading, text
+from .base import StatusArea, button, check_line, esc, heading, html_widget, text
 from .context import WorkbookContext
+from .lean import make, show
 from .objective_editor import ObjectiveEditor
 
 
@@ -33,18 +34,22 @@ class ObjectiveList(W.VBox):
         self.context = context
         self._score_context: tuple[object, ...] | None = None
         self._score_of: dict[Objective, int] = {}
-        self.table = W.HTML()
-        self.total = W.HTML()
-        self.total.add_class("pmw-weight-total")
-        self.chooser = W.Dropdown(description=_("Objective"), style={"description_width": "6em"})
+        self.table = html_widget()
+        self.total = html_widget(css="pmw-weight-total")
+        self.chooser = make(
+            W.Dropdown,
+            description=_("Objective"),
+            style={"description_width": "6em"},
+            layout={"width": "min(100%, 36em)"},
+        )
         self.edit_button = button(_("Open"), tooltip=_("Open the chosen objective in the editor"))
         self.new_button = button(_("New objective"), "primary")
         self.remove_reason = text(
-            _("Reason"), placeholder=_("Why it is removed (needed once agreed)")
+            _("Reason"),
+            placeholder=_("Why it is removed (needed once agreed)"),
+            layout={"width": "min(70%, 40em)"},
         )
-        self.remove_reason.layout.width = "min(70%, 40em)"
         self.remove_button = button(_("Remove objective"), "danger")
-        self.chooser.layout.width = "min(100%, 36em)"
         self.status = StatusArea()
         self.editor = ObjectiveEditor(context, on_saved=self._on_saved)
         self.edit_button.on_click(
@@ -59,8 +64,8 @@ class ObjectiveList(W.VBox):
                 heading(_("Objectives")),
                 self.table,
                 self.total,
-                W.HBox([self.chooser, self.edit_button, self.new_button]),
-                W.HBox([self.remove_reason, self.remove_button]),
+                make(W.HBox, children=[self.chooser, self.edit_button, self.new_button]),
+                make(W.HBox, children=[self.remove_reason, self.remove_button]),
                 self.status,
                 self.editor,
             ]
@@ -113,7 +118,7 @@ class ObjectiveList(W.VBox):
         elif options:
             self.chooser.value = options[0][1]
         agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
-        self.remove_reason.layout.display = "" if agreed else "none"
+        show(self.remove_reason, agreed)
         has_any = bool(options)
         self.edit_button.disabled = self.remove_button.disabled = not has_any
 

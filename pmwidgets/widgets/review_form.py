@@ -86,17 +86,16 @@ class ReviewForm(W.VBox):
         self.comments: dict[int, W.Textarea] = {}
         self.others: dict[tuple[int, str], W.HTML] = {}
         self.stage_note = html_widget()
-        self.start_button = button(_("Start the review"), "primary", lean=True)
+        self.start_button = button(_("Start the review"), "primary")
         self.cards_box = make(W.VBox)
         self.outcomes = text(
             _("Development outcomes"),
             area=True,
             placeholder=_("What the development plan achieved"),
-            lean=True,
         )
         start_from = _("What the next cycle should start from")
-        self.next_focus = text(_("Next-cycle focus"), area=True, placeholder=start_from, lean=True)
-        self.save_button = button(_("Save my assessments"), "primary", lean=True)
+        self.next_focus = text(_("Next-cycle focus"), area=True, placeholder=start_from)
+        self.save_button = button(_("Save my assessments"), "primary")
         self.status = StatusArea()
         self.body = make(
             W.VBox,
@@ -190,7 +189,7 @@ class ReviewForm(W.VBox):
                     + [(_(label), key) for key, label in ASSESSMENT_LABELS.items()],
                     style=WIDE,
                 )
-                comment = text(_("Comment"), area=True, lean=True)
+                comment = text(_("Comment"), area=True)
                 self.levels[number], self.comments[number] = level, comment
                 row.append(make(W.VBox, children=[title, level, comment], layout=COLUMN))
             else:

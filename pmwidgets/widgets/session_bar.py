@@ -9,7 +9,7 @@ import ipywidgets as W
 from ..domain.i18n import _, format_date
 from ..domain.model import Role
 from ..domain.state import WorkbookState, next_step
-from .base import StatusArea, esc
+from .base import StatusArea, esc, html_widget
 from .context import WorkbookContext
 
 #: the journey's pages: (notebook file stem, label).
@@ -53,9 +53,9 @@ class SessionBar(W.VBox):
         self.context = context
         self.coach_id = coach_id
         self.on_act = on_act
-        self.summary = W.HTML()
-        self.warning = W.HTML()
-        self.nav = W.HTML(self._nav(steps, current_step, context.workbook_id))
+        self.summary = html_widget()
+        self.warning = html_widget()
+        self.nav = html_widget(self._nav(steps, current_step, context.workbook_id))
         self.acting = W.ToggleButtons(
             description=_("Acting now"), style={"description_width": "7em"}
         )

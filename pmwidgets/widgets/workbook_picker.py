@@ -13,7 +13,8 @@ from ..domain.errors import ValidationFailed
 from ..domain.i18n import _, format_date
 from ..domain.model import Person, Role, Workbook
 from ..services import Services
-from .base import WIDE, StatusArea, button, esc, heading, paragraph
+from .base import WIDE, StatusArea, button, dropdown, esc, heading, html_widget, paragraph
+from .lean import make, show
 
 #: the value of the coach menu's "No coach" entry.
 NO_COACH = ""
@@ -51,34 +52,40 @@ class WorkbookPicker(W.VBox):
         self.people: dict[str, Person] = {}
         self.status = StatusArea()
         guard = self.status.guard
-        self.signed_in = W.HTML()
-        self.signed_in.add_class("pmw-muted")
-        self.workbooks = W.Select(description=_("Workbooks"), options=[], rows=6, style=WIDE)
-        self.workbooks.layout.width = "100%"
-        self.open_button = button(_("Open"), "primary", tooltip=_("Open the chosen workbook"))
-        self.employee = W.Dropdown(description=_("Employee"), style=WIDE)
-        self.manager = W.Dropdown(description=_("Manager"), style=WIDE)
-        self.coach = W.Dropdown(description=_("Coach"), style=WIDE)
-        year = dt.date.today().year
-        self.cycle_start = W.DatePicker(
-            description=_("Cycle starts"), value=dt.date(year, 9, 1), style=WIDE
+        self.signed_in = html_widget(css="pmw-muted")
+        self.workbooks = make(
+            W.Select,
+            description=_("Workbooks"),
+            options=[],
+            rows=6,
+            style=WIDE,
+            layout={"width": "100%"},
         )
-        self.cycle_end = W.DatePicker(
-            description=_("Cycle ends"), value=dt.date(year + 1, 8, 31), style=WIDE
+        self.open_button = button(_("Open"), "primary", tooltip=_("Open the chosen workbook"))
+        self.employee = dropdown(_("Employee"))
+        self.manager = dropdown(_("Manager"))
+        self.coach = dropdown(_("Coach"))
+        year = dt.date.today().year
+        self.cycle_start = make(
+            W.DatePicker, description=_("Cycle starts"), value=dt.date(year, 9, 1), style=WIDE
+        )
+        self.cycle_end = make(
+            W.DatePicker, description=_("Cycle ends"), value=dt.date(year + 1, 8, 31), style=WIDE
         )
         self.create_button = button(_("Create workbook"), "primary")
-        self.new_cycle = W.VBox(
-            [
+        self.new_cycle = make(
+            W.VBox,
+            classes=("pmw-card",),
+            children=[
                 heading(_("Start a new cycle"), 4),
                 paragraph(_("The manager, the coach or an administrator opens a workbook.")),
                 self.employee,
                 self.manager,
                 self.coach,
-                W.HBox([self.cycle_start, self.cycle_end]),
+                make(W.HBox, children=[self.cycle_start, self.cycle_end]),
                 self.create_button,
-            ]
+            ],
         )
-        self.new_cycle.add_class("pmw-card")
         self.open_button.on_click(guard(lambda _b: self.open_chosen()))
         self.create_button.on_click(guard(lambda _b: self.create()))
         self.employee.observe(guard(self._on_employee), names="value")
@@ -145,7 +152,7 @@ class WorkbookPicker(W.VBox):
         self._on_employee()
         me = self.services.me.roles
         may_create = any(r in me for r in (Role.ADMIN, Role.MANAGER, Role.COACH))
-        self.new_cycle.layout.display = "" if may_create else "none"
+        show(self.new_cycle, may_create)
 
     def _on_employee(self, change: Any = None) -> None:
         """Default the manager to the chosen employee's own manager."""

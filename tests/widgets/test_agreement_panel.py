@@ -22,6 +22,7 @@ from pmwidgets.widgets.agreement_panel import (
     text_diff,
 )
 from pmwidgets.widgets.context import WorkbookContext
+from pmwidgets.widgets.lean import is_shown
 
 XSS = "<script>alert('x')</script> No practical session held up"
 NOT_A_PARTY = "only the employee and the manager of this workbook can do this"
@@ -43,7 +44,7 @@ def text(widget: W.HTML) -> str:
 
 
 def shown(p: AgreementPanel) -> bool:
-    return p.confirm_button.layout.display != "none"
+    return is_shown(p.confirm_button)
 
 
 # --- what the panel shows -----------------------------------------------------------

@@ -14,6 +14,7 @@ from pmwidgets.store import Store
 from pmwidgets.widgets.agreement_panel import AgreementPanel
 from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.coverage_view import CoverageView
+from pmwidgets.widgets.lean import is_shown
 from pmwidgets.widgets.objective_editor import ObjectiveEditor
 from pmwidgets.widgets.objective_list import ObjectiveList
 from pmwidgets.widgets.session_bar import SessionBar
@@ -83,7 +84,7 @@ def test_after_agreement_a_change_needs_a_reason(demo: Store) -> None:
     ctx = WorkbookContext(Services(demo, "mchen"), 1)
     assert ctx.state.agreement_status("objectives") == AgreementStatus.AGREED
     e = ObjectiveEditor(ctx, number=4)
-    assert e.reason.layout.display == ""
+    assert is_shown(e.reason)
     version = demo.latest_version(1)
     e.target.value = "0 reportable incidents; 95% of weekly checks recorded"
     e.save_button.click()
