@@ -109,8 +109,8 @@ EDIT_LOOP_JS = """async ([edits, pause, tag]) => {
   const original = document.querySelector(title).value;
   for (let i = 0; i < edits; i++) {
     await sleep(pause * (0.5 + Math.random()));
-    // keystrokes come 100-300 ms apart; ipykernel 7 holds a message that arrives
-    // within ~50 ms of the previous one for ~45 ms (bare page too: docs/performance.md)
+    // keystrokes come 100-300 ms apart, as a person types (stock Voila would also hold
+    // an answer ~45 ms when inputs come closer: Nagle's algorithm, docs/performance.md)
     out.type.push(await window.pmwRoundTrip([['input', title, ''], smart, '']));
     await sleep(150);
     out.type.push(await window.pmwRoundTrip([['input', title, original], smart, '']));
