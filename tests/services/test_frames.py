@@ -26,6 +26,7 @@ from pmwidgets.services.frames import (
     frames,
     frames_by_workbook,
     summaries_frame,
+    warm,
     workbook_summaries,
 )
 from pmwidgets.services.synthetic import build_synthetic
@@ -325,6 +326,24 @@ def test_same_frames_after_every_kind_of_change(demo: Store) -> None:
     mgr.set_coverage_reason(2, 2, "Assessment moves to the new lead this year", version)
     assert_same_frames(hr)
     assert_same_frames(Services(demo, "rokafor"))
+
+
+def test_after_warm_everyone_still_sees_only_their_own(demo: Store) -> None:
+    """warm() keeps every header and name as of the chain's head (a preheated dashboard
+    kernel): later calls filter those by access, and read them again once anything,
+    a new person included, is written."""
+    forget()
+    warm(demo)
+    for person in demo.find_people():
+        assert_same_frames(Services(demo, person.id))
+    assert_same_frames(Services(demo, "mchen", facilitator_id="kwalsh"))
+    hr = Services(demo, "hlambert")
+    hr.add_person(Person(id="nnew", name="Nadia New", roles=("employee",), manager_id="rokafor"))
+    wb = hr.create_workbook("nnew", "rokafor", dt.date(2026, 9, 1), dt.date(2027, 8, 31))
+    rows = {r.workbook_id: r for r in workbook_summaries(hr, TODAY)}
+    assert rows[wb.id].employee == "Nadia New"
+    assert wb.id not in {r.workbook_id for r in workbook_summaries(Services(demo, "kwalsh"))}
+    assert_same_frames(hr)
 
 
 def test_kept_rows_never_outlive_the_database_they_came_from(tmp_path: Path) -> None:

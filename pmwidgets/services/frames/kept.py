@@ -41,6 +41,17 @@ class KeptRows:
     rows: dict[int, Kept] = field(default_factory=dict)
     #: the event chain's head when every kept row was last checked against the log.
     head: tuple[int, str] | None = None
+    #: every workbook's header and every person's name, as of the chain's head then
+    #: (adding or renaming a person, like every write, moves the head).
+    everything: tuple[tuple[int, str] | None, list[Header], dict[str, str]] | None = None
+
+    def everything_at(
+        self, head: tuple[int, str] | None
+    ) -> tuple[list[Header], dict[str, str]] | None:
+        """Every header and name, if they were read when the chain's head was ``head``."""
+        if self.everything is None or self.everything[0] != head:
+            return None
+        return self.everything[1], self.everything[2]
 
     def stale(self, s: Session, headers: Sequence[Header]) -> list[Header]:
         """The workbooks among ``headers`` whose kept row is missing or out of date.
