@@ -55,10 +55,22 @@ class _ResponsibilityRow(W.HBox):
 
 
 class _CompetencyRow(W.VBox):
-    """One competency: name, required level, and (folded away) description and anchors."""
+    """One competency: name, required level, and (folded away) description and anchors.
 
-    def __init__(self, competency: Competency | None = None) -> None:
+    The folded part's six text areas are made when it is first opened (or asked for):
+    a job from the catalogue has a dozen competencies or more, and the browser would
+    otherwise build them all for a panel most visits never open. Until then the
+    description and anchors are the ones loaded (:meth:`details`).
+    """
+
+    def __init__(
+        self, competency: Competency | None = None, on_change: Callable[..., None] | None = None
+    ) -> None:
         c = competency
+        self._on_change = on_change
+        self._loaded = (c.description if c else "", dict(c.anchors) if c else {})
+        self._description: W.Textarea | None = None
+        self._anchors: dict[int, W.Textarea] = {}
         self.name = text(_("Competency"), c.name if c else "")
         self.required = make(
             W.Dropdown,
@@ -68,29 +80,64 @@ class _CompetencyRow(W.VBox):
             style=WIDE,
         )
         self.remove = button(_("Remove"), tooltip=_("Remove this competency"))
-        about = c.description if c else ""
-        self.description = text(_("Description"), about, area=True, rows=2)
-        self.anchors = {
-            n: text(
-                _("Level {n} looks like").format(n=n),
-                (c.anchors.get(n, "") if c else ""),
-                area=True,
-                rows=2,
-            )
-            for n in LEVELS
-        }
-        more = make(
-            W.Accordion,
-            children=[make(W.VBox, children=[self.description, *self.anchors.values()])],
-            titles=(_("Description and behavioural anchors for levels 1–5"),),
-            selected_index=None,
-        )
+        title = _("Description and behavioural anchors for levels 1–5")
+        self.more = make(W.Accordion, children=[html_widget()], titles=(title,))
+        self.more.selected_index = None
+        self.more.observe(self._opened, names="selected_index")
         top = make(W.HBox, children=[self.name, self.required, self.remove])
-        super().__init__([top, more], layout=shared(W.Layout))
+        super().__init__([top, self.more], layout=shared(W.Layout))
         self.add_class("pmw-card")
 
+    def _opened(self, change: dict[str, Any]) -> None:
+        if change["new"] == 0:
+            self._build()
+
+    def _build(self) -> None:
+        """Make the folded part's inputs (once), with the loaded description and anchors."""
+        if self._description is not None:
+            return
+        about, anchors = self._loaded
+        self._description = text(_("Description"), about, area=True, rows=2)
+        self._anchors = {
+            n: text(_("Level {n} looks like").format(n=n), anchors.get(n, ""), area=True, rows=2)
+            for n in LEVELS
+        }
+        fields = [self._description, *self._anchors.values()]
+        if self._on_change is not None:
+            for field in fields:
+                field.observe(self._on_change, names="value")
+        self.more.children = [make(W.VBox, children=fields)]
+
+    @property
+    def description(self) -> W.Textarea:
+        """The description's input (made now if the folded part was never opened)."""
+        self._build()
+        assert self._description is not None
+        return self._description
+
+    @property
+    def anchors(self) -> dict[int, W.Textarea]:
+        """The anchors' inputs by level (made now if the folded part was never opened)."""
+        self._build()
+        return self._anchors
+
+    def details(self) -> tuple[str, dict[int, str]]:
+        """The description and the non-empty anchors, as typed or as loaded."""
+        if self._description is None:
+            about, anchors = self._loaded
+            return about, {n: a for n, a in anchors.items() if a.strip()}
+        typed = {n: t.value for n, t in self._anchors.items() if t.value.strip()}
+        return self._description.value, typed
+
     def inputs(self) -> list[W.Widget]:
-        return [self.name, self.required, self.description, *self.anchors.values()]
+        """The inputs made so far (the folded ones only once opened)."""
+        folded = [self._description, *self._anchors.values()] if self._description else []
+        return [self.name, self.required, *folded]
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything typed or loaded into this row, to tell whether anything changed."""
+        about, anchors = self.details()
+        return (self.name.value, self.required.value, about, tuple(sorted(anchors.items())))
 
 
 class JobDescriptionEditor(W.VBox):
@@ -321,7 +368,7 @@ class JobDescriptionEditor(W.VBox):
         self._add_row(self.resp_box, row, [row.text, row.share], refresh)
 
     def _add_competency(self, competency: Competency | None = None, refresh: bool = True) -> None:
-        row = _CompetencyRow(competency)
+        row = _CompetencyRow(competency, on_change=self._on_field)
         self._add_row(self.comp_box, row, row.inputs(), refresh)
 
     def _add_row(self, box: W.Box, row: Any, inputs: list[W.Widget], refresh: bool) -> None:
@@ -367,11 +414,12 @@ class JobDescriptionEditor(W.VBox):
                 competencies=tuple(
                     Competency(
                         name=c.name.value,
-                        description=c.description.value,
+                        description=about,
                         required=int(c.required.value),
-                        anchors={n: t.value for n, t in c.anchors.items() if t.value.strip()},
+                        anchors=anchors,
                     )
                     for c in comps
+                    for about, anchors in [c.details()]
                 ),
                 source=self._source,
             )
@@ -415,7 +463,7 @@ class JobDescriptionEditor(W.VBox):
 
     def _snapshot(self) -> tuple[Any, ...]:
         """Everything typed into the editor, to tell whether the person changed anything."""
-        comps = [tuple(w.value for w in c.inputs()) for c in self.comp_box.children]
+        comps = [c.snapshot() for c in self.comp_box.children]
         resps = [(r.text.value, r.share.value) for r in self.resp_box.children]
         return (self.title.value, self.purpose.value, self._source, resps, comps)
 

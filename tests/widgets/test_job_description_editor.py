@@ -318,3 +318,33 @@ def test_script_in_the_title_is_escaped_in_the_saved_view(demo: Store) -> None:
     html = editor.saved_view.value
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html and "&lt;b&gt;bold" in html
+
+
+def test_a_competencys_folded_details_are_made_when_opened_and_kept_until_then(
+    demo: Store,
+) -> None:
+    """The description and anchors of each competency are text areas only once opened
+    (a catalogue job has a dozen competencies); until then the loaded text stands."""
+    editor = editor_for(demo, "rokafor", 1)
+    stored = job_of(demo, 1).competencies
+    rows = list(editor.comp_box.children)
+    assert len(rows) == len(stored) >= 2
+    assert all(not row.inputs()[2:] for row in rows)  # nothing folded was made yet
+    assert not any(isinstance(w, W.Textarea) for row in rows for w in row.more.children)
+    assert editor.value is not None and editor.value.competencies == stored  # loaded text
+
+    first = rows[0]
+    first.more.selected_index = 0  # the person opens the folded part
+    (details,) = first.more.children
+    assert details.children[0] is first.description
+    assert first.description.value == stored[0].description
+    first.anchors[2].value = "Follows the checklist with help"  # observed like any input
+    assert editor.value.competencies[0].anchors[2] == "Follows the checklist with help"
+    assert not rows[1].inputs()[2:]  # the others are still folded and unmade
+
+    editor.reason.value = "Level 2 described"
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    saved = job_of(demo, 1).competencies
+    assert saved[0].anchors[2] == "Follows the checklist with help"
+    assert saved[1:] == stored[1:]  # never opened: saved exactly as loaded
