@@ -18,6 +18,9 @@ from helpers import add_people
 from pmwidgets.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+# Files the product keeps in the user's cache folder (the dashboard's rows) go to a
+# folder of this run, for the tests and every server and command they start.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pmw-test-cache-")
 ONET = ROOT.parent / "shared" / "data" / "onet-29.3"
 
 

@@ -36,7 +36,7 @@ KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: seconds between a preheated kernel being taken and its replacement starting: Voila's
 #: default (1 s) starts the new kernel while the visitor's page is still loading, and on
 #: two cores its start-up slows that page (docs/performance.md)
-FILL_DELAY = 1.0
+FILL_DELAY = 3.0
 UNKNOWN_PERSON = "this link names nobody known here: ask your coach or HR for a new one"
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "

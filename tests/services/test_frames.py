@@ -431,3 +431,66 @@ def test_same_frames_as_the_reference_in_a_synthetic_organisation(synthetic: Sto
         for today in (dt.date(2027, 6, 15), dt.date(2027, 9, 1)):
             assert_same_frames(Services(synthetic, person.id), today)
     assert len(frames(Services(synthetic, "p0060"), TODAY).workbooks) == 1
+
+
+# --- rows kept on disk, for the next kernel ----------------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many workbooks each reading of rows read from the database."""
+    from pmwidgets.services.frames import summaries
+
+    counts: list[int] = []
+    real = summaries.read
+
+    def counting(s, headers, **kw):  # type: ignore[no-untyped-def]
+        counts.append(len(headers))
+        return real(s, headers, **kw)
+
+    monkeypatch.setattr(summaries, "read", counting)
+    monkeypatch.setattr(summaries, "SAVE_AFTER", 1)  # the demo is small: keep any reading
+    return counts
+
+
+def test_a_new_kernel_starts_from_the_rows_kept_on_disk(demo: Store, reads: list[int]) -> None:
+    from pmwidgets.services.frames import on_disk
+
+    forget()
+    hr = Services(demo, "hlambert")
+    assert_same_frames(hr)
+    assert reads[0] == 5  # every workbook, once
+    (kept,) = on_disk.cache_folder().glob("workbook-rows-*.json")
+    assert kept.stat().st_mode & 0o777 == 0o600  # the owner's only
+    forget(disk=False)  # a new kernel: nothing in memory
+    reads.clear()
+    assert_same_frames(hr)
+    assert reads == []  # nothing read: every row came from disk and is still current
+    # another process changes workbook 3; a new kernel reads that one alone
+    with Store(demo.url) as other:
+        mgr = Services(other, "rokafor")
+        state = mgr.open(3)
+        objective = state.objectives[0].model_copy(update={"weight": 35})
+        mgr.update_objective(3, 1, objective, state.workbook.version, "reweighed")
+    forget(disk=False)
+    reads.clear()
+    assert_same_frames(hr)
+    assert reads == [1]
+
+
+def test_kept_rows_on_disk_that_cannot_be_used_are_ignored(
+    demo: Store, reads: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    from pmwidgets.services.frames import on_disk
+
+    forget()
+    hr = Services(demo, "hlambert")
+    assert_same_frames(hr)
+    (kept,) = on_disk.cache_folder().glob("workbook-rows-*.json")
+    for broken in ("{not json", '{"format": 0, "fields": [], "rows": {}}', '{"rows": [1]}'):
+        kept.write_text(broken, encoding="utf-8")
+        forget(disk=False)
+        reads.clear()
+        assert_same_frames(hr)
+        assert reads == [5]  # read again from the database, and right
+    assert "ignoring the kept workbook rows" in caplog.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from ...domain.i18n import current_language
 from ...store import Store
 from ...store.engine import sqlite_path
+from . import on_disk
 from .reading import IN_LIMIT, Header, chain_head, latest_events
 
 #: databases whose rows are kept between calls (the most recently used).
@@ -44,6 +46,15 @@ class KeptRows:
     #: every workbook's header and every person's name, as of the chain's head then
     #: (adding or renaming a person, like every write, moves the head).
     everything: tuple[tuple[int, str] | None, list[Header], dict[str, str]] | None = None
+    #: the file the rows are also kept in, for the next kernel (None: in memory only)
+    disk: Path | None = None
+    #: what each row's values are (the file says so too, and is ignored if they differ)
+    fields: tuple[str, ...] = ()
+
+    def save(self) -> None:
+        """Keep the rows on disk too (see :mod:`.on_disk`)."""
+        if self.disk is not None:
+            on_disk.save(self.disk, self.fields, self.rows)
 
     def everything_at(
         self, head: tuple[int, str] | None
@@ -77,19 +88,34 @@ class KeptRows:
 _KEPT: OrderedDict[tuple[str, str], KeptRows] = OrderedDict()
 
 
-def kept_rows(store: Store) -> KeptRows:
-    """The rows kept for this database and language; new ones for an in-memory database."""
+def kept_rows(store: Store, fields: tuple[str, ...] = ()) -> KeptRows:
+    """The rows kept for this database and language (``fields``: what a row holds).
+
+    A kernel's first call starts from the rows kept on disk by an earlier one (for a
+    database file or server; an in-memory database gets new, empty rows each time).
+    """
     if sqlite_path(store.url) is None and store.url.startswith("sqlite"):
         return KeptRows()  # every in-memory database is a different one
     key = (store.url, current_language())
-    kept = _KEPT.pop(key, None) or KeptRows()
+    kept = _KEPT.pop(key, None)
+    if kept is None:
+        kept = KeptRows(fields=fields)
+        if fields:
+            kept.disk = on_disk.cache_file(store, key[1])
+            loaded = on_disk.load(kept.disk, fields)
+            kept.rows = {
+                wb: Kept(k, version, values) for wb, (k, version, values) in loaded.items()
+            }
     _KEPT[key] = kept  # most recently used last
     while len(_KEPT) > _KEEP_DATABASES:
         _KEPT.popitem(last=False)
     return kept
 
 
-def forget() -> None:
+def forget(disk: bool = True) -> None:
     """Drop every kept row (the next call of :func:`~pmwidgets.services.frames.frames` or
-    :func:`~pmwidgets.services.frames.workbook_summaries` reads everything again)."""
+    :func:`~pmwidgets.services.frames.workbook_summaries` reads everything again); with
+    ``disk=False`` only this kernel's, as if it had just started."""
     _KEPT.clear()
+    if disk:
+        on_disk.forget()

@@ -16,6 +16,8 @@ from .reading import Header, chain_head, latest_events, read, read_names, visibl
 #: the fields named or judged on every call rather than kept: people may be renamed,
 #: and "overdue" depends on the day.
 _LIVE = ("employee", "manager", "coach", "overdue_check_in")
+#: rows read in one call worth writing to disk for the next kernel (fewer read fast).
+SAVE_AFTER = 200
 #: the fields kept between calls, in order.
 KEPT_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
 _EMPLOYEE, _MANAGER, _COACH, _STAGE, _DUE = map(
@@ -48,7 +50,7 @@ class Summaries(NamedTuple):
 def read_summaries(services: Services, today: dt.date) -> Summaries:
     """The summaries of the workbooks ``services`` may see, read through the kept rows."""
     store = services.store
-    kept = kept_rows(store)
+    kept = kept_rows(store, KEPT_FIELDS)
     me, facilitator = services.me, services.facilitator
     with store.reading() as s:  # one snapshot: who sees what, and what it says
         head = chain_head(s)
@@ -67,6 +69,8 @@ def read_summaries(services: Services, today: dt.date) -> Summaries:
                 row = got.workbooks[h.id]
                 values = tuple(row[f] for f in KEPT_FIELDS)
                 kept.rows[h.id] = Kept(keys.get(h.id, ""), h.version, values)
+    if len(stale) >= SAVE_AFTER:  # worth keeping for the next kernel (after the snapshot)
+        kept.save()
     rows = [_live(kept.rows[h.id].values, names, today) for h in headers]
     return Summaries(rows, headers, names)
 
