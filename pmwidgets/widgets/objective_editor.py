@@ -16,7 +16,17 @@ from ..domain.i18n import _
 from ..domain.model import Objective
 from ..domain.rules import smart_check
 from ..domain.state import WorkbookState
-from .base import WIDE, StatusArea, button, check_line, esc, heading, html_widget, text
+from .base import (
+    TEXT_LAYOUT,
+    WIDE,
+    StatusArea,
+    button,
+    check_line,
+    esc,
+    heading,
+    html_widget,
+    text,
+)
 from .context import WorkbookContext
 from .lean import make, show
 
@@ -56,7 +66,7 @@ class ObjectiveEditor(W.VBox):
             _("Description"), area=True, placeholder=_("What will be different, and for whom")
         )
         self.responsibilities = make(
-            W.SelectMultiple, description=_("Serves"), style=WIDE, rows=4, layout={"width": "100%"}
+            W.SelectMultiple, description=_("Serves"), style=WIDE, rows=4, layout=TEXT_LAYOUT
         )
         self.measure = text(_("Measure"), placeholder=_("How progress will be seen"))
         self.target = text(_("Target"), placeholder=_("A number, a date or a yes/no outcome"))
