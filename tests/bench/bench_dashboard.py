@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import statistics
 from contextlib import closing
 from pathlib import Path
 
@@ -76,10 +77,12 @@ def measure(folder: Path, quick: bool) -> list[Row]:
     section = f"Dashboard page, {size:,} workbooks (HR, preheated)"
     bare = Row(section, "bare page on the same server", "ms", samples["bare"])
     dash = Row(section, "dashboard page interactive", "ms", samples["dashboard"])
-    dash.ratio = dash.median / bare.median
+    ratios = sorted(d / b for b, d in zip(samples["bare"], samples["dashboard"], strict=True))
+    dash.ratio = statistics.median(ratios)  # each visit against the bare visit just before it
     dash.target, dash.met = "<= 1.10x bare", dash.ratio <= 1.10
     dash.note = (
         "navigation start until the table is on screen; the < 1.5 s target is on the "
-        "kernel's build (Store section): the front end alone takes as long as the bare page"
+        "kernel's build (Store section): the front end alone takes as long as the bare page; "
+        f"ratio = median of {len(ratios)} paired visits ({ratios[0]:.2f}–{ratios[-1]:.2f})"
     )
     return [bare, dash]
