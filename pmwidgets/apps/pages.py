@@ -18,7 +18,7 @@ from ..domain.i18n import _
 from ..services import Services
 from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
 from ..widgets.context import WorkbookContext
-from ..widgets.lean import make
+from ..widgets.lean import close_replaced, make
 from ..widgets.session_bar import SessionBar
 from . import session
 from .logs import configure as configure_logging
@@ -35,7 +35,8 @@ class StepPage(W.VBox):
 
     def __init__(self, step: str, build: Builder, title: str) -> None:
         configure_logging()
-        super().__init__([stylesheet(), heading(title, 2)])  # until the page is built
+        self.css, self.head = stylesheet(), heading(title, 2)
+        super().__init__([self.css, self.head])  # until the page is built
         self.step, self.build, self.title = step, build, title
         self.context: WorkbookContext | None = None
         self.status = StatusArea()
@@ -47,12 +48,12 @@ class StepPage(W.VBox):
         try:
             self._show()
         except PmwError as exc:
-            self.children = tuple([stylesheet(), heading(self.title, 2), self.status])
+            self._draw(self.head, self.status)
             self.status.error(str(exc))
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("page %s failed (reference %s)", self.step, ref)
-            self.children = tuple([stylesheet(), heading(self.title, 2), self.status])
+            self._draw(self.head, self.status)
             self.status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
 
     def _show(self) -> None:
@@ -62,27 +63,22 @@ class StepPage(W.VBox):
         sel = session.load_selection()
         if not sel.user:
             entry = sign_in_message() if session.web_mode() else self._sign_in()
-            self.children = tuple([stylesheet(), heading(self.title, 2), entry])
+            self._draw(self.head, entry)
             return
         try:
             signed_in = Services(session.store(), sel.user)
         except PmwError:
-            self.children = tuple([stylesheet(), heading(self.title, 2), sign_in_message()])
+            self._draw(self.head, sign_in_message())
             return
         if sel.workbook is None:
-            self.children = tuple([stylesheet(), heading(self.title, 2), self._picker(signed_in)])
+            self._draw(self.head, self._picker(signed_in))
             return
         try:
             svc = session.services_for(sel) or signed_in
             self.context = WorkbookContext(svc, sel.workbook)
         except PmwError as exc:
             self.status.error(str(exc))
-            self.children = (
-                stylesheet(),
-                heading(self.title, 2),
-                self.status,
-                self._picker(signed_in),
-            )
+            self._draw(self.head, self.status, self._picker(signed_in))
             return
         wb = self.context.state.workbook
         coach_mode = signed_in.me.id == wb.coach_id
@@ -92,16 +88,17 @@ class StepPage(W.VBox):
             on_act=self._act,
             current_step=self.step,
         )
-        self.children = (
-            stylesheet(),
-            bar,
-            *self.build(self.context),
-            self.status,
-        )
+        self._draw(bar, *self.build(self.context), self.status)
         ctx = self.context
         ctx.watch(
             on_change=lambda: self.status.info(_("Updated with changes saved by someone else."))
         )
+
+    def _draw(self, *widgets: W.Widget) -> None:
+        """Show ``widgets`` under the stylesheet; close what the last drawing showed."""
+        old: tuple[W.Widget, ...] = tuple(self.children)  # type: ignore[has-type]
+        self.children = (self.css, *widgets)
+        close_replaced(old, self.children)
 
     def _act(self, person_id: str) -> None:
         sel = session.load_selection()

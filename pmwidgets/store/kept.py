@@ -32,7 +32,7 @@ from ..domain.agreement import AgreementVersion
 from ..domain.state import WorkbookState
 from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
 from .rows import agreement_version, latest_agreements, workbook_state
-from .writer import WorkbookWriter
+from .writer import WorkbookWriter, head_values
 
 #: workbooks kept per store (a page's kernel uses one; the command line a few).
 KEEP = 16
@@ -60,18 +60,7 @@ class Header(NamedTuple):
     @classmethod
     def of(cls, row: Any, last_event: str | None = None) -> Header:
         """The header of a workbook row (an ORM object or a Core row)."""
-        return cls(
-            id=row.id,
-            employee_id=row.employee_id,
-            manager_id=row.manager_id,
-            coach_id=row.coach_id,
-            cycle_start=row.cycle_start,
-            cycle_end=row.cycle_end,
-            stage=row.stage,
-            version=row.version,
-            updated_at=row.updated_at,
-            last_event=last_event,
-        )
+        return cls(**head_values(row), last_event=last_event)
 
     @property
     def key(self) -> tuple[int, str, str | None]:

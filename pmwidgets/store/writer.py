@@ -116,6 +116,19 @@ def append_event(
     return str(fields["hash"])
 
 
+#: the workbook row's columns that a unit of work (:class:`WorkbookHead`) and the kept
+#: rows (:class:`~.kept.Header`) hold.
+HEAD_COLUMNS = (
+    "id", "employee_id", "manager_id", "coach_id", "cycle_start", "cycle_end", "stage",
+    "version", "updated_at",
+)  # fmt: skip
+
+
+def head_values(row: Any) -> dict[str, Any]:
+    """The :data:`HEAD_COLUMNS` of a workbook row (a Core row or an ORM object)."""
+    return {column: getattr(row, column) for column in HEAD_COLUMNS}
+
+
 @dataclass
 class WorkbookHead:
     """A workbook's row as a unit of work holds it: read locked, changed through Core."""
@@ -133,17 +146,7 @@ class WorkbookHead:
     @classmethod
     def of(cls, row: Any) -> WorkbookHead:
         """The head of a workbook row (a Core row or an ORM object)."""
-        return cls(
-            id=row.id,
-            employee_id=row.employee_id,
-            manager_id=row.manager_id,
-            coach_id=row.coach_id,
-            cycle_start=row.cycle_start,
-            cycle_end=row.cycle_end,
-            stage=row.stage,
-            version=row.version,
-            updated_at=row.updated_at,
-        )
+        return cls(**head_values(row))
 
 
 class WorkbookWriter:

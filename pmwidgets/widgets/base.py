@@ -59,9 +59,14 @@ def heading(text: str, level: int = 3) -> W.HTML:
     return make(W.HTML, value=f"<h{level} class='pmw-heading'>{esc(text)}</h{level}>")
 
 
+def paragraph_html(text: str, css: str = "pmw-help") -> str:
+    """The markup of a paragraph of help text (escaped), for an existing widget's value."""
+    return f"<p class='{css}'>{esc(text)}</p>"
+
+
 def paragraph(text: str, css: str = "pmw-help") -> W.HTML:
-    """A paragraph of help text (escaped)."""
-    return make(W.HTML, value=f"<p class='{css}'>{esc(text)}</p>")
+    """A paragraph of help text (escaped), as a widget of its own."""
+    return make(W.HTML, value=paragraph_html(text, css))
 
 
 def html_widget(value: str = "", css: str = "") -> W.HTML:
@@ -190,3 +195,9 @@ def dropdown(description: str, width: str = "", **traits: Any) -> W.Dropdown:
     """A labelled dropdown whose layout and style are shared models (``width``: of the whole)."""
     layout = {"width": width} if width else None
     return make(W.Dropdown, description=description, style=WIDE, layout=layout, **traits)
+
+
+def choice_list(description: str, rows: int = 6) -> W.Select:
+    """A labelled list of ``rows`` visible choices, as wide as the text inputs (shared models)."""
+    return make(W.Select, description=description, options=[], rows=rows, style=WIDE,
+                layout=TEXT_LAYOUT)  # fmt: skip

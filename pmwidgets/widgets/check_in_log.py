@@ -14,7 +14,17 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Amendment, CheckIn, ObjectiveProgress, Stage
 from ..domain.state import WorkbookState
 from . import charts
-from .base import WIDE, StatusArea, button, esc, heading, html_widget, paragraph, text
+from .base import (
+    WIDE,
+    StatusArea,
+    button,
+    esc,
+    heading,
+    html_widget,
+    paragraph,
+    paragraph_html,
+    text,
+)
 from .context import WorkbookContext
 from .lean import make
 
@@ -186,19 +196,19 @@ class CheckInLog(W.VBox):
         self.entries.selected_index = 0 if newest else None
         for widget in old:  # closed, so a long session does not pile up widgets
             widget.close()
-        self.entries_note.value = "" if newest else paragraph(_("No check-ins yet.")).value
+        self.entries_note.value = "" if newest else paragraph_html(_("No check-ins yet."))
         self._chart(state)
         self._carried_in(newest[0] if newest else None)
         wb = state.workbook
         early = list(Stage).index(wb.stage) < list(Stage).index(Stage.CHECK_INS)
         note = _("Check-ins usually start once the objectives and the development plan are agreed.")
-        self.stage_note.value = paragraph(note, "pmw-muted").value if early else ""
-        self.date_hint.value = paragraph(
+        self.stage_note.value = paragraph_html(note, "pmw-muted") if early else ""
+        self.date_hint.value = paragraph_html(
             _("The date must fall inside the cycle, {start} to {end}.").format(
                 start=format_date(wb.cycle_start), end=format_date(wb.cycle_end)
             ),
             "pmw-muted",
-        ).value
+        )
         self._sync_objectives(state)
 
     def _title(self, check_in: CheckIn) -> str:
@@ -234,7 +244,7 @@ class CheckInLog(W.VBox):
         body += _items(_("Progress"), progress)
         body += _items(_("Actions carried forward"), [esc(a) for a in c.carried_forward])
         body += _items(_("Proposed amendments"), amendments)
-        return html_widget(body or paragraph(_("No notes were written.")).value, "pmw-card")
+        return html_widget(body or paragraph_html(_("No notes were written.")), "pmw-card")
 
     def _chart(self, state: WorkbookState) -> None:
         dated = sorted(state.check_ins, key=lambda c: (c.on, c.id or 0))
@@ -265,9 +275,9 @@ class CheckInLog(W.VBox):
 
     def _carried_in(self, previous: CheckIn | None) -> None:
         if previous is None or not previous.carried_forward:
-            self.carried_in.value = paragraph(
+            self.carried_in.value = paragraph_html(
                 _("No actions were carried forward from the previous check-in."), "pmw-muted"
-            ).value
+            )
             return
         title = _("Carried forward from the check-in of {date}").format(
             date=format_date(previous.on)

@@ -33,11 +33,11 @@ from .base import (
     heading,
     html_table,
     html_widget,
-    paragraph,
+    paragraph_html,
     text,
 )
 from .context import WorkbookContext
-from .lean import make, show
+from .lean import close_replaced, make, show
 
 KINDS = ("experience", "exposure", "education")
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -219,7 +219,7 @@ class DevelopmentPlanner(W.VBox):
     def refresh(self, state: WorkbookState) -> None:
         """Redraw from ``state``; inputs the person has changed keep their values."""
         status = state.agreement_status("development_plan").label
-        self.agreement.value = paragraph(_("Status: {s}").format(s=status)).value
+        self.agreement.value = paragraph_html(_("Status: {s}").format(s=status))
         version = state.agreements.get("development_plan")
         agreed = version is not None and version.agreed
         note = _(
@@ -227,7 +227,7 @@ class DevelopmentPlanner(W.VBox):
             "must agree again. Say why in the reason for change."
         )
         n = version.number if version else 0
-        self.reason_note.value = paragraph(note.format(n=n, m=n + 1)).value if agreed else ""
+        self.reason_note.value = paragraph_html(note.format(n=n, m=n + 1)) if agreed else ""
         show(self.reason, agreed)
         self._refresh_ratings(state)
         self._refresh_gaps(state)
@@ -236,7 +236,7 @@ class DevelopmentPlanner(W.VBox):
         self.support_table.value = (
             html_table((_("The manager commits to"), _("By")), support)
             if support
-            else paragraph(_("No support commitments yet."), "pmw-muted").value
+            else paragraph_html(_("No support commitments yet."), "pmw-muted")
         )
         show(self.support_form, self.context.party == "manager")
 
@@ -250,7 +250,9 @@ class DevelopmentPlanner(W.VBox):
                 self._refresh_row(c, state.plan, party)
         names = {c.name for c in competencies}
         self.rows = {n: r for n, r in self.rows.items() if n in names}
+        old = tuple(self.ratings_box.children)
         self.ratings_box.children = [r.box for r in self.rows.values()]
+        close_replaced(old, tuple(self.ratings_box.children))  # rows of another acting person
         editing = party is not None and bool(competencies)
         show(self.ratings_box, editing)
         show(self.save_ratings_button, editing)
@@ -263,7 +265,7 @@ class DevelopmentPlanner(W.VBox):
                 "read-only, in the gaps below. In a facilitated session, switch to the person "
                 "who is speaking."
             )
-        self.ratings_note.value = paragraph(note, "pmw-muted").value if note else ""
+        self.ratings_note.value = paragraph_html(note, "pmw-muted") if note else ""
         self._on_field()
 
     def _refresh_row(self, c: Competency, plan: DevelopmentPlan, party: Party) -> None:
@@ -332,7 +334,7 @@ class DevelopmentPlanner(W.VBox):
         self.actions_table.value = (
             html_table(headers, cells)
             if cells
-            else paragraph(_("No actions yet."), "pmw-muted").value
+            else paragraph_html(_("No actions yet."), "pmw-muted")
         )
         live: list[str] = [a.kind for a in actions if a.status != "dropped"]
         counts, total = {k: live.count(k) for k in KINDS}, len(live)

@@ -19,6 +19,7 @@ from .base import (
     StatusArea,
     button,
     check_line,
+    choice_list,
     esc,
     heading,
     html_table,
@@ -188,14 +189,7 @@ class JobDescriptionEditor(W.VBox):
         )
         self.search_box.continuous_update = False
         self.search_button = button(_("Search"))
-        self.results = make(
-            W.Select,
-            description=_("Results"),
-            options=[],
-            rows=6,
-            style=WIDE,
-            layout={"width": "100%"},
-        )
+        self.results = choice_list(_("Results"))
         self.preview = html_widget()
         self.use_button = button(
             _("Use this"), tooltip=_("Load the chosen job description into the editor")

@@ -129,3 +129,31 @@ def show(widget: W.DOMWidget, shown: bool = True) -> None:
 def is_shown(widget: W.DOMWidget) -> bool:
     """Whether ``widget`` is shown (not hidden by :func:`show` or by its layout)."""
     return HIDDEN not in widget._dom_classes and widget.layout.display != "none"
+
+
+def _tree(widget: W.Widget) -> list[W.Widget]:
+    """``widget`` and every widget below it (children, and their layouts and styles)."""
+    found: list[W.Widget] = []
+    todo = [widget]
+    while todo:
+        w = todo.pop()
+        found.append(w)
+        todo += [v for v in (getattr(w, "layout", None), getattr(w, "style", None)) if v]
+        todo += list(getattr(w, "children", ()))
+    return found
+
+
+def close_replaced(old: tuple[W.Widget, ...], new: tuple[W.Widget, ...]) -> int:
+    """Close the widgets of ``old`` that ``new`` no longer shows (not the shared models).
+
+    A page that redraws itself would otherwise leave every widget of its previous
+    drawing alive in the kernel and in the browser. Returns how many were closed.
+    """
+    keep = {id(w) for child in new for w in _tree(child)}
+    gone = {id(w): w for child in old for w in _tree(child) if id(w) not in keep}
+    closed = 0
+    for w in gone.values():
+        if not is_shared(w) and w.comm is not None:
+            w.close()
+            closed += 1
+    return closed

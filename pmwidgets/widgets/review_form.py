@@ -29,10 +29,11 @@ from .base import (
     html_table,
     html_widget,
     paragraph,
+    paragraph_html,
     text,
 )
 from .context import WorkbookContext
-from .lean import make, show
+from .lean import close_replaced, make, show
 
 #: each party's column beside the evidence (which takes the other 40%)
 COLUMN = {"width": "30%"}
@@ -139,9 +140,11 @@ class ReviewForm(W.VBox):
             if (o.id or 0) not in self.cards:
                 self.cards[o.id or 0] = self._card(o.id or 0, party)
             self._show(o, state)
+        old = tuple(self.cards_box.children)
         self.cards_box.children = [self.cards[o.id or 0] for o in objectives] or [
             paragraph(_("There are no objectives to assess."))
         ]
+        close_replaced(old, tuple(self.cards_box.children))  # cards of another acting person
         self._sync("outcomes", self.outcomes, state.review.development_outcomes)
         self._sync("next_focus", self.next_focus, state.review.next_cycle_focus)
         in_review = stage == Stage.REVIEW
@@ -172,7 +175,7 @@ class ReviewForm(W.VBox):
             )
         else:
             note = _("The review has been signed by both; this workbook is closed.")
-        self.stage_note.value = paragraph(note).value
+        self.stage_note.value = paragraph_html(note)
 
     def _card(self, number: int, party: Party | None) -> W.VBox:
         """The inputs and read-only parts for one objective (its widgets share their layouts)."""
@@ -224,7 +227,7 @@ class ReviewForm(W.VBox):
         self.evidence[number].value = heading_html + (
             html_table([_("Date"), _("Progress"), _("Status"), _("Evidence")], rows)
             if rows
-            else paragraph(_("No evidence was recorded for it at a check-in."), "pmw-muted").value
+            else paragraph_html(_("No evidence was recorded for it at a check-in."), "pmw-muted")
         )
         for who in PARTIES:
             a = state.review.assessment(number, who)
@@ -235,7 +238,7 @@ class ReviewForm(W.VBox):
                         f"<p><strong>{esc(_(ASSESSMENT_LABELS[a.level]))}</strong></p>"
                         f"<p>{esc(a.comment).replace(chr(10), '<br>')}</p>"
                         if a
-                        else paragraph(_("Not assessed yet."), "pmw-muted").value
+                        else paragraph_html(_("Not assessed yet."), "pmw-muted")
                     )
                 )
             elif number in self.levels:

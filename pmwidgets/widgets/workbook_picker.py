@@ -13,7 +13,17 @@ from ..domain.errors import ValidationFailed
 from ..domain.i18n import _, format_date
 from ..domain.model import Person, Role, Workbook
 from ..services import Services
-from .base import WIDE, StatusArea, button, dropdown, esc, heading, html_widget, paragraph
+from .base import (
+    WIDE,
+    StatusArea,
+    button,
+    choice_list,
+    dropdown,
+    esc,
+    heading,
+    html_widget,
+    paragraph,
+)
 from .lean import make, show
 
 #: the value of the coach menu's "No coach" entry.
@@ -53,14 +63,7 @@ class WorkbookPicker(W.VBox):
         self.status = StatusArea()
         guard = self.status.guard
         self.signed_in = html_widget(css="pmw-muted")
-        self.workbooks = make(
-            W.Select,
-            description=_("Workbooks"),
-            options=[],
-            rows=6,
-            style=WIDE,
-            layout={"width": "100%"},
-        )
+        self.workbooks = choice_list(_("Workbooks"))
         self.open_button = button(_("Open"), "primary", tooltip=_("Open the chosen workbook"))
         self.employee = dropdown(_("Employee"))
         self.manager = dropdown(_("Manager"))

@@ -21,7 +21,7 @@ from pmwidgets.apps import session as app_session
 from pmwidgets.widgets.lean import is_shared, make, shared, show
 
 #: page -> most models it may create for workbook 1 of the demo, in coach mode
-#: (measured: 9, 23, 122, 83, 100, 95, 90, 12, 40, with some headroom; on the benchmark's
+#: (measured: 9, 21, 119, 80, 96, 91, 83, 12, 40, with some headroom; on the benchmark's
 #: larger workbook the review page went from 505 models to 170 when they were shared)
 BUDGET = {
     "home_page": 15,
@@ -84,3 +84,29 @@ def test_a_shared_layout_refuses_a_change_that_would_reach_every_widget() -> Non
     assert "pmw-hidden" in a._dom_classes and "pmw-hidden" not in b._dom_classes
     W.Widget.close_all()
     assert make(W.HTML).layout.comm is not None  # a closed shared model is made anew
+
+
+@pytest.mark.filterwarnings("ignore:Widget.widgets is deprecated")
+@pytest.mark.parametrize("name", sorted(BUDGET))
+def test_every_model_a_page_keeps_is_on_the_page(name: str, coach_session: None) -> None:
+    """No model is made and then left off the page (the browser would still build it),
+    and redrawing the page or switching who is acting closes what it replaced."""
+    from pmwidgets.apps.pages import StepPage
+    from pmwidgets.widgets.lean import _tree
+
+    page = getattr(apps, name)()
+
+    def orphans() -> list[str]:
+        on_page = {id(w) for w in _tree(page)}
+        return [f"{type(m).__name__} {getattr(m, 'value', '')!r:.60}" for m in _models()
+                if id(m) not in on_page]  # fmt: skip
+
+    assert orphans() == []
+    if isinstance(page, StepPage):
+        count = len(_models())
+        page.show()
+        page._act("rokafor")  # the coach hands the screen to the manager, then back
+        page._act("mchen")
+        page.show()
+        assert orphans() == []
+        assert len(_models()) == count
