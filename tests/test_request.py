@@ -199,22 +199,3 @@ def test_a_failed_build_is_logged_not_raised_into_the_event_loop(
 
     asyncio.run(cell())
     assert "building the page after its request failed" in caplog.text
-
-
-def test_the_database_is_opened_before_the_request_and_a_failure_is_left_to_the_page(
-    monkeypatch: pytest.MonkeyPatch, demo_url: str
-) -> None:
-    from pmwidgets.apps import session
-
-    session.store.cache_clear()
-    monkeypatch.setenv("PMW_DATABASE_URL", demo_url)
-    try:
-        session._prepare()
-        assert session.store.cache_info().currsize == 1  # opened ahead, kept for the build
-        session.store().close()
-        session.store.cache_clear()
-        monkeypatch.setenv("PMW_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
-        session._prepare()  # no error here: the page's build reports it, with a reference
-        assert session.store.cache_info().currsize == 0  # nothing half-open is kept
-    finally:
-        session.store.cache_clear()

@@ -17,7 +17,6 @@ how tests and scripted runs pick a workbook.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -26,8 +25,6 @@ from pathlib import Path
 
 from ..domain.errors import PmwError
 from ..services import Services, Store, open_store
-
-log = logging.getLogger("pmwidgets.apps")
 
 
 @dataclass(frozen=True)
@@ -96,20 +93,8 @@ def when_requested(build: Callable[[], None]) -> None:
             build()
 
         if after_request(requested):
-            _prepare()
             return
     build()
-
-
-def _prepare() -> None:
-    """What every page's build needs, done while the kernel waits for its request (in a
-    preheated kernel, before anyone asked): the database opened, its dialect loaded.
-    A database that cannot be opened is left for the build to report, with a reference.
-    """
-    try:
-        store()
-    except Exception:  # not cached: the build opens it again and says why
-        log.debug("the database could not be opened ahead of the request", exc_info=True)
 
 
 def _web_selection() -> Selection:
