@@ -26,7 +26,7 @@ from .base import (
     text,
 )
 from .context import WorkbookContext
-from .lean import make
+from .lean import close_replaced, make
 
 
 def _status_words() -> dict[str, str]:
@@ -190,12 +190,11 @@ class CheckInLog(W.VBox):
 
     def _refresh(self, state: WorkbookState) -> None:
         newest = _newest_first(state.check_ins)
-        old = self.entries.children
+        old = tuple(self.entries.children)
         self.entries.children = [self._entry(c, state) for c in newest]
         self.entries.titles = tuple(self._title(c) for c in newest)
         self.entries.selected_index = 0 if newest else None
-        for widget in old:  # closed, so a long session does not pile up widgets
-            widget.close()
+        close_replaced(old, ())  # so a long session does not pile up widgets
         self.entries_note.value = "" if newest else paragraph_html(_("No check-ins yet."))
         self._chart(state)
         self._carried_in(newest[0] if newest else None)

@@ -131,7 +131,7 @@ def is_shown(widget: W.DOMWidget) -> bool:
     return HIDDEN not in widget._dom_classes and widget.layout.display != "none"
 
 
-def _tree(widget: W.Widget) -> list[W.Widget]:
+def widget_tree(widget: W.Widget) -> list[W.Widget]:
     """``widget`` and every widget below it (children, and their layouts and styles)."""
     found: list[W.Widget] = []
     todo = [widget]
@@ -149,8 +149,8 @@ def close_replaced(old: tuple[W.Widget, ...], new: tuple[W.Widget, ...]) -> int:
     A page that redraws itself would otherwise leave every widget of its previous
     drawing alive in the kernel and in the browser. Returns how many were closed.
     """
-    keep = {id(w) for child in new for w in _tree(child)}
-    gone = {id(w): w for child in old for w in _tree(child) if id(w) not in keep}
+    keep = {id(w) for child in new for w in widget_tree(child)}
+    gone = {id(w): w for child in old for w in widget_tree(child) if id(w) not in keep}
     closed = 0
     for w in gone.values():
         if not is_shared(w) and w.comm is not None:

@@ -92,12 +92,12 @@ def test_every_model_a_page_keeps_is_on_the_page(name: str, coach_session: None)
     """No model is made and then left off the page (the browser would still build it),
     and redrawing the page or switching who is acting closes what it replaced."""
     from pmwidgets.apps.pages import StepPage
-    from pmwidgets.widgets.lean import _tree
+    from pmwidgets.widgets.lean import widget_tree
 
     page = getattr(apps, name)()
 
     def orphans() -> list[str]:
-        on_page = {id(w) for w in _tree(page)}
+        on_page = {id(w) for w in widget_tree(page)}
         return [f"{type(m).__name__} {getattr(m, 'value', '')!r:.60}" for m in _models()
                 if id(m) not in on_page]  # fmt: skip
 
