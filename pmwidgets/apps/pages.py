@@ -35,8 +35,8 @@ class StepPage(W.VBox):
 
     def __init__(self, step: str, build: Builder, title: str) -> None:
         configure_logging()
-        self.css = stylesheet()
-        super().__init__([self.css, heading(title, 2)])  # until the page is built
+        self.css, self.head = stylesheet(), heading(title, 2)
+        super().__init__([self.css, self.head])  # until the page is built
         self.step, self.build, self.title = step, build, title
         self.context: WorkbookContext | None = None
         self.status = StatusArea()
@@ -48,12 +48,12 @@ class StepPage(W.VBox):
         try:
             self._show()
         except PmwError as exc:
-            self._draw(heading(self.title, 2), self.status)
+            self._draw(self.head, self.status)
             self.status.error(str(exc))
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("page %s failed (reference %s)", self.step, ref)
-            self._draw(heading(self.title, 2), self.status)
+            self._draw(self.head, self.status)
             self.status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
 
     def _show(self) -> None:
@@ -63,22 +63,22 @@ class StepPage(W.VBox):
         sel = session.load_selection()
         if not sel.user:
             entry = sign_in_message() if session.web_mode() else self._sign_in()
-            self._draw(heading(self.title, 2), entry)
+            self._draw(self.head, entry)
             return
         try:
             signed_in = Services(session.store(), sel.user)
         except PmwError:
-            self._draw(heading(self.title, 2), sign_in_message())
+            self._draw(self.head, sign_in_message())
             return
         if sel.workbook is None:
-            self._draw(heading(self.title, 2), self._picker(signed_in))
+            self._draw(self.head, self._picker(signed_in))
             return
         try:
             svc = session.services_for(sel) or signed_in
             self.context = WorkbookContext(svc, sel.workbook)
         except PmwError as exc:
             self.status.error(str(exc))
-            self._draw(heading(self.title, 2), self.status, self._picker(signed_in))
+            self._draw(self.head, self.status, self._picker(signed_in))
             return
         wb = self.context.state.workbook
         coach_mode = signed_in.me.id == wb.coach_id
@@ -98,7 +98,10 @@ class StepPage(W.VBox):
         """Show ``widgets`` under the stylesheet; close what the last drawing showed."""
         old: tuple[W.Widget, ...] = tuple(self.children)  # type: ignore[has-type]
         self.children = (self.css, *widgets)
-        close_replaced(old, (*self.children, self.status))  # the status comes back
+        # the status and the heading come back; and the heading is what the browser may
+        # still be drawing from the page's first state, sent before the page was built:
+        # closed then, it would leave the page blank (the browser tests saw it)
+        close_replaced(old, (*self.children, self.status, self.head))
 
     def _act(self, person_id: str) -> None:
         sel = session.load_selection()
