@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -70,11 +71,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100
 
 
+#: log lines a failed test's report leaves out (warnings every kernel prints at start)
+QUIET = ("Kernel is running over TCP", "DeprecationWarning", "  warn(", "is not trusted")
+
+
 class Server:
     """A web server subprocess, started and waited for until it answers."""
 
     name = "server"
     probe = "/"
+    #: the servers started and not yet stopped, for a failed test's report
+    running: ClassVar[list[Server]] = []
 
     def __init__(
         self, cmd: list[str], env: dict[str, str], log: Path, port: int, timeout: float = 120
@@ -86,6 +93,7 @@ class Server:
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
         )
+        Server.running.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -115,8 +123,23 @@ class Server:
         """How many kernel processes the server runs now."""
         return len(self.kernel_pids())
 
+    def tail(self, lines: int = 60) -> str:
+        """The last lines of the server's log (its kernels' too), without start-up noise."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError as exc:
+            return f"(no log: {exc})"
+        kept = [
+            line
+            for line in text.splitlines()
+            if line.strip() and not any(quiet in line for quiet in QUIET)
+        ]
+        return "\n".join(kept[-lines:])
+
     def stop(self) -> None:
         """Stop the server (and so its kernels)."""
+        if self in Server.running:
+            Server.running.remove(self)
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)

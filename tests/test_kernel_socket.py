@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
 from typing import Any, ClassVar
 
 import tornado.web
@@ -60,3 +61,19 @@ async def _nodelay_when_the_kernel_connects(monkeypatch: Any) -> list[int]:
 
 def test_the_kernel_websocket_sends_small_messages_at_once(monkeypatch: Any) -> None:
     assert asyncio.run(_nodelay_when_the_kernel_connects(monkeypatch)) == [1]
+
+
+def test_kernel_channels_are_unix_sockets_unless_their_paths_would_not_fit() -> None:
+    """A Unix socket's path holds 107 bytes: Voila's names add 65 to the temporary folder."""
+    import uuid
+
+    from pmwidgets.web.server import MAX_IPC_FOLDER, kernel_transport, voila_argv
+
+    longest = f"/voila_abcdefgh/kernel-{uuid.uuid4()}-ipc-5"
+    assert MAX_IPC_FOLDER + len(longest) <= 107
+    assert kernel_transport("/tmp") == "ipc"
+    assert kernel_transport("/t" + "x" * (MAX_IPC_FOLDER - 2)) == "ipc"
+    assert kernel_transport("/t" + "x" * (MAX_IPC_FOLDER - 1)) == "tcp"
+    assert kernel_transport("/" + "é" * 20) == "tcp"  # 21 characters, 41 bytes: bytes count
+    argv = voila_argv(Path("notebooks"), 8866)
+    assert f"--KernelManager.transport={kernel_transport()}" in argv

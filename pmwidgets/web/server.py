@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,11 @@ KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: default (1 s) starts the new kernel while the visitor's page is still loading, and on
 #: two cores its start-up slows that page (docs/performance.md)
 FILL_DELAY = 3.0
+#: the server log's lines: Voila's own format with the time in front of each message
+LOG_FORMAT = "[%(name)s %(asctime)s.%(msecs)03d]%(highlevel)s %(message)s"
+LOG_DATEFMT = "%Y-%m-%d %H:%M:%S"
+#: the longest temporary folder whose kernel sockets' paths still fit in 107 bytes
+MAX_IPC_FOLDER = 40
 UNKNOWN_PERSON = "this link names nobody known here: ask your coach or HR for a new one"
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
@@ -165,6 +171,20 @@ class PmwVoila(Voila):
         return ours + handlers
 
 
+def kernel_transport(folder: str | None = None) -> str:
+    """``ipc`` (Unix sockets) for the kernels' channels, unless the path would be too long.
+
+    Over Unix sockets in Voila's private temporary folder there is no port another
+    local user could reach, and no race for free ports when several kernels start at
+    once (jupyter_client picks a TCP port, closes it, and the kernel binds it a moment
+    later: voila-dashboards/voila#408). A socket's path holds at most 107 bytes, and
+    Voila names them ``<tmp>/voila_XXXXXXXX/kernel-<uuid>-ipc-N`` (about 60 more than
+    the temporary folder's own): with a longer temporary folder, TCP it is.
+    """
+    folder = folder if folder is not None else tempfile.gettempdir()
+    return "ipc" if len(os.fsencode(folder)) <= MAX_IPC_FOLDER else "tcp"
+
+
 def voila_argv(
     notebooks: Path,
     port: int,
@@ -198,6 +218,10 @@ def voila_argv(
         f"--MappingKernelManager.cull_interval={max(5, cull_seconds // 4)}",
         "--MappingKernelManager.cull_connected=False",
         "--Voila.config_file_paths=[]",
+        f"--KernelManager.transport={kernel_transport()}",
+        # each line says when: an operator (or a failed test) can tell a slow page from a stuck one
+        f"--Voila.log_format={LOG_FORMAT}",
+        f"--Voila.log_datefmt={LOG_DATEFMT}",
     ]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, VoilaServer
+from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, Server, VoilaServer
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 __all__ = ["PmwServer", "VoilaServer", "open_page", "screenshot", "wait_ready"]
@@ -132,3 +132,31 @@ def hostile_web(
     server = start_server(demo_template, tmp_path_factory.mktemp("hostile"))
     yield server
     server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test's report says what the pages showed and what the servers logged.
+
+    A page stuck on Voila's spinner looks the same whether the kernel never started,
+    the notebook hung or the front end failed: the servers' logs (with times) and
+    each open page's text and screenshot tell which, also on a CI machine.
+    """
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None  # type: ignore[attr-defined]
+    for n, pg in enumerate(p for c in getattr(browser, "contexts", []) for p in c.pages):
+        try:
+            text = pg.evaluate("() => document.body ? document.body.innerText : ''")
+            shot = ROOT / ".test-failures" / f"{item.name}-{n}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            pg.screenshot(path=str(shot))
+            report.sections.append(
+                (f"page {n} at {pg.url}", f"{text[:1500]}\n(screenshot: {shot})")
+            )
+        except Exception as exc:  # a closed or crashed page: say so, keep the report
+            report.sections.append((f"page {n}", f"could not be read: {exc}"))
+    for server in Server.running:
+        report.sections.append((f"{server.name} at {server.url}: last log lines", server.tail()))

@@ -352,3 +352,59 @@ def test_page_kernels_send_no_echo_of_each_change(web: PmwServer) -> None:
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         assert b"JUPYTER_WIDGETS_ECHO=0" in environ
         assert b"PMW_WEB=1" in environ
+
+
+def _listening_tcp_inodes() -> set[str]:
+    """Socket inodes of every TCP socket on this machine that listens (from /proc/net)."""
+    from pathlib import Path
+
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                found.add(fields[9])
+    return found
+
+
+def test_page_kernels_take_their_channels_on_unix_sockets(web: PmwServer) -> None:
+    """Kernels talk to the server over Unix sockets in a private folder, not five TCP ports:
+    no port to race for when several start at once, and none another local user could reach."""
+    import json
+    import os
+    import stat
+    from pathlib import Path
+
+    pids = web.kernel_pids()
+    assert pids
+    listening = _listening_tcp_inodes()
+    for pid in pids:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        connection = Path(cmdline[cmdline.index(b"-f") + 1].decode())
+        info = json.loads(connection.read_text())
+        assert info["transport"] == "ipc"
+        assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # only the server's user
+        for channel in ("shell", "iopub", "stdin", "control", "hb"):
+            assert stat.S_ISSOCK(Path(f"{info['ip']}-{info[channel + '_port']}").stat().st_mode)
+        inodes = {
+            target[len("socket:[") : -1]
+            for fd in Path(f"/proc/{pid}/fd").iterdir()
+            if (target := os.readlink(fd)).startswith("socket:[")
+        }
+        # ipykernel's own pipe for output from forked processes is the one TCP listener
+        # left (a random port it binds itself, checked by a random key); TCP channels were five
+        assert len(inodes & listening) <= 1, f"kernel {pid} listens on TCP channels"
+
+
+def test_the_server_log_says_when(web: PmwServer) -> None:
+    """Each line of the server's own log starts with its date and time."""
+    import re
+
+    lines = [line for line in web.log.read_text().splitlines() if line.startswith("[PmwVoila")]
+    assert len(lines) >= 5
+    stamped = re.compile(r"^\[PmwVoila \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\]")
+    assert all(stamped.match(line) for line in lines), lines[:3]
