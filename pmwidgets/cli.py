@@ -189,7 +189,12 @@ def _db(args: argparse.Namespace) -> int:
             return EXIT_OK
         restored = store.restore(args.file)
         kept = f"; the replaced database is kept at {restored.kept}" if restored.kept else ""
-        print(f"restored from {restored.source}: {restored.check.events} events verified{kept}")
+        older = restored.upgraded_from
+        upgraded = f" (an older pmwidgets' backup, schema {older}: upgraded)" if older else ""
+        print(
+            f"restored from {restored.source}{upgraded}: "
+            f"{restored.check.events} events verified{kept}"
+        )
         return EXIT_OK
 
 

@@ -177,6 +177,18 @@ class PmwServer(Server):
         super().__init__(cmd, {**env, "PMW_CULL_SECONDS": str(cull_seconds)}, log, port)
         self.env = env
 
+    def wait_preheated(self, timeout: float = 120) -> None:
+        """Wait until every notebook has its preheated kernel, as on a server up for a while.
+
+        On 2 cores, nine kernels starting at once take a while; a test that opens pages
+        straight away measures the start-up instead of the page.
+        """
+        wanted = len(list((ROOT / "notebooks").glob("*.ipynb")))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.kernels() < wanted:
+            time.sleep(0.5)
+        time.sleep(3)  # and let them run their notebooks up to waiting for a request
+
     def invite(self, person: str) -> str:
         """A signed sign-in link for ``person``, made by the real ``pmw invite``."""
         out = subprocess.run(

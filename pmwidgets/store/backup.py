@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from .engine import is_sqlite, sqlite_path
 from .errors import StoreError
-from .schema import HEAD, current_revision
+from .schema import HEAD, current_revision, is_older, upgrade
 from .verify import VerifyReport, verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -66,10 +66,16 @@ class RestoreReport:
     source: Path
     kept: Path | None
     check: VerifyReport
+    #: the schema the backup was at, when an older pmwidgets made it (its copy was upgraded)
+    upgraded_from: str | None = None
 
 
 class OtherSchema(StoreError):
     """The file is a pmwidgets database of another schema revision."""
+
+    def __init__(self, message: str, revision: str) -> None:
+        super().__init__(message)
+        self.revision = revision
 
 
 def _live_path(url: str) -> Path:
@@ -133,8 +139,12 @@ def check_file(
             raise StoreError(f"{name}: not a pmwidgets database")
         if revision != HEAD:
             raise OtherSchema(
-                f"{name}: made by another pmwidgets (schema {revision}; this one needs {HEAD}): "
-                f"upgrade a copy first with `pmw --database sqlite:///COPY db upgrade`"
+                f"{name}: made by a newer pmwidgets (schema {revision}; this one knows up to "
+                f"{HEAD}): upgrade pmwidgets first"
+                if not is_older(revision)
+                else f"{name}: made by an older pmwidgets (schema {revision}; this one needs "
+                f"{HEAD}): upgrade a copy first with `pmw --database sqlite:///COPY db upgrade`",
+                revision,
             )
         if not verify_content:
             return VerifyReport(True, 0, 0, "not verified")
@@ -271,7 +281,13 @@ def restore_database(url: str, source: Path) -> RestoreReport:
     staging = path.with_name(f".{path.name}.{os.getpid()}.restoring")
     staging.unlink(missing_ok=True)
     try:
-        check_file(source, verify_content=False)  # plain errors for what is no backup at all
+        older: str | None = None
+        try:
+            check_file(source, verify_content=False)  # plain errors for what is no backup at all
+        except OtherSchema as exc:
+            if not is_older(exc.revision):
+                raise
+            older = exc.revision  # a backup from before an upgrade: its copy is upgraded below
         try:
             src = _connect(source)
             try:
@@ -280,19 +296,31 @@ def restore_database(url: str, source: Path) -> RestoreReport:
                 src.close()
         except sqlite3.Error as exc:
             raise StoreError(f"{source}: cannot be read ({exc})") from None
+        if older:
+            _upgrade_copy(staging)  # the staging copy only: the backup itself stays as it was
         check = check_file(staging, source)  # the copy we restore from is the one checked
         if not check.ok:
             raise StoreError(f"{source} does not verify, so it is not restored: {check.problem}")
         if not path.exists() or path.stat().st_size == 0:
             _copy_into(staging, path)
-            return RestoreReport(source, None, check_file(path))
+            return RestoreReport(source, None, check_file(path), older)
         kept = path.with_name(f"{path.name}.{_stamp()}.before-restore.bak")
         _replace_tables(path, staging, kept)
-        return RestoreReport(source, kept, check_file(path))
+        return RestoreReport(source, kept, check_file(path), older)
     except sqlite3.Error as exc:
         raise StoreError(f"restore from {source} failed: {exc}") from None
     finally:
         staging.unlink(missing_ok=True)
+
+
+def _upgrade_copy(staging: Path) -> None:
+    """Upgrade the staging copy of an older backup to this pmwidgets' schema."""
+    url = f"sqlite:///{staging}"
+    engine = create_engine(url)
+    try:
+        upgrade(engine, url, backup=False)
+    finally:
+        engine.dispose()
 
 
 def _copy_into(staging: Path, path: Path) -> None:

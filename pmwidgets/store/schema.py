@@ -14,6 +14,13 @@ from .errors import SchemaOutOfDate
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: the newest revision; bump it with each new migration.
 HEAD = "0002"
+#: every revision this pmwidgets knows, oldest first (from the migrations' file names)
+REVISIONS = tuple(sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("0*.py")))
+
+
+def is_older(revision: str | None) -> bool:
+    """Whether ``revision`` is one this pmwidgets can upgrade from (known, and not the newest)."""
+    return revision in REVISIONS and revision != HEAD
 
 
 def current_revision(engine: Engine) -> str | None:

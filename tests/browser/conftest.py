@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,13 +104,7 @@ def web(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
     )
     server = PmwServer(env, folder / "serve.log", cull_seconds=10)
-    # let every notebook's preheated kernel start before the first page, as a server
-    # that has been up for a while would have them (on 2 cores this takes a while)
-    wanted = len(list((ROOT / "notebooks").glob("*.ipynb")))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.kernels() < wanted:
-        time.sleep(0.5)
-    time.sleep(3)  # and finish running the notebooks up to wait_for_request()
+    server.wait_preheated()
     yield server
     server.stop()
 

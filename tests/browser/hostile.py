@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
-from servers import ROOT, PmwServer
+from servers import PmwServer
 
 from pmwidgets.domain.model import Person, Role
 from pmwidgets.services import Services, identity
@@ -48,11 +47,7 @@ def start_server(demo_template: Path, folder: Path) -> PmwServer:
         JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
     )
     server = PmwServer(env, folder / "serve.log", cull_seconds=30)
-    wanted = len(list((ROOT / "notebooks").glob("*.ipynb")))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.kernels() < wanted:
-        time.sleep(0.5)
-    time.sleep(3)  # let them run their notebooks up to wait_for_request()
+    server.wait_preheated()
     return server
 
 

@@ -38,6 +38,7 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PmwServer,
         JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
     )
     server = PmwServer(env, folder / "serve.log")
+    server.wait_preheated()  # HR comes to a server that has been up for a while
     yield server, admin
     server.stop()
 

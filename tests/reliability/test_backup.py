@@ -59,6 +59,18 @@ def tables(path: Path) -> dict[str, list[Any]]:
         conn.close()
 
 
+def edited_copy(source: Path, dest: Path, statement: str) -> Path:
+    """A copy of the SQLite file ``source`` at ``dest``, with ``statement`` run on the copy."""
+    shutil.copy(source, dest)
+    conn = sqlite3.connect(dest)
+    try:
+        conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    return dest
+
+
 def chain(path: Path) -> list[tuple[int, str]]:
     """(seq, hash) of every event."""
     conn = sqlite3.connect(path)
@@ -131,12 +143,9 @@ def test_restore_refuses_what_is_not_a_good_backup(demo_url: str, tmp_path: Path
     before = tables(live)
     good = tmp_path / "good.sqlite3"
     assert pmw(demo_url, "db", "backup", str(good)).returncode == 0
-    tampered = tmp_path / "tampered.sqlite3"
-    shutil.copy(good, tampered)
-    conn = sqlite3.connect(tampered)
-    conn.execute("UPDATE events SET reason='edited' WHERE seq=5")
-    conn.commit()
-    conn.close()
+    tampered = edited_copy(
+        good, tmp_path / "tampered.sqlite3", "UPDATE events SET reason='edited' WHERE seq=5"
+    )
     other_app = tmp_path / "other.sqlite3"
     conn = sqlite3.connect(other_app)
     conn.execute("CREATE TABLE notes (x TEXT)")
@@ -219,3 +228,56 @@ def test_postgresql_backup_with_pg_dump_and_pg_restore(
         lost=0,
         corrupted=0,
     )
+
+
+def _at_revision(path: Path, revision: str) -> None:
+    """Take the SQLite file at ``path`` to ``revision`` with the real migrations."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from pmwidgets.store.schema import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def test_a_backup_made_before_an_upgrade_restores(demo_url: str, tmp_path: Path) -> None:
+    """A backup from an older pmwidgets (schema 0001) is upgraded on a copy, then restored;
+    one from a newer pmwidgets is refused. The backup file itself is never changed."""
+    from pmwidgets.store.schema import HEAD, REVISIONS
+
+    live = Path(demo_url.removeprefix("sqlite:///"))
+    old = tmp_path / "before-upgrade.sqlite3"
+    assert pmw(demo_url, "db", "backup", str(old)).returncode == 0
+    _at_revision(old, REVISIONS[0])
+    as_made = old.read_bytes()
+    backed_up = chain(old)
+    conn = sqlite3.connect(live)  # a save after the backup, which the restore takes back
+    conn.execute("DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)")
+    conn.commit()
+    conn.close()
+    out = pmw(demo_url, "db", "restore", str(old))
+    assert out.returncode == 0, out.stderr
+    assert f"schema {REVISIONS[0]}: upgraded" in out.stdout
+    assert chain(live) == backed_up
+    conn = sqlite3.connect(live)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
+    conn.close()
+    assert pmw_verify(demo_url).returncode == 0
+    assert old.read_bytes() == as_made  # the backup is as it was
+    newer = edited_copy(
+        old, tmp_path / "newer.sqlite3", "UPDATE alembic_version SET version_num = '9999'"
+    )
+    before = tables(live)
+    out = pmw(demo_url, "db", "restore", str(newer))
+    assert out.returncode == 2 and "made by a newer pmwidgets" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert tables(live) == before
