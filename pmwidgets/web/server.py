@@ -214,6 +214,8 @@ def voila_argv(
         f"--VoilaConfiguration.http_header_envs={headers!r}",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.file_denylist=['.*']",
+        # a preheated kernel's idle time starts when it leaves the pool (pmwidgets.web.kernels)
+        "--VoilaConfiguration.multi_kernel_manager_class=pmwidgets.web.kernels.PageKernels",
         f"--MappingKernelManager.cull_idle_timeout={cull_seconds}",
         f"--MappingKernelManager.cull_interval={max(5, cull_seconds // 4)}",
         "--MappingKernelManager.cull_connected=False",
