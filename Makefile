@@ -54,6 +54,7 @@ lint: install
 	$(BIN)/ruff check pmwidgets tests scripts
 	$(BIN)/ruff format --check pmwidgets tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install system-deps lint
 	@mkdir -p .ci; status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
@@ -73,4 +74,4 @@ soak: install system-deps
 	  $(BIN)/python -m tests.soak.report .soak docs/reliability.md; exit $$status
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .soak
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis .soak

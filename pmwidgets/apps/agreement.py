@@ -10,8 +10,8 @@ import ipywidgets as W
 
 from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..io.agreement_doc import to_html, to_markdown, to_pdf
 from ..services import Services
+from ..services.files import agreement_html, agreement_markdown, agreement_pdf
 from ..widgets.base import StatusArea, button, esc, heading, html_widget
 from ..widgets.lean import make, show
 from . import session
@@ -67,11 +67,11 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
             return
         doc = svc.agreement_document(sel.workbook)
         stem = f"performance-agreement-workbook-{sel.workbook}"
-        html = to_html(doc)
+        html = agreement_html(doc)
         body = _BODY.search(html)
         styles = "".join(_STYLE.findall(html))
         markdown = download_link(
-            to_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
+            agreement_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
         )
         links = html_widget(f"<p class='pmw-downloads'>{markdown}</p>")
         # The PDF is drawn when asked for: it takes about half a second and loads the
@@ -80,13 +80,16 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
 
         def make_pdf(_b: W.Button) -> None:
             pdf = download_link(
-                to_pdf(doc), f"{stem}.pdf", "application/pdf", _("Download the agreement (PDF)")
+                agreement_pdf(doc),
+                f"{stem}.pdf",
+                "application/pdf",
+                _("Download the agreement (PDF)"),
             )
             links.value = f"<p class='pmw-downloads'>{pdf} · {markdown}</p>"
             show(prepare, False)
 
         prepare.on_click(status.guard(make_pdf))
-        # the document's HTML escapes every piece of user text (pmwidgets.io.agreement_doc)
+        # the document's HTML escapes every piece of user text (pmwidgets.services.files)
         document = html_widget(styles + (body.group(1) if body else html), "pmw-agreement-document")
         actions = make(W.HBox, children=[prepare, links])
         page.children = (css, actions, status, document)

@@ -6,8 +6,12 @@ import ipywidgets as W
 
 from ..widgets.base import html_widget
 
+# ipywidgets gives an HTML widget's content a line height of one input's height (28 px),
+# so that a one-line label lines up with the inputs beside it; every wrapped paragraph,
+# card and table inside then spaced its lines 28 px apart. Blocks inside get normal spacing.
 CSS = """
 .pmw-page { max-width: 1100px; font-size: 14px; line-height: 1.45; }
+.pmw-page .widget-html-content > *, .pmw-page .jupyter-widget-html-content > * { line-height: 1.45; }
 .pmw-page h2, .pmw-page h3 { margin: 0.9em 0 0.35em; }
 .pmw-heading { color: #1d3557; }
 .pmw-card { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; margin: 6px 0; background: #fbfcfd; }
@@ -17,7 +21,7 @@ CSS = """
 .pmw-ok { color: #1a7f37; }
 .pmw-bad { color: #b3261e; }
 .pmw-num { text-align: right; font-variant-numeric: tabular-nums; }
-.pmw-table { border-collapse: collapse; width: 100%; margin: 6px 0; }
+.pmw-table { border-collapse: collapse; width: 100%; margin: 6px 0; line-height: 1.35 !important; }
 .pmw-table th { text-align: left; background: #eef2f6; border-bottom: 2px solid #c9d1d9; padding: 4px 8px; }
 .pmw-table td { border-bottom: 1px solid #e1e4e8; padding: 4px 8px; vertical-align: top; }
 .pmw-status { min-height: 1.4em; }
@@ -33,9 +37,10 @@ CSS = """
 .pmw-dashboard-counts { display: flex; flex-wrap: wrap; gap: 8px; }
 .pmw-dashboard-count { min-width: 10em; }
 .pmw-dashboard-count .pmw-title { font-size: 1.6em; }
-.pmw-dashboard-rows .pmw-steps { gap: 3px; margin: 0; }
-.pmw-dashboard-rows .pmw-step { padding: 0 6px; font-size: 0.85em; white-space: nowrap; }
+.pmw-dashboard-rows .pmw-steps { gap: 3px; margin: 0; max-width: 15em; }
+.pmw-dashboard-rows .pmw-step { padding: 0 6px; font-size: 0.85em; line-height: 1.6; white-space: nowrap; }
 .pmw-downloads a { font-weight: 600; }
+.pmw-page .pmw-downloads { margin: 0 0 0 8px; line-height: var(--jp-widgets-inline-height, 28px); }
 .pmw-hidden { display: none !important; }
 """
 

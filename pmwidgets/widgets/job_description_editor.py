@@ -270,9 +270,9 @@ class JobDescriptionEditor(W.VBox):
         if query:
             try:
                 if self._catalogue is None:
-                    from ..io.catalogue import load_catalogue
+                    from ..services.files import catalogue
 
-                    self._catalogue = load_catalogue()
+                    self._catalogue = catalogue()
                 found = self._catalogue.search(query, 20)
             except PmwError as exc:  # the library still answers without the catalogue
                 problem = str(exc)
@@ -326,10 +326,10 @@ class JobDescriptionEditor(W.VBox):
         item = files[-1]
         name = str(item["name"])
         self.status.busy(_("Reading {name}…").format(name=name))
-        from ..io.jd_files import read_job_description
+        from ..services.files import read_job_description
 
         try:
-            job = read_job_description(name, data=bytes(item["content"]))
+            job = read_job_description(name, bytes(item["content"]))
         finally:
             self.upload.value = ()  # the same file can be chosen again
         self.load_job(job)

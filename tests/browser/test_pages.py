@@ -25,6 +25,14 @@ def test_each_step_page_renders(page, voila: VoilaServer, stem: str) -> None:  #
     assert "Workbook 1: Mei Chen with Richard Okafor" in body
     assert "Traceback" not in body and "Error" not in page.title()
     assert "Kate Walsh" in body  # coach mode: the facilitator is named
+    # wrapped text reads as text: ipywidgets spaces an HTML widget's lines one input
+    # height (28 px) apart unless the stylesheet says otherwise
+    spacing = page.evaluate(
+        "() => [...document.querySelectorAll('.pmw-page .widget-html-content > *')]"
+        ".map(e => parseFloat(getComputedStyle(e).lineHeight) / parseFloat(getComputedStyle(e).fontSize))"
+        ".filter(r => !isNaN(r))"
+    )
+    assert spacing and max(spacing) < 1.6, spacing
     screenshot(page, stem)
 
 
