@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.base.handlers import JupyterHandler
+from tornado.web import HTTPError
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..domain.errors import NotAllowed, PmwError
@@ -142,6 +144,24 @@ class KernelChannels(VoilaKernelWebsocketHandler):
         await super().open(*args, **kwargs)
 
 
+class TemplateStatic(TemplateStaticFileHandler):
+    """Voila's template files (its scripts and styles); any other path is a plain 404.
+
+    Voila's own handler answers 500 to a path that climbs out with ``..`` or names
+    no template (an assertion or an unpacking fails inside it): nothing is served
+    then either, but a bad address should get a plain "not found".
+    """
+
+    def parse_url_path(self, url_path: str) -> str:
+        parts = url_path.split("/")
+        if len(parts) < 3 or parts[1] != "static" or ".." in parts or "" in parts[:2]:
+            raise HTTPError(404)
+        try:
+            return str(super().parse_url_path(url_path))
+        except (ValueError, AssertionError, OSError):
+            raise HTTPError(404) from None
+
+
 class PmwVoila(Voila):
     """Voila with pmwidgets' handlers in front of its own."""
 
@@ -166,6 +186,7 @@ class PmwVoila(Voila):
             (base + r"voila/tree(.*)", HomeRedirect),
             (base + r"voila/api/contents(.*)", HomeRedirect),
             (base + r"api/kernels/(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)/channels", KernelChannels),
+            (base + r"voila/templates/(.*)", TemplateStatic),
         ]
         handlers: list[Any] = super().init_handlers()
         return ours + handlers

@@ -46,7 +46,6 @@ from servers import (
 from .common import Row
 from .workspace import WORKBOOK, database
 
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 XSRF = "0123456789abcdef0123456789abcdef"  # any hex value: tornado compares cookie and form
 
 #: page -> the control that makes it usable (seen last when the page renders)
@@ -212,9 +211,7 @@ class Browser:
         # intercepted unload beacon is cancelled, leaving the page's kernel running.
         # Instead every host but 127.0.0.1 resolves to nothing, and requests off this
         # machine are counted (the count must stay 0).
-        self.browser = self._pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, OFFLINE]
-        )
+        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         self.outside: dict[str, int] = {}  # by site: requests off this machine
         self.site = ""  # the site of the current visit
         self.requests = 0  # in the current visit

@@ -238,7 +238,14 @@ def test_xss_in_an_objective_and_a_note_stays_text(people, web: PmwServer) -> No
     assert page.evaluate("() => window.__xss === undefined")
 
 
-def test_closed_pages_leave_no_kernels_behind(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+def test_closed_pages_shut_their_kernels_down(browser, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+    """Closing a tab shuts its kernel down through Voila's unload beacon, not the culler.
+
+    The context has no request routing (Playwright's routing cancels the beacon); the
+    browser reaches no other host anyway (``--host-resolver-rules``).
+    """
+    import re
+
     def settle(target: int | None = None, timeout: float = 60) -> int:
         deadline = time.monotonic() + timeout
         last, same = -1, 0
@@ -254,15 +261,29 @@ def test_closed_pages_leave_no_kernels_behind(people, web: PmwServer) -> None:  
         return web.kernels()
 
     baseline = settle()  # the preheated pools, refilled
-    page = people["open"]("mchen")
+    start = len(web.log.read_text())
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     sign_in(page, web, "mchen")
     for stem in ("02_objectives", "04_check_ins"):
-        extra = page.context.new_page()
+        extra = context.new_page()
         extra.goto(f"{web.url}/voila/render/{stem}.ipynb?workbook=1", wait_until="domcontentloaded")
         wait_ready(extra, ".pmw-session-bar")
         extra.close(run_before_unload=True)
     page.close(run_before_unload=True)
-    assert settle(target=baseline) <= baseline
+    context.close()
+    used = re.findall(r"Using pre-heated kernel: ([0-9a-f-]+) for", web.log.read_text()[start:])
+    assert len(used) == 3  # home and the two step pages
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log = web.log.read_text()[start:]
+        if all(f"Kernel shutdown: {kernel}" in log for kernel in used):
+            break
+        time.sleep(0.5)
+    for kernel in used:
+        assert f"Kernel shutdown: {kernel}" in log, kernel
+        assert not re.search(rf"Culling .*\({kernel}\)", log), f"{kernel} waited for the culler"
+    assert settle() <= baseline  # and the pools are refilled, no more
 
 
 def _confirmations(web: PmwServer) -> int:
@@ -390,11 +411,14 @@ def test_page_kernels_take_their_channels_on_unix_sockets(web: PmwServer) -> Non
         assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # only the server's user
         for channel in ("shell", "iopub", "stdin", "control", "hb"):
             assert stat.S_ISSOCK(Path(f"{info['ip']}-{info[channel + '_port']}").stat().st_mode)
-        inodes = {
-            target[len("socket:[") : -1]
-            for fd in Path(f"/proc/{pid}/fd").iterdir()
-            if (target := os.readlink(fd)).startswith("socket:[")
-        }
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except FileNotFoundError:  # closed while we looked
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[len("socket:[") : -1])
         # ipykernel's own pipe for output from forked processes is the one TCP listener
         # left (a random port it binds itself, checked by a random key); TCP channels were five
         assert len(inodes & listening) <= 1, f"kernel {pid} listens on TCP channels"

@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import pytest
 from figures import record, scale
+from servers import CHROMIUM, CHROMIUM_ARGS, free_port
 
 from pmwidgets.services.demo import build_demo
 from pmwidgets.store import Store
@@ -135,18 +135,6 @@ def test_writers_killed_with_sigkill(db_url: str, tmp_path: Path) -> None:
 
 # --- the web app killed while a save is in flight --------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def _descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (Voila starts each kernel in a session of its own)."""
@@ -171,7 +159,7 @@ class WebApp:
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env = env
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [
             sys.executable, "-m", "pmwidgets.cli", "serve", f"--port={self.port}", "--pool-size=0",
