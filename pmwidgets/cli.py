@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
     ver.add_argument("workbook", type=int, nargs="?")
+    ver.add_argument(
+        "--head",
+        metavar="N:HASH",
+        help="a chain head printed by an earlier pmw verify: the chain must still hold it",
+    )
     srv = sub.add_parser("serve", help="serve the notebooks as a web app (Voila) on 127.0.0.1")
     srv.add_argument("--port", type=int, default=8866)
     srv.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -334,11 +339,13 @@ def _import(svc: Services, args: argparse.Namespace) -> int:
 
 
 def _verify(svc: Services, args: argparse.Namespace) -> int:
-    report = svc.verify(args.workbook)
+    report = svc.verify(args.workbook, args.head)
     scope = f"workbook {args.workbook}" if args.workbook else "database"
     if report.ok:
         print(
             f"ok: {scope} verified; {report.events} events in the chain, {report.rows} records checked"
+            + (f"; chain head {report.head}" if report.head else "")
+            + (f"; still holds {args.head.strip()}" if args.head else "")
         )
         return EXIT_OK
     print(f"broken: {report.problem}")

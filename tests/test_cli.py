@@ -226,3 +226,43 @@ def test_import_a_teams_objectives_from_excel(url: str, tmp_path: Path) -> None:
     book.save(template)
     out = pmw("--as", "hlambert", "import-objectives", str(template), url=url)
     assert "1 objectives added to 1 workbooks" in out.stdout
+
+
+def test_verify_prints_the_chain_head_and_checks_a_noted_one(url: str, tmp_path: Path) -> None:
+    """A chain cut back (an older copy put in place, or the newest writes deleted whole)
+    checks out by itself; the head someone noted earlier shows it."""
+    db = Path(url.removeprefix("sqlite:///"))
+
+    def head() -> str:
+        line = pmw("verify", url=url).stdout.strip()
+        assert "; chain head " in line, line
+        return line.rsplit("; chain head ", 1)[1]
+
+    earlier = head()
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(db, older)
+    exported = tmp_path / "wb.json"
+    pmw("export", "1", "--format", "json", "-o", str(exported), url=url)
+    pmw("import", str(exported), url=url)  # more events
+    later = head()
+    assert int(later.split(":")[0]) > int(earlier.split(":")[0])
+    still = pmw("verify", "--head", earlier, url=url).stdout
+    assert still.startswith("ok: database verified") and f"still holds {earlier}" in still
+    # the database replaced by the older copy: it verifies by itself, not against `later`
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(older, db)
+    assert pmw("verify", url=url).returncode == 0
+    cut = pmw("verify", "--head", later, url=url, check=1).stdout.strip()
+    seq = later.split(":")[0]
+    assert cut == (
+        f"broken: event #{seq}: noted as the chain's head earlier, but no longer in the log "
+        "(the newest events were deleted)"
+    )
+    seq, digest = earlier.split(":")
+    other = f"{seq}:{'0' if digest[0] != '0' else '1'}{digest[1:]}"
+    rewritten = pmw("verify", "--head", other, url=url, check=1).stdout
+    assert "its hash is not the one noted earlier" in rewritten
+    for bad in ("nonsense", "12", "0:" + digest, f"{seq}:{digest[:10]}"):
+        out = pmw("verify", "--head", bad, url=url, check=2)
+        assert out.stderr.startswith("error: a chain head") and out.stderr.count("\n") == 1

@@ -23,7 +23,7 @@ from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
 from ..io.agreement_doc import AgreementDocument, agreement_document, last_agreed_versions
 from ..store import Event, Store
-from ..store.verify import VerifyReport
+from ..store.verify import VerifyReport, parse_head
 from . import access
 from .base import CONTENT_KINDS, OPERATOR_ID, Clock, _validated, utc_now
 from .content import ContentUseCases
@@ -221,10 +221,21 @@ class Services(ContentUseCases):
         access.require_role(self.me, Role.ADMIN)
         return self.store.restore_workbook(data, actor_id=self.me.id)
 
-    def verify(self, workbook_id: int | None = None) -> VerifyReport:
-        """Recompute every hash and check every record against the log (admins; or one readable workbook)."""
+    def verify(self, workbook_id: int | None = None, noted_head: str | None = None) -> VerifyReport:
+        """Recompute every hash and check every record against the log (admins; or one readable workbook).
+
+        ``noted_head`` (``N:HASH``, as an earlier report's ``head``) must still be in
+        the chain: this catches the newest writes deleted whole, which a chain checked
+        by itself cannot show. A malformed one raises :class:`ValidationFailed`.
+        """
         if workbook_id is None:
             access.require_role(self.me, Role.ADMIN)
         else:
             self.workbook(workbook_id)
-        return self.store.verify(workbook_id)
+        noted = None
+        if noted_head is not None:
+            try:
+                noted = parse_head(noted_head)
+            except ValueError as exc:
+                raise ValidationFailed(str(exc)) from None
+        return self.store.verify(workbook_id, noted)

@@ -416,10 +416,12 @@ class Store:
             raise MissingEntry(f"workbook {workbook_id} does not exist")
         return int(version)
 
-    def verify(self, workbook_id: int | None = None) -> VerifyReport:
+    def verify(
+        self, workbook_id: int | None = None, noted_head: tuple[int, str] | None = None
+    ) -> VerifyReport:
         """Recompute the event chain and check every row against it (see :mod:`.verify`)."""
         with self.reading() as s:
-            return verify(s, workbook_id)
+            return verify(s, workbook_id, noted_head)
 
     def backup(self, dest: Path, overwrite: bool = False) -> BackupReport:
         """Copy an SQLite database to ``dest`` while it is in use (see :mod:`.backup`)."""

@@ -56,12 +56,28 @@ class VerifyReport:
     events: int
     rows: int
     problem: str = ""
+    #: the chain's newest event and its hash, when the chain checked out: a person who
+    #: notes them can later ask whether today's chain still holds that event unchanged
+    head: str = ""
 
 
-def verify(session: Session, workbook_id: int | None = None) -> VerifyReport:
-    """Verify the whole database, or the rows of one workbook (the chain is always checked whole)."""
+def verify(
+    session: Session, workbook_id: int | None = None, noted_head: tuple[int, str] | None = None
+) -> VerifyReport:
+    """Verify the whole database, or the rows of one workbook (the chain is always checked whole).
+
+    ``noted_head`` is a head printed by an earlier verification (``N:HASH``, read
+    with :func:`parse_head`): the chain must still hold event N with that hash. Deleting the newest writes whole
+    (events, chain head and rows together) leaves a shorter chain that checks out by
+    itself; it fails this check.
+    """
     try:
-        return _verify(session, workbook_id)
+        report = _verify(session, workbook_id)
+        if report.ok and noted_head is not None:
+            problem = _check_noted_head(session, noted_head)
+            if problem:
+                return VerifyReport(False, report.events, report.rows, problem, report.head)
+        return report
     except (ValueError, TypeError, LookupError) as exc:  # e.g. a date edited into nonsense
         return VerifyReport(
             False,
@@ -126,7 +142,31 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     )
     if problem:
         return VerifyReport(False, len(events), rows, problem)
-    return VerifyReport(True, len(events), rows)
+    head = f"{events[-1].seq}:{events[-1].hash}" if events else ""
+    return VerifyReport(True, len(events), rows, head=head)
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``N:HASH`` (as :func:`verify` prints it) as (N, HASH); ValueError names what is wrong."""
+    seq, sep, digest = text.strip().partition(":")
+    if not sep or not seq.isdigit() or int(seq) < 1:
+        raise ValueError(f"a chain head is written N:HASH, as pmw verify prints it (not {text!r})")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"a chain head's hash is 64 hexadecimal digits (not {digest!r})")
+    return int(seq), digest
+
+
+def _check_noted_head(session: Session, noted: tuple[int, str]) -> str:
+    seq, digest = noted
+    found = session.get(EventRow, seq)
+    if found is None:
+        return (
+            f"event #{seq}: noted as the chain's head earlier, but no longer in the log "
+            "(the newest events were deleted)"
+        )
+    if found.hash != digest:
+        return f"event #{seq}: its hash is not the one noted earlier (the history was rewritten)"
+    return ""
 
 
 def _check_versions(session: Session, events: list[EventRow], workbook_id: int | None) -> str:
