@@ -36,7 +36,7 @@ import io
 from typing import Any
 
 from ..domain.model import JobDescription
-from .jd_files import Draft, as_int, escape_cell, show, unescape_cell
+from .jd_fields import Draft, as_int, escape_cell, show, unescape_cell
 
 HEADER = ("section", "number", "text", "share", "required", "level", "anchor", "description")
 _SECTIONS = {

@@ -51,7 +51,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_files import Draft, as_int, show, split_share
+from .jd_fields import Draft, as_int, show, split_share
 
 #: Largest Markdown text parsed: markdown-it-py needs seconds for pathological
 #: text near :data:`~pmwidgets.io.jd_files.MAX_BYTES`; real job descriptions are

@@ -59,15 +59,8 @@ from openpyxl.utils import get_column_letter
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_files import (
-    Draft,
-    as_int,
-    as_text,
-    binary_kind,
-    escape_cell,
-    show,
-    unescape_cell,
-)
+from .jd_fields import Draft, as_int, as_text, escape_cell, show, unescape_cell
+from .jd_files import binary_kind
 
 #: Most parts (files) an .xlsx zip may hold; Excel writes about a dozen.
 MAX_MEMBERS = 200

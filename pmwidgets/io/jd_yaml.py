@@ -40,7 +40,7 @@ import yaml
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_files import Draft, as_int, as_text, show, split_share
+from .jd_fields import Draft, as_int, as_text, show, split_share
 
 #: Deepest nesting of lists and mappings accepted (a job description needs 4).
 MAX_DEPTH = 20

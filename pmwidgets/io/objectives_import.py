@@ -39,7 +39,8 @@ from pydantic import ValidationError
 from ..domain.i18n import _
 from ..domain.model import PERSON_ID_PATTERN, Objective
 from .errors import ImportFailed
-from .jd_files import _CONTROL, _load_bytes, show, unescape_cell
+from .jd_fields import CONTROL_CHARS, show, unescape_cell
+from .jd_files import _load_bytes
 from .jd_xlsx import _damaged, open_workbook, refuse_formula
 from .objectives_template import COLUMNS, team_objectives_template
 
@@ -103,10 +104,10 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
         :data:`MAX_LISTED`, then how many more).
     """
     if isinstance(source, bytes | bytearray | memoryview):
-        label = _CONTROL.sub("?", name or "upload.xlsx")
+        label = CONTROL_CHARS.sub("?", name or "upload.xlsx")
         data = _load_bytes(label, label, bytes(source))
     else:
-        label = _CONTROL.sub("?", name or str(source))
+        label = CONTROL_CHARS.sub("?", name or str(source))
         data = _load_bytes(label, source, None)
     if Path(label).suffix.lower() == ".csv" and not data.startswith(b"PK"):
         raise ImportFailed(

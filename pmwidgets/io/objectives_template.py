@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.i18n import _
-from .jd_files import escape_cell
+from .jd_fields import escape_cell
 
 #: The headings, in the order the template has them.
 COLUMNS = (

@@ -48,7 +48,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .errors import ImportFailed
-from .jd_files import FORMULA_STARTS, escape_cell, unescape_cell
+from .jd_fields import FORMULA_STARTS, escape_cell, unescape_cell
 from .jd_xlsx import _damaged, open_workbook
 
 __all__ = [
