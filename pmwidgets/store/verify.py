@@ -67,9 +67,9 @@ def verify(
     """Verify the whole database, or the rows of one workbook (the chain is always checked whole).
 
     ``noted_head`` is a head printed by an earlier verification (``N:HASH``, read
-    with :func:`parse_head`): the chain must still hold event N with that hash. Deleting the newest writes whole
-    (events, chain head and rows together) leaves a shorter chain that checks out by
-    itself; it fails this check.
+    with :func:`parse_head`): the chain must still hold event N with that hash.
+    Deleting the newest writes whole (events, chain head and rows together) leaves
+    a shorter chain that checks out by itself; it fails this check.
     """
     try:
         report = _verify(session, workbook_id)
