@@ -7,7 +7,13 @@ Contracts that outside tools rely on (see docs/cli.md):
 - ``pmw people`` prints one line per person: id, name, roles, manager;
 - on a bad input file a command exits with status 2 and prints one line,
   ``error: <file>:<where>: <reason>``, and stores nothing;
-- no traceback is ever printed for a person's mistake.
+- no traceback is ever printed for a person's mistake;
+- a path to write that cannot be written (a folder, a folder that does not exist, no
+  permission) is a person's mistake too: status 2 and one line; files are written
+  whole or not at all;
+- pdf and xlsx go to standard output when it is redirected, never to a terminal;
+- a reader that stops early (``pmw list | head -1``) ends the command quietly, with
+  status 141 (128 + SIGPIPE).
 
 The command line acts as the *operator*: whoever holds the database has full
 access to it. ``--as PERSON`` narrows a command to what that person may see.
@@ -16,7 +22,9 @@ access to it. ``--as PERSON`` narrows a command to what that person may see.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import traceback
 import uuid
@@ -30,6 +38,10 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_BROKEN = 1
 EXIT_USAGE = 2
+#: the reader of standard output went away (128 + SIGPIPE, what a shell shows for ``cat``).
+EXIT_PIPE = 141
+#: formats that are not text: written to standard output only when it is no terminal.
+BINARY_FORMATS = ("pdf", "xlsx")
 
 log = logging.getLogger("pmwidgets.cli")
 
@@ -71,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--format", choices=["json", "xlsx", "csv", "md", "html", "pdf"], default="json"
     )
-    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    exp.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="file to write (default: standard output); for csv, a folder",
+    )
     exp.add_argument(
         "--include-private",
         action="store_true",
@@ -87,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     tmpl = sub.add_parser(
         "objectives-template", help="write an Excel template for import-objectives"
     )
-    tmpl.add_argument("output", type=Path)
+    tmpl.add_argument("output")
     imp = sub.add_parser("import", help="restore a workbook exported as JSON; prints its id")
     imp.add_argument("file", type=Path)
     ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
@@ -119,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     db_backup = db_sub.add_parser(
         "backup", help="copy the SQLite database to FILE while the app runs, and check the copy"
     )
-    db_backup.add_argument("file", type=Path)
+    db_backup.add_argument("file")
     db_backup.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     db_restore = db_sub.add_parser(
         "restore",
@@ -130,12 +147,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``pmw``; returns the exit status."""
+    """Run ``pmw``; returns the exit status.
+
+    A reader that goes away early (``pmw list | head -1``) ends the command quietly,
+    with status :data:`EXIT_PIPE`, as it would end ``cat``.
+    """
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        _silence_output()
+        return EXIT_PIPE
+
+
+def _silence_output() -> None:
+    """Point standard output and error at the null device: what is still buffered for a
+    reader that has gone goes nowhere, instead of failing again when Python exits."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # no real file
+                os.dup2(devnull, stream.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     from .domain.errors import PmwError
 
     try:
-        return _run(args)
+        status = _run(args)
+        sys.stdout.flush()  # a reader that went away shows here, not as Python exits
+        return status
+    except BrokenPipeError:
+        raise
     except PmwError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -178,13 +223,17 @@ def _db(args: argparse.Namespace) -> int:
     """``pmw db upgrade | backup FILE | restore FILE``."""
     from .services import open_store
 
+    if args.db_command == "backup":
+        _backup_file(args.file)
+    elif args.db_command == "restore":
+        _backup_to_restore(args.file)
     with open_store(args.database, create=False, allow_old=True) as store:
         if args.db_command == "upgrade":
             backup = store.upgrade()
             print(f"schema is up to date{f'; backup at {backup}' if backup else ''}")
             return EXIT_OK
         if args.db_command == "backup":
-            report = store.backup(args.file, overwrite=args.overwrite)
+            report = store.backup(Path(args.file), overwrite=args.overwrite)
             check = report.check
             if not check.ok:
                 print(f"backup written to {report.path}, but it does not verify")
@@ -192,7 +241,7 @@ def _db(args: argparse.Namespace) -> int:
                 return EXIT_BROKEN
             print(f"backup written to {report.path}; verified: {check.events} events")
             return EXIT_OK
-        restored = store.restore(args.file)
+        restored = store.restore(Path(args.file))
         kept = f"; the replaced database is kept at {restored.kept}" if restored.kept else ""
         older = restored.upgraded_from
         upgraded = f" (an older pmwidgets' backup, schema {older}: upgraded)" if older else ""
@@ -201,6 +250,29 @@ def _db(args: argparse.Namespace) -> int:
             f"{restored.check.events} events verified{kept}"
         )
         return EXIT_OK
+
+
+def _backup_file(shown: str) -> None:
+    """Check the file ``pmw db backup`` is to write: a file name, in a folder that exists
+    and may be written in (the store refuses an existing file without ``--overwrite``)."""
+    import tempfile
+
+    path = _file_to_write(shown)
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise _cannot_write(shown, path.parent, exc) from None
+
+
+def _backup_to_restore(shown: str) -> None:
+    """A plain line for a path that is no backup file at all: a folder."""
+    from .domain.errors import ValidationFailed
+
+    if not shown:
+        raise ValidationFailed("an empty path: give a backup file")
+    if Path(shown).is_dir():
+        raise ValidationFailed(f"{shown}: is a folder, not a backup file")
 
 
 def _demo(svc: Services, args: argparse.Namespace) -> int:
@@ -269,22 +341,28 @@ def _export(svc: Services, args: argparse.Namespace) -> int:
                 f"{args.workbook!r} is not a workbook id (see pmw list)"
             ) from None
         svc.workbook(workbook)  # access, and a plain error for an unknown one
+    # where it goes is checked before anything is built
+    database = _database_file(svc)
+    if fmt == "csv":
+        if args.output is None:
+            raise ValidationFailed("csv writes one file per table: give a folder with -o")
+        folder = _folder_to_write(args.output)
+    elif args.output is not None:
+        path = _file_to_write(args.output, database)
+    elif fmt in BINARY_FORMATS and sys.stdout.isatty():
+        raise ValidationFailed(
+            f"{fmt} is binary: give a file with -o FILE, or redirect the output (> FILE)"
+        )
     data = _export_bytes(svc, workbook, fmt, args)
     if isinstance(data, dict):  # csv: one file per table
-        if not args.output:
-            raise ValidationFailed("csv writes one file per table: give a folder with -o")
-        args.output.mkdir(parents=True, exist_ok=True)
-        for name, content in data.items():
-            (args.output / f"{name}.csv").write_bytes(content)
+        _write_folder(args.output, folder, {f"{n}.csv": c for n, c in data.items()}, database)
         print(f"{len(data)} tables written to {args.output}", file=sys.stderr)
-        return EXIT_OK
-    if args.output:
-        args.output.write_bytes(data)
+    elif args.output is not None:
+        _write_file(args.output, path, data)
         print(f"written to {args.output}", file=sys.stderr)
-    elif fmt in ("xlsx", "pdf"):
-        raise ValidationFailed(f"{fmt} is binary: give a file with -o")
-    else:
-        sys.stdout.write(data.decode("utf-8"))
+    else:  # the same bytes as in a file, whatever the terminal's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
     return EXIT_OK
 
 
@@ -346,6 +424,11 @@ def _verify(svc: Services, args: argparse.Namespace) -> int:
             f"ok: {scope} verified; {report.events} events in the chain, {report.rows} records checked"
             + (f"; chain head {report.head}" if report.head else "")
             + (f"; still holds {args.head.strip()}" if args.head else "")
+        )
+        made = dict(report.confirmations)
+        print(
+            f"confirmations: {made.get('own_sign_in', 0)} from own sign-in, "
+            f"{made.get('session_code', 0)} in facilitated sessions with a personal code"
         )
         return EXIT_OK
     print(f"broken: {report.problem}")
@@ -409,9 +492,166 @@ def _import_objectives(svc: Services, args: argparse.Namespace) -> int:
 def _objectives_template(svc: Services, args: argparse.Namespace) -> int:
     from .io.objectives_import import team_objectives_template
 
-    args.output.write_bytes(team_objectives_template())
+    path = _file_to_write(args.output, _database_file(svc))
+    _write_file(args.output, path, team_objectives_template())
     print(f"template written to {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+# --- files a person names to write -----------------------------------------------------
+#
+# A path that cannot be written is a person's mistake (exit status 2, one line naming what
+# is wrong), checked before anything is built. A file is written under a temporary name
+# beside it and then renamed, so that a failure half-way leaves nothing half-written.
+
+
+def _file_to_write(shown: str, database: Path | None = None) -> Path:
+    """The file named ``shown`` (as the person typed it), checked: not a folder, in a
+    folder that exists, not the database.
+
+    Raises
+    ------
+    ValidationFailed
+        One line saying what is wrong with the path.
+    """
+    from .domain.errors import ValidationFailed
+
+    if not shown:
+        raise ValidationFailed("an empty path: give a file name")
+    path = Path(shown)
+    if path.is_dir():
+        raise ValidationFailed(f"{shown}: is a folder; give a file name")
+    if shown.endswith(("/", os.sep)):
+        raise ValidationFailed(f"{shown}: names a folder; give a file name")
+    _check_folder(shown, path.parent)
+    if database is not None and _same_file(path, database):
+        raise ValidationFailed(f"{shown}: is the database itself; choose another file")
+    return path
+
+
+def _folder_to_write(shown: str) -> Path:
+    """The folder named ``shown``, for one file per table: an existing folder, or a new one
+    in a folder that exists."""
+    from .domain.errors import ValidationFailed
+
+    if not shown:
+        raise ValidationFailed("an empty path: give a folder")
+    folder = Path(shown)
+    if folder.exists() and not folder.is_dir():
+        raise ValidationFailed(f"{shown}: is a file; csv writes one file per table: give a folder")
+    if not folder.exists():
+        _check_folder(shown, folder.parent)
+    return folder
+
+
+def _check_folder(shown: str, folder: Path) -> None:
+    from .domain.errors import ValidationFailed
+
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise ValidationFailed(f"{shown}: {folder} is a file, not a folder")
+    raise ValidationFailed(f"{shown}: the folder {folder} does not exist")
+
+
+def _database_file(svc: Services) -> Path | None:
+    from .store.engine import sqlite_path
+
+    return sqlite_path(svc.store.url)
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.exists() and other.exists() and path.samefile(other)
+    except OSError:
+        return False
+
+
+def _cannot_write(shown: str, folder: Path, exc: OSError) -> Exception:
+    """The one-line error for a file or folder that could not be written."""
+    from .domain.errors import ValidationFailed
+
+    if isinstance(exc, PermissionError):
+        where = "the current folder" if str(folder) == "." else str(folder)
+        return ValidationFailed(f"{shown}: permission denied (cannot write in {where})")
+    if isinstance(exc, IsADirectoryError):
+        return ValidationFailed(f"{shown}: is a folder; give a file name")
+    return ValidationFailed(f"{shown}: cannot be written ({exc.strerror or exc})")
+
+
+def _partial(target: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``target``, flushed to disk, with the
+    permissions ``target`` has (or a new file would get)."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    partial = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if target.exists():
+            os.chmod(partial, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def _write_file(shown: str, path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole, or leave it as it was."""
+    try:
+        if path.exists() and not path.is_file():  # a device or a pipe (/dev/null): through it
+            with path.open("wb") as f:
+                f.write(data)
+            return
+        target = path.resolve() if path.is_symlink() else path  # the file a link points to
+        if target.exists() and not os.access(target, os.W_OK):
+            from .domain.errors import ValidationFailed
+
+            raise ValidationFailed(f"{shown}: permission denied (the file is read-only)")
+        partial = _partial(target, data)
+        try:
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise _cannot_write(shown, path.parent, exc) from None
+
+
+def _write_folder(
+    shown: str, folder: Path, files: dict[str, bytes], database: Path | None = None
+) -> None:
+    """Write every file of ``files`` into ``folder`` (made if missing), or none of them."""
+    if folder.is_dir():  # before anything is written
+        for name in files:
+            _file_to_write(os.path.join(shown, name), database)
+    made = False
+    written: list[tuple[Path, Path]] = []
+    try:
+        if not folder.is_dir():
+            folder.mkdir()
+            made = True
+        for name, content in files.items():
+            written.append((_partial(folder / name, content), folder / name))
+        for partial, target in written:
+            os.replace(partial, target)
+    except BaseException as exc:
+        for partial, _target in written:
+            partial.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(exc, OSError):
+            where = folder if made or folder.is_dir() else folder.parent
+            raise _cannot_write(shown, where, exc) from None
+        raise
 
 
 _COMMANDS = {

@@ -10,7 +10,6 @@ import ipywidgets as W
 
 from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..services import Services
 from ..services.files import agreement_html, agreement_markdown, agreement_pdf
 from ..widgets.base import StatusArea, button, esc, heading, html_widget
 from ..widgets.lean import make, show
@@ -57,7 +56,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
             status.error(_("Choose a workbook on your home page: this address names none."))
             return
         try:
-            svc = Services(session.store(), sel.user)
+            svc = session.signed_in(sel)
         except PmwError:  # an identity, but of nobody known here: as if not signed in
             page.children = (
                 css,

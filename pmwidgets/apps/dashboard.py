@@ -9,7 +9,6 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..domain.model import Role
-from ..services import Services
 from ..widgets.base import esc, heading, html_widget, paragraph
 from ..widgets.dashboard import Dashboard
 from . import session
@@ -76,7 +75,7 @@ def _fill(page: W.VBox, css: W.HTML, link_base: str) -> None:
 
             page.children = (css, sign_in_message() if session.web_mode() else start_page())
             return
-        svc = Services(session.store(), sel.user)
+        svc = session.signed_in(sel)
         if not any(role in svc.me.roles for role in DASHBOARD_ROLES):
             page.children = (css, title, not_for_you())
             return

@@ -68,6 +68,40 @@ def workbook_rows(svc: Services) -> str:
     return f"<table class='pmw-table pmw-home-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows) or empty}</tbody></table>"
 
 
+def personal_code_card(person_id: str) -> W.VBox:
+    """The signed-in person's code for confirming at a coach's screen, with a refresh.
+
+    Shown only to a person verified as themselves (the web app): whoever reads it can
+    confirm for them, so it is never shown on a screen where someone was merely chosen.
+    """
+    from ..services import identity
+    from ..widgets.base import button
+
+    shown = html_widget(css="pmw-card pmw-personal-code")
+    again = button(_("Show a new code"))
+
+    def draw(_b: object = None) -> None:
+        now = dt.datetime.now(dt.UTC)
+        code = identity.personal_code(person_id, now)
+        minutes = max(1, int((identity.code_valid_until(now) - now).total_seconds() // 60))
+        title = _("Your personal code for a facilitated session")
+        help_text = _(
+            "When you confirm at your coach's screen, type this code there: it shows that "
+            "the confirmation is yours. Nobody else can confirm for you. It works for about "
+            "{m} more minutes; never give it to someone to type for you."
+        ).format(m=minutes)
+        shown.value = (
+            f"<div><strong>{esc(title)}</strong></div>"
+            f"<div class='pmw-code' aria-label='{esc(' '.join(code))}'>"
+            f"{esc(code[:3])} {esc(code[3:])}</div>"
+            f"<p class='pmw-help'>{esc(help_text)}</p>"
+        )
+
+    again.on_click(draw)
+    draw()
+    return W.VBox([shown, again])
+
+
 def home_page() -> W.VBox:
     """The signed-in person's workbooks, with their stage, next step and links to each step."""
     configure_logging()
@@ -90,7 +124,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
                 sign_in_message() if session.web_mode() else start_page(),
             )
             return
-        svc = Services(session.store(), sel.user)
+        svc = session.signed_in(sel)
         today = format_date(dt.date.today())
         extra: list[W.Widget] = []
         if Role.COACH in svc.me.roles or Role.ADMIN in svc.me.roles:
@@ -100,6 +134,8 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
                     f"<p><a class='pmw-step' href='coach_dashboard.ipynb'>{esc(label)}</a></p>"
                 )
             )
+        if svc.verified and any(wb.coach_id and wb.party_of(svc.me.id) for wb in svc.workbooks()):
+            extra.append(personal_code_card(svc.me.id))
         page.children = (
             css,
             heading(_("Hello, {name}").format(name=svc.me.name), 2),

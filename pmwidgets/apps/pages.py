@@ -66,7 +66,7 @@ class StepPage(W.VBox):
             self._draw(self.head, entry)
             return
         try:
-            signed_in = Services(session.store(), sel.user)
+            signed_in = session.signed_in(sel)
         except PmwError:
             self._draw(self.head, sign_in_message())
             return

@@ -162,11 +162,23 @@ def save_selection(selection: Selection) -> None:
     tmp.replace(path)
 
 
+def signed_in(selection: Selection) -> Services:
+    """Services for the person at the screen, as themselves.
+
+    Verified on the web (the request carried their signed session, the hub's user or
+    the proxy's header); in JupyterLab they were chosen at the screen, so they
+    confirm nothing there without their personal code (see ``Services.verified``).
+    """
+    if not selection.user:
+        raise ValueError("nobody is signed in")
+    return Services(store(), selection.user, verified=web_mode())
+
+
 def services_for(selection: Selection) -> Services | None:
     """Services for the signed-in person, acting as ``selection.acting`` in coach mode."""
     if not selection.user:
         return None
-    svc = Services(store(), selection.user)
+    svc = signed_in(selection)
     if selection.acting and selection.acting != selection.user:
         return svc.acting_as(selection.acting)
     return svc

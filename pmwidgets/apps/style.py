@@ -15,6 +15,7 @@ CSS = """
 .pmw-page h2, .pmw-page h3 { margin: 0.9em 0 0.35em; }
 .pmw-heading { color: #1d3557; }
 .pmw-card { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; margin: 6px 0; background: #fbfcfd; }
+.pmw-code { font-size: 2em; font-weight: 600; letter-spacing: 0.15em; font-variant-numeric: tabular-nums; margin: 4px 0; }
 .pmw-title { font-size: 1.2em; font-weight: 600; color: #1d3557; }
 .pmw-muted { color: #57606a; }
 .pmw-help { color: #3d4852; margin: 0.2em 0 0.6em; }

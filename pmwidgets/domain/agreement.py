@@ -74,8 +74,19 @@ class AgreementStatus(StrEnum):
         }[self]
 
 
+#: how a confirmation was made: signed in as themselves (verified), or at the coach's
+#: screen in a facilitated session, with the personal code from their own signed-in page.
+ConfirmationMethod = Literal["own_sign_in", "session_code"]
+
+
 class Confirmation(Model):
-    """One party's confirmation of the content they were shown."""
+    """One party's confirmation of the content they were shown, made by their own act.
+
+    A confirmation is made either by the person signed in as themselves, or, in a
+    facilitated session, at the coach's screen with the personal code shown on the
+    person's own signed-in page: the services layer refuses any other way, so the
+    facilitator recorded here also says how it was made (:attr:`method`).
+    """
 
     person_id: PersonId
     party: Party
@@ -83,6 +94,20 @@ class Confirmation(Model):
     at: dt.datetime
     #: the coach, when the confirmation was made in a facilitated session.
     facilitator_id: PersonId | None = None
+
+    @property
+    def method(self) -> ConfirmationMethod:
+        """How it was made: ``own_sign_in``, or ``session_code`` (facilitated, personal code)."""
+        return "session_code" if self.facilitator_id else "own_sign_in"
+
+
+def method_words(method: str, coach: str = "") -> str:
+    """How a confirmation was made, in words: "from their own sign-in", "in a session …"."""
+    if method == "session_code":
+        return _("in a session facilitated by {coach}, with their personal code").format(
+            coach=coach or _("the coach")
+        )
+    return _("from their own sign-in")
 
 
 class AgreementVersion(Model):
@@ -171,12 +196,7 @@ def confirm(
         raise ValidationFailed(_("only the employee or the manager can confirm"))
     if content_hash(canonical) != current_hash:
         raise ValueError("canonical JSON does not match its hash")
-    if seen_hash != current_hash:
-        raise ValidationFailed(
-            _("the {subject} changed since you looked at it: read it again, then confirm").format(
-                subject=_(SUBJECT_LABELS[subject])
-            )
-        )
+    require_seen(subject, seen_hash, current_hash)
     if version is None:
         version = AgreementVersion(subject=subject, number=1)
     if version.agreed:
@@ -203,6 +223,16 @@ def confirm(
     return updated
 
 
+def require_seen(subject: Subject, seen_hash: str, current_hash: str) -> None:
+    """Refuse a confirmation of content other than what is stored now."""
+    if seen_hash != current_hash:
+        raise ValidationFailed(
+            _("the {subject} changed since you looked at it: read it again, then confirm").format(
+                subject=_(SUBJECT_LABELS[subject])
+            )
+        )
+
+
 def reopen(version: AgreementVersion | None, reason: str) -> AgreementVersion | None:
     """The version a change to the subject lands in.
 
@@ -222,6 +252,34 @@ def reopen(version: AgreementVersion | None, reason: str) -> AgreementVersion | 
     return AgreementVersion(
         subject=version.subject, number=version.number + 1, opened_reason=reason
     )
+
+
+def require_change_reason(version: AgreementVersion | None, reason: str) -> str:
+    """The reason a change to ``version``'s subject must carry ("" when none is needed).
+
+    A change to an agreed version opens the next one (see :func:`reopen`). A change to a
+    draft after an agreement (version 2 and later) is a change to what was agreed too:
+    it needs its own reason, which joins the version's reasons, so that the reasons
+    recorded for a version cover every change in it.
+    """
+    if version is None or version.number <= 1 or version.agreed:
+        return ""
+    if len(reason.strip()) < 3:
+        raise ValidationFailed(
+            _(
+                "version {n} of the {subject} is a proposed change to what was agreed: give "
+                "the reason for this change too (it is added to the version's reasons)"
+            ).format(n=version.number, subject=_(SUBJECT_LABELS[version.subject]))
+        )
+    return reason.strip()
+
+
+def with_reason(version: AgreementVersion, reason: str) -> AgreementVersion:
+    """``version`` (a draft) whose reasons include ``reason``."""
+    reasons = [r for r in version.opened_reason.split("; ") if r]
+    if reason in reasons:
+        return version
+    return version.model_copy(update={"opened_reason": "; ".join([*reasons, reason])})
 
 
 def stage_after_agreement(current: Stage, subject: Subject) -> Stage:

@@ -66,3 +66,27 @@ def first_error(error: ValidationError) -> tuple[str, str]:
     if len(errors) > 1:
         reason += _(" (and {n} more problems)").format(n=len(errors) - 1)
     return where, reason
+
+
+class EditConflict(ValidationFailed):
+    """Both people changed the same field since the author's form was loaded: nothing was stored.
+
+    Carries what the author needs to choose: the record (``kind``, ``number``), the
+    merged record (*theirs* at each conflict), the conflicts themselves
+    (:class:`~pmwidgets.domain.merge.FieldConflict`), the workbook's version the merge
+    was made against (save the choice with it), and who made the other changes.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        kind: str,
+        number: int,
+        merged: object,
+        conflicts: tuple[object, ...],
+        version: int,
+        by: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(reason)
+        self.kind, self.number, self.merged = kind, number, merged
+        self.conflicts, self.version, self.by = conflicts, version, by

@@ -124,7 +124,13 @@ class Competency(Model):
 
 
 class JobDescription(Model):
-    """What the job is for, what it involves and what it takes."""
+    """What the job is for, what it involves and what it takes.
+
+    Shares of time may be work in progress: all 0 (not set yet, as in many real
+    job descriptions) or partly set. Only a total over 100% is refused here;
+    that they total exactly 100% is checked before anyone can confirm the job
+    description (:func:`pmwidgets.domain.rules.agreement_readiness`).
+    """
 
     title: ShortText
     purpose: LongText = ""
@@ -139,8 +145,12 @@ class JobDescription(Model):
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(_("responsibilities must be numbered 1, 2, 3, … in order"))
         total = sum(r.share for r in self.responsibilities)
-        if total != 100:
-            raise ValueError(_("shares of time total {total}%, not 100%").format(total=total))
+        if total > 100:
+            raise ValueError(
+                _("shares of time total {total}%, more than 100%: take {n} off").format(
+                    total=total, n=total - 100
+                )
+            )
         names = [c.name.casefold() for c in self.competencies]
         if len(set(names)) != len(names):
             raise ValueError(_("each competency may appear only once"))

@@ -90,6 +90,12 @@ class WorkbookState:
         """Where the agreement on ``subject`` stands now."""
         return status(self.agreements.get(subject), self.subject_hash(subject))
 
+    def needs_reason(self, subject: Subject) -> bool:
+        """Whether a change to ``subject`` now needs a reason: it is agreed (the change opens
+        the next version), or it is a draft after an agreement (the reason joins the draft's)."""
+        version = self.agreements.get(subject)
+        return version is not None and (version.agreed or version.number > 1)
+
     def coverage(self) -> Coverage | None:
         """Coverage of the job's responsibilities, or None without a job description."""
         if self.job is None:

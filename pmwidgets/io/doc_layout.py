@@ -10,6 +10,7 @@ text: each writer escapes it for its format.
 
 from __future__ import annotations
 
+from ..domain.agreement import method_words
 from ..domain.i18n import _, format_date, format_datetime, ngettext
 from ..domain.model import ASSESSMENT_LABELS, PARTIES, Objective
 from .doc_model import (
@@ -367,8 +368,8 @@ def _confirmation(rec: SubjectRecord, party: str) -> str:
     s = found[0]
     text = _("confirmed by {name} on {at}").format(name=s.person.name, at=format_datetime(s.at))
     if s.facilitator is not None:
-        text += _(", in a session facilitated by {coach}").format(coach=s.facilitator.name)
-    return text
+        return text + ", " + method_words("session_code", s.facilitator.name)
+    return text + ", " + method_words("own_sign_in")
 
 
 def _record(doc: AgreementDocument) -> list[Block]:

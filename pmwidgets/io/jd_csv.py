@@ -13,7 +13,8 @@ The layout (``,`` or ``;`` between cells, UTF-8 with or without a BOM)::
     source,,demo,,,,,
 
 ``section`` is one of title, purpose, responsibility, competency, anchor and
-source. Responsibility rows give ``text`` and ``share`` (``30`` or ``30%``);
+source. Responsibility rows give ``text`` and ``share`` (``30`` or ``30%``; an
+empty ``share`` is not set yet, 0);
 ``number`` is optional (by position when empty). Competency rows give the name
 in ``text``, the ``required`` level (1-5) and optionally a ``description``.
 Anchor rows name their competency in ``text`` and give ``level`` and
@@ -36,7 +37,7 @@ import io
 from typing import Any
 
 from ..domain.model import JobDescription
-from .jd_fields import Draft, as_int, escape_cell, show, unescape_cell
+from .jd_fields import Draft, as_int, as_share, escape_cell, show, unescape_cell
 
 HEADER = ("section", "number", "text", "share", "required", "level", "anchor", "description")
 _SECTIONS = {
@@ -121,7 +122,9 @@ def parse_csv(file: str, text: str) -> JobDescription:
                 responsibility_rows.append(row_number)
                 raw: dict[str, Any] = {"text": text_value}
                 with draft.at(where):
-                    raw["share"] = as_int(cell("share"), "the share of time", percent=True)
+                    share = as_share(cell("share"))  # an empty cell: not set yet
+                    if share is not None:
+                        raw["share"] = share
                     if cell("number").strip():
                         raw["number"] = as_int(cell("number"), "the number")
                 draft.responsibilities.append(raw)

@@ -4,8 +4,9 @@ Each format reader (:mod:`.jd_yaml`, :mod:`.jd_markdown`, :mod:`.jd_csv`,
 :mod:`.jd_xlsx`) fills a :class:`Draft` with raw values and records where each
 came from; :meth:`Draft.finish` builds the :class:`~pmwidgets.domain.model.JobDescription`
 and reports the first broken rule at its place in the file, in one line. The
-value readers (:func:`as_int`, :func:`as_text`, :func:`split_share`) raise
-:class:`Bad`, which the reader turns into that one line. :func:`escape_cell` and
+value readers (:func:`as_int`, :func:`as_text`, :func:`as_share`) raise :class:`Bad`,
+which the reader turns into that one line; a share of time may be left out
+(:func:`as_share`, :func:`split_share`), and is then 0, "not set yet". :func:`escape_cell` and
 :func:`unescape_cell` keep spreadsheet cells from ever being run as formulas (see
 :mod:`.jd_files`).
 """
@@ -278,24 +279,38 @@ def as_text(value: object, label: str, *, required: bool = False) -> str:
     raise Bad(f"{label} must be text")
 
 
-# greedy text: the share is the last bracket, earlier brackets stay in the text
-_SHARE_AT_END = re.compile(r"(.*)\(\s*([^()]*?)\s*%\s*\)\s*", re.DOTALL)
+def as_share(value: object) -> int | None:
+    """A share of time from a cell or scalar, or None when it is not given (left at 0).
 
-
-def split_share(text: str) -> tuple[str, str]:
-    """Split ``"Teach brakes (30%)"`` into the text and the share (``"30"``).
+    Many real job descriptions give no shares of time: an empty cell, a missing
+    key, ``null`` or ``"%"`` alone means "not set yet", not an error. That shares
+    total 100 is checked before the job description is confirmed, not on import.
 
     Raises
     ------
     Bad
-        When the text does not end with a share in brackets.
+        When a share is given but is not a whole number (see :func:`as_int`).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str) and not value.strip().removesuffix("%").strip():
+        return None
+    return as_int(value, "the share of time", percent=True)
+
+
+# greedy text: the share is the last bracket, earlier brackets stay in the text
+_SHARE_AT_END = re.compile(r"(.*)\(\s*([^()]*?)\s*%\s*\)\s*", re.DOTALL)
+
+
+def split_share(text: str) -> tuple[str, str | None]:
+    """Split ``"Teach brakes (30%)"`` into the text and the share (``"30"``).
+
+    A text that does not end with a share in brackets is all text, with no share
+    (``None``): shares of time may be set later.
     """
     match = _SHARE_AT_END.fullmatch(text)
     if match is None:
-        raise Bad(
-            f"no share of time in {show(text)}: end each responsibility with its share"
-            " in brackets, like '(30%)'"
-        )
+        return text, None
     return match.group(1).rstrip(), match.group(2)
 
 

@@ -8,7 +8,7 @@ The layout::
 
     ## Responsibilities
 
-    1. Teach workshop and classroom lessons (60%)          <- share at the end
+    1. Teach workshop and classroom lessons (60%)          <- share at the end (optional)
     2. Assess apprentices' practical work (40%)
 
     ## Competencies
@@ -26,7 +26,8 @@ The title is the one ``#`` heading. Paragraphs after it (or under a
 ``## Purpose`` heading) are the purpose. Section headings are matched
 case-insensitively; ``Duties`` and ``Tasks`` are accepted for Responsibilities
 and ``Skills`` for Competencies. Responsibilities may be a bulleted or a
-numbered list and are numbered by position. Anchors may also be a numbered list
+numbered list and are numbered by position. A responsibility without a share
+in brackets at its end has its share of time not set yet (0). Anchors may also be a numbered list
 without the ``1:`` prefix. The file is parsed into tokens with markdown-it-py
 (CommonMark, raw HTML off, so ``<script>`` is plain text); emphasis, links and
 code marks are dropped and their text kept. Places in errors are ``line N``.
@@ -51,7 +52,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_fields import Draft, as_int, show, split_share
+from .jd_fields import Draft, as_int, as_share, show, split_share
 
 #: Largest Markdown text parsed: markdown-it-py needs seconds for pathological
 #: text near :data:`~pmwidgets.io.jd_files.MAX_BYTES`; real job descriptions are
@@ -223,7 +224,10 @@ class _Reader:
         text = "\n\n".join(self._paragraphs(item.children, "a responsibility"))
         with self.draft.at(where):
             body, share = split_share(text)
-            raw = {"text": body, "share": as_int(share, "the share of time", percent=True)}
+            raw: dict[str, Any] = {"text": body}
+            given = as_share(share)
+            if given is not None:
+                raw["share"] = given
         self.draft.responsibilities.append(raw)
 
     def competency(self, item: SyntaxTreeNode) -> None:

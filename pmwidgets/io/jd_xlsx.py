@@ -20,7 +20,7 @@ order and case; sheet names matched case-insensitively)::
                           Vehicle diagnostics | 5     | Designs diagnostic exercises
 
 ``number`` is optional (by position when empty); ``share`` may be ``60`` or
-``60%``. Places in errors are ``sheet 'Competencies' row 7``.
+``60%``, and may be empty or left out (not set yet: 0). Places in errors are ``sheet 'Competencies' row 7``.
 
 Safety: an .xlsx is a zip archive. Before openpyxl sees it, :func:`check_zip`
 inspects the archive's directory with :mod:`zipfile`: at most
@@ -59,7 +59,7 @@ from openpyxl.utils import get_column_letter
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_text, escape_cell, show, unescape_cell
+from .jd_fields import Draft, as_int, as_share, as_text, escape_cell, show, unescape_cell
 from .jd_files import binary_kind
 
 #: Most parts (files) an .xlsx zip may hold; Excel writes about a dozen.
@@ -100,7 +100,7 @@ _HEADINGS = {
 }
 _NEEDED = {
     "Job": ("field", "value"),
-    "Responsibilities": ("text", "share"),
+    "Responsibilities": ("text",),
     "Competencies": ("name", "required"),
     "Anchors": ("name", "level", "anchor"),
 }
@@ -468,9 +468,11 @@ class _Reader:
             self.draft.places[("responsibilities", i)] = where
             with self.draft.at(where):
                 raw: dict[str, Any] = {
-                    "text": self.text(cells.get("text"), "the responsibility text"),
-                    "share": as_int(cells.get("share"), "the share of time", percent=True),
+                    "text": self.text(cells.get("text"), "the responsibility text")
                 }
+                share = as_share(cells.get("share"))  # an empty cell or no column: not set yet
+                if share is not None:
+                    raw["share"] = share
                 number = cells.get("number")
                 if number is not None and str(number).strip():
                     raw["number"] = as_int(number, "the number")

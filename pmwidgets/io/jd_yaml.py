@@ -7,7 +7,7 @@ The layout::
       Teach apprentices to service and repair cars safely.
     responsibilities:            # numbered 1, 2, ... by position
       - text: Teach workshop and classroom lessons
-        share: 60                # percent of working time; all shares total 100
+        share: 60                # percent of working time (optional); they total 100
       - Assess apprentices' practical work (40%)     # short form: "text (share%)"
     competencies:
       - name: Vehicle diagnostics
@@ -18,8 +18,8 @@ The layout::
           5: Designs diagnostic exercises and coaches other instructors
     source: demo
 
-``purpose``, ``competencies``, ``description``, ``anchors`` and ``source`` are
-optional. A responsibility may give its ``number``; numbers must run 1, 2, 3, ...
+``purpose``, ``competencies``, ``description``, ``anchors``, ``source`` and
+each ``share`` are optional (a share left out, or ``null``, is not set yet: 0). A responsibility may give its ``number``; numbers must run 1, 2, 3, ...
 
 Safety: the text is first scanned as a stream of parser events. Anchors and
 aliases (``&name``, ``*name``) are refused, which rules out "billion laughs"
@@ -40,7 +40,7 @@ import yaml
 
 from ..domain.model import JobDescription
 from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_text, show, split_share
+from .jd_fields import Draft, as_int, as_share, as_text, show, split_share
 
 #: Deepest nesting of lists and mappings accepted (a job description needs 4).
 MAX_DEPTH = 20
@@ -268,21 +268,29 @@ class _Reader:
         if isinstance(item, str):
             with self.draft.at(self.where(path)):
                 text, share = split_share(item)
-                raw = {"text": text, "share": as_int(share, "the share of time", percent=True)}
+                raw = {"text": text}
+                given = as_share(share)
+                if given is not None:
+                    raw["share"] = given
         elif isinstance(item, dict):
             self.check_keys(item, _RESPONSIBILITY_KEYS, path)
             raw["text"] = self.text(
                 item.get("text"), (*path, "text"), "the responsibility text", required=True
             )
-            for key, label in (("share", "the share of time"), ("number", "the number")):
+            for key in ("share", "number"):
                 self.draft.places[(*path, key)] = self.where((*path, key))
-                if key in item or key == "share":
-                    with self.draft.at(self.where((*path, key))):
-                        raw[key] = as_int(item.get(key), label, percent=key == "share")
+            with self.draft.at(self.where((*path, "share"))):
+                value = as_share(item.get("share"))  # missing or null: not set yet
+            if value is not None:
+                raw["share"] = value
+            if "number" in item:
+                with self.draft.at(self.where((*path, "number"))):
+                    raw["number"] = as_int(item.get("number"), "the number")
         else:
             self.draft.fail(
                 self.where(path),
-                f"a responsibility must be 'text (30%)' or have text and share, not {show(item)}",
+                "a responsibility must be text, like 'Teach lessons (30%)', or have text and"
+                f" share, not {show(item)}",
             )
         self.draft.responsibilities.append(raw)
 

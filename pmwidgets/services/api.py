@@ -45,7 +45,7 @@ class Services(ContentUseCases):
         recorded under the id ``pmw-operator``.
         """
         svc = cls.__new__(cls)
-        svc.store, svc.facilitator, svc.clock = store, None, clock
+        svc.store, svc.facilitator, svc.clock, svc.verified = store, None, clock, False
         svc.me = Person(id=OPERATOR_ID, name="pmw operator", roles=(Role.ADMIN,))
         return svc
 
@@ -53,10 +53,14 @@ class Services(ContentUseCases):
         """The same services for another acting person, facilitated by this coach.
 
         Used in coach mode: the coach switches between the employee and the manager.
+        The person acting there was not verified: the coach's sign-in is. They edit
+        under their own name, and confirm only with their personal code.
         """
         coach = self.facilitator or self.me
         access.require_role(coach, Role.COACH)
-        return Services(self.store, actor_id, facilitator_id=coach.id, clock=self.clock)
+        return Services(
+            self.store, actor_id, facilitator_id=coach.id, clock=self.clock, verified=False
+        )
 
     # --- people and library -------------------------------------------------------
 

@@ -7,14 +7,22 @@ coach, and the checks every write goes through (see :mod:`.api` for the whole AP
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..domain import agreement as agr
-from ..domain.errors import NotAllowed, NotFound, ValidationFailed, describe_validation_error
-from ..domain.i18n import _
+from ..domain.errors import (
+    EditConflict,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+    describe_validation_error,
+)
+from ..domain.i18n import _, ngettext
+from ..domain.merge import merge3
 from ..domain.model import (
     DevelopmentPlan,
     Objective,
@@ -24,7 +32,7 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
-from ..store import Store
+from ..store import StaleWrite, Store
 from ..store.writer import WorkbookWriter
 from . import access
 
@@ -58,6 +66,29 @@ SUBJECT_OF = {
 }
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def retry_races(fn: _F) -> _F:
+    """Run a merging save again when another save lands between its read and its write.
+
+    The save's own base version is unchanged, so the merge is simply made again against
+    the newer record: a race costs a retry, not a refusal (up to three times).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(4):
+            try:
+                return fn(*args, **kwargs)
+            except StaleWrite:
+                if attempt == 3:
+                    raise
+        raise AssertionError("unreachable")
+
+    return wrapper  # type: ignore[return-value]
+
+
 class ServiceBase:
     """The acting person (and facilitating coach), the store, and the shared checks.
 
@@ -73,6 +104,12 @@ class ServiceBase:
         on one shared screen. Recorded on every event.
     clock:
         Source of "now" (the demo builder backdates its history with it).
+    verified:
+        Whether ``actor_id`` was verified for this request (a signed link or session,
+        the JupyterHub user, an authenticating proxy), as the web app's pages are.
+        False when the person was chosen at the screen (JupyterLab): they can then
+        work on the content, but confirm only with their personal code in a session
+        facilitated by the workbook's coach.
     """
 
     def __init__(
@@ -81,6 +118,7 @@ class ServiceBase:
         actor_id: str,
         facilitator_id: str | None = None,
         clock: Clock = utc_now,
+        verified: bool = True,
     ) -> None:
         self.store = store
         self.me: Person = store.get_person(actor_id)
@@ -88,6 +126,7 @@ class ServiceBase:
             store.get_person(facilitator_id) if facilitator_id else None
         )
         self.clock = clock
+        self.verified = verified
 
     def workbook(self, workbook_id: int) -> Workbook:
         """A workbook's header, if this person (and the facilitating coach) may see it."""
@@ -119,7 +158,7 @@ class ServiceBase:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
 
     def _state_for_write(
-        self, workbook_id: int, expected_version: int | None = None
+        self, workbook_id: int, expected_version: int | None = None, merging: bool = False
     ) -> WorkbookState:
         if self.me.id == OPERATOR_ID:
             raise NotAllowed(
@@ -132,7 +171,7 @@ class ServiceBase:
             workbook_id, lambda i: self.store.load(i, viewer_id=self.me.id), lambda s: s.workbook
         )
         wb = state.workbook
-        if expected_version is not None and wb.version != expected_version:
+        if expected_version is not None and wb.version != expected_version and not merging:
             # a page that is merely out of date hears that first, not a rule it did not break
             self.store.require_version(workbook_id, expected_version)
         access.require_write(self.me, wb)
@@ -158,11 +197,86 @@ class ServiceBase:
     def _reopen(
         self, w: WorkbookWriter, state: WorkbookState, subject: agr.Subject, reason: str
     ) -> None:
+        """Open the next version of an agreed ``subject``, or add ``reason`` to a draft's.
+
+        The reasons recorded for a version then cover every change in it.
+        """
         latest = state.agreements.get(subject)
         opened = agr.reopen(latest, reason)
         if opened is not None and opened is not latest:
             w.save_agreement(opened, "agreement.reopened", reason)
+        elif latest is not None and agr.require_change_reason(latest, reason):
+            widened = agr.with_reason(latest, reason.strip())
+            if widened is not latest:
+                w.save_agreement(widened, "agreement.reason_added", reason)
 
+    def _merged(
+        self,
+        workbook_id: int,
+        expected_version: int,
+        kind: str,
+        number: int | None,
+        mine: Any,
+        model: type[BaseModel] | None = None,
+        ignore: tuple[str, ...] = (),
+    ) -> tuple[WorkbookState, Any]:
+        """The state to write on, and ``mine`` with what others saved since kept.
+
+        ``expected_version`` is the version the author's form started from. When the
+        workbook has moved on, record ``kind``/``number`` is merged field by field
+        (:func:`~pmwidgets.domain.merge.merge3`): fields only the others changed keep
+        their values, so a form re-sent with stale values reverts nothing; a field
+        both changed raises :class:`EditConflict` and nothing is stored. ``model``
+        validates the merged record (a merge of two valid records may break a rule).
+        Fields in ``ignore`` are the service's to set (who proposed it), not merged.
+        """
+        mine = _without(mine, ignore)
+        for _attempt in range(3):
+            state = self._state_for_write(workbook_id, expected_version, merging=True)
+            now = state.workbook.version
+            if number is None or expected_version >= now:
+                return state, mine
+            then, stored, version, authors = self.store.record_history(
+                workbook_id, kind, number, expected_version
+            )
+            if then is None and kind in _EMPTY_AT_FIRST and model is not None:
+                then = model().model_dump(mode="json")  # a plan or review starts empty
+            then, stored = _without(then, ignore), _without(stored, ignore)
+            if version != now:
+                continue  # someone saved between the two reads: read both again
+            if then == stored:
+                return state, mine  # nobody else touched this record
+            merged, conflicts = merge3(then, mine, stored, kind)
+            if conflicts:
+                others = [a for a in authors if a != self.me.id] or list(authors)
+                names = ", ".join(self._name(a) for a in others)
+                raise EditConflict(
+                    ngettext(
+                        "{names} also changed a field you changed, since you opened this: "
+                        "choose which to keep; nothing was saved",
+                        "{names} also changed {n} fields you changed, since you opened this: "
+                        "choose which to keep; nothing was saved",
+                        len(conflicts),
+                    ).format(names=names, n=len(conflicts)),
+                    kind,
+                    number,
+                    merged,
+                    conflicts,
+                    now,
+                    tuple(others),
+                )
+            if model is not None and merged is not None:
+                _revalidated(_validated(model, **merged))
+            return state, merged
+        raise StaleWrite(_("the workbook is changing fast: save again"), now)
+
+    def _name(self, person_id: str) -> str:
+        try:
+            return self.store.get_person(person_id).name
+        except NotFound:
+            return person_id
+
+    @retry_races
     def _put(
         self,
         workbook_id: int,
@@ -171,12 +285,14 @@ class ServiceBase:
         number: int,
         content: dict[str, Any],
         reason: str,
+        model: type[BaseModel] | None = None,
     ) -> int:
-        state = self._state_for_write(workbook_id, expected_version)
-        with self._unit(state, expected_version, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
+        state, content = self._merged(workbook_id, expected_version, kind, number, content, model)
+        current = state.workbook.version
+        with self._unit(state, current, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
             w.put(kind, number, content, reason)
             # the version this write makes (unchanged content stores nothing, and keeps it)
-            version: int = w.workbook.version if w.changes else expected_version
+            version: int = w.workbook.version if w.changes else current
         return version
 
 
@@ -202,7 +318,9 @@ class _ReopeningUnit:
     def __enter__(self) -> WorkbookWriter:
         svc = self.svc
         # check the reason before opening a transaction, so the error is plain
-        agr.reopen(self.state.agreements.get(self.subject), self.reason)
+        latest = self.state.agreements.get(self.subject)
+        agr.reopen(latest, self.reason)
+        agr.require_change_reason(latest, self.reason)
         self._cm = svc.store.write(
             self.state.workbook.id or 0, self.expected, svc.me.id, svc._facilitator_id(), svc._at()
         )
@@ -231,6 +349,17 @@ def _validated(model: Any, **fields: Any) -> Any:
         return model(**fields)
     except ValidationError as exc:
         raise ValidationFailed(describe_validation_error(exc)) from None
+
+
+#: record kinds that exist, empty, before anyone writes them: a first save of each is a
+#: change from the empty record, merged like any other
+_EMPTY_AT_FIRST = frozenset({"plan", "review"})
+
+
+def _without(record: Any, fields: tuple[str, ...]) -> Any:
+    if not fields or not isinstance(record, dict):
+        return record
+    return {k: v for k, v in record.items() if k not in fields}
 
 
 def _raise_problems(problems: list[str]) -> None:

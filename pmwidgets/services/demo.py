@@ -28,10 +28,12 @@ from ..domain.model import (
     Role,
     SupportCommitment,
 )
+from ..domain.rules import agreement_readiness
 from ..io.catalogue import load_catalogue
 from ..io.datafiles import data_dir
 from ..io.jd_files import read_job_description
 from ..store import Store
+from . import identity
 from .api import Services
 
 SYSTEM_ACTOR = "pmw-system"
@@ -140,7 +142,13 @@ def run_step(svc: Services, wb_id: int, step: dict[str, Any], job: JobDescriptio
     if do == "set_job":
         svc.set_job_description(wb_id, job, version, reason)
     elif do == "confirm":
-        svc.confirm(wb_id, step["subject"], state.subject_hash(step["subject"]))
+        # in a facilitated session each person types the code from their own page
+        code = identity.personal_code(svc.me.id, at=svc.clock()) if svc.facilitator else ""
+        subject = step["subject"]
+        # a SMART criterion not met is accepted only with the person's recorded reason
+        ready = agreement_readiness(state, subject, svc.clock().date())
+        accept = step.get("accept", "") if ready.acceptable else ""
+        svc.confirm(wb_id, subject, state.subject_hash(subject), code, accept)
     elif do == "add_objective":
         svc.add_objective(
             wb_id, Objective(**step["objective"], proposed_by=svc.me.id), version, reason

@@ -17,8 +17,12 @@ user's data folder (readable by its owner only).
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import os
 import secrets
+import threading
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
@@ -30,6 +34,11 @@ from ..domain.i18n import _
 COOKIE = "pmw_session"
 INVITE_DAYS = 14
 SESSION_HOURS = 12
+#: a personal code is good for the window it was shown in and the next one
+CODE_WINDOW_MINUTES = 5
+#: wrong codes for one person, per window, before the code is refused outright
+CODE_ATTEMPTS = 5
+_CODE_SALT = "pmwidgets.personal-code"
 _INVITE_SALT = "pmwidgets.invite"
 _SESSION_SALT = "pmwidgets.session"
 
@@ -115,3 +124,71 @@ def person_from_environ(
         value = env.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
         return value or None
     return None
+
+
+# --- personal codes: a confirmation made at someone else's screen ---------------------
+
+
+def _window(at: dt.datetime) -> int:
+    return int(at.timestamp()) // (CODE_WINDOW_MINUTES * 60)
+
+
+def _code_for(person_id: str, window: int, key: str | None) -> str:
+    message = f"{_CODE_SALT}:{person_id}:{window}".encode()
+    digest = hmac.new((key or secret()).encode(), message, hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def personal_code(person_id: str, at: dt.datetime | None = None, key: str | None = None) -> str:
+    """The six-digit code that ``person_id`` sees on their own signed-in page now.
+
+    In a facilitated session the coach's screen acts for one person at a time; a
+    confirmation made there counts only with this code, which the person reads on
+    their own page (signed in as themselves) and types in. It is derived from the
+    server's secret, the person and the time, so it cannot be worked out from the
+    screen, and it is good for :data:`CODE_WINDOW_MINUTES` to twice that.
+    """
+    return _code_for(person_id, _window(at or dt.datetime.now(dt.UTC)), key)
+
+
+def code_valid_until(at: dt.datetime | None = None) -> dt.datetime:
+    """Until when a code shown at ``at`` is accepted (the end of the next window)."""
+    span = CODE_WINDOW_MINUTES * 60
+    start = _window(at or dt.datetime.now(dt.UTC)) * span
+    return dt.datetime.fromtimestamp(start + 2 * span, dt.UTC)
+
+
+_failed: dict[tuple[str, int], int] = {}
+_failed_lock = threading.Lock()
+
+
+def check_personal_code(
+    person_id: str, code: str, at: dt.datetime | None = None, key: str | None = None
+) -> None:
+    """Accept ``code`` as ``person_id``'s personal code, or raise :class:`NotAllowed`.
+
+    Accepted when it is the code of the current window or the one before. After
+    :data:`CODE_ATTEMPTS` wrong codes for one person in one window, every code is
+    refused until the window has passed (a guess in a million, five times).
+    """
+    now = at or dt.datetime.now(dt.UTC)
+    window = _window(now)
+    typed = "".join(ch for ch in str(code) if not ch.isspace())
+    with _failed_lock:
+        for old in [k for k in _failed if k[1] < window - 1]:
+            del _failed[old]
+        tries = _failed.get((person_id, window), 0)
+    if tries >= CODE_ATTEMPTS:
+        raise NotAllowed(
+            _("too many wrong codes for this person: wait {m} minutes, then use a new code").format(
+                m=CODE_WINDOW_MINUTES
+            )
+        )
+    if not typed:
+        raise NotAllowed(_("type the personal code shown on their own signed-in page"))
+    for w in (window, window - 1):
+        if hmac.compare_digest(typed.encode(), _code_for(person_id, w, key).encode()):
+            return
+    with _failed_lock:
+        _failed[(person_id, window)] = tries + 1
+    raise NotAllowed(_("that is not their current personal code: read it again on their own page"))

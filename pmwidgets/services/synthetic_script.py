@@ -93,12 +93,15 @@ class _Script:
 
     def confirm_both(self, subject: str, facilitated: bool, gap: tuple[int, int]) -> None:
         first, second = self.rng.sample(_PARTIES, 2)
-        self.step(first, "confirm", gap, subject=subject, facilitated=facilitated)
-        self.step(second, "confirm", (0, 3), subject=subject, facilitated=facilitated)
+        accept = _ACCEPT
+        self.step(first, "confirm", gap, subject=subject, facilitated=facilitated, accept=accept)
+        self.step(
+            second, "confirm", (0, 3), subject=subject, facilitated=facilitated, accept=accept
+        )
 
     def confirm_one(self, subject: str, chance: float) -> None:
         if self.rng.random() < chance:
-            self.step(self.rng.choice(_PARTIES), "confirm", (1, 5), subject=subject)
+            self.step(self.rng.choice(_PARTIES), "confirm", (1, 5), subject=subject, accept=_ACCEPT)
 
     def write(self) -> None:
         stage, order = self.plan.stage, list(Stage)
@@ -150,7 +153,7 @@ class _Script:
             self.step(author, "coverage_reason", (0, 1), responsibility=number, why=why)
         if done:
             self.confirm_both("objectives", self.facilitated, (1, 7))
-        elif complete:
+        elif complete and not sloppy:  # an objective with no measure cannot be confirmed
             self.confirm_one("objectives", 0.6)
 
     def development(self, done: bool) -> None:
@@ -158,7 +161,8 @@ class _Script:
         competencies = text.rated_competencies(self.plan.job, rng)
         mine, theirs = text.ratings_for(competencies, rng)
         self.step("employee", "rate", (3, 10), ratings=mine)
-        if done or rng.random() < 0.6:
+        both_rated = done or rng.random() < 0.6
+        if both_rated:
             self.step("manager", "rate", (0, 4), ratings=theirs)
         else:
             theirs = mine
@@ -173,7 +177,8 @@ class _Script:
             for support in text.support_for(rng, self.first_name, focus, due):
                 self.step("manager", "add_support", (0, 2), support=support)
         if not done:
-            self.confirm_one("development_plan", 0.3)
+            if both_rated:  # a plan is confirmed only with both parties' ratings
+                self.confirm_one("development_plan", 0.3)
             return
         self.confirm_both("development_plan", False, (1, 6))
         self.plan_day = self.day
@@ -211,7 +216,10 @@ class _Script:
     def review(self) -> None:
         rng, closed = self.rng, self.plan.stage == Stage.CLOSED
         self.day = max(self.day, self.review_day)
-        self.step(rng.choice(_PARTIES), "start_review", (0, 0))
+        self.step(
+            rng.choice(_PARTIES), "start_review", (0, 0),
+            reason="the work of the cycle is done: review brought forward",
+        )  # fmt: skip
         mine = text.assessments_for(len(self.objs), self.paces, rng, shift=False)
         outcomes = _development_outcomes(len(self.actions), rng)
         self.step("employee", "assess", (1, 5), assessments=mine, development_outcomes=outcomes)
@@ -235,6 +243,9 @@ def _development_outcomes(actions: int, rng: Random) -> str:
         )
     )
 
+
+#: why a confirming person accepts a SMART criterion not met (used only when one is not)
+_ACCEPT = "We agreed to sharpen the wording at the first check-in"
 
 _COVERAGE_REASONS = (
     "Routine duty, done well already; no objective needed this cycle",

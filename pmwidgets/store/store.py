@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +41,7 @@ from .rows import (
     workbook_from_row,
 )
 from .schema import ensure_schema, upgrade
-from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
+from .snapshots import job_snapshot, person_snapshot, record_key, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
 from .writer import WorkbookWriter, append_event, require_workbook, utc_now
@@ -405,6 +406,41 @@ class Store:
             wb = require_workbook(s, workbook_id)
             if wb.version != expected_version:
                 raise StaleWrite(describe_changes(s, wb, expected_version), wb.version)
+
+    def record_history(
+        self, workbook_id: int, kind: str, number: int, since: int
+    ) -> tuple[Any, Any, int, tuple[str, ...]]:
+        """A record as it was at version ``since`` and as it is now, for a three-way merge.
+
+        Returns ``(then, now, version, authors)``: the record's content at workbook
+        version ``since`` and now (None where it did not exist or was removed), the
+        workbook's version now, and who changed the record after ``since``, in order.
+        Read from the event log (each event records the version its write made), in
+        one snapshot.
+        """
+        key = record_key(workbook_id, kind, number)
+        with self.reading_core() as conn:
+            version = conn.execute(
+                select(WorkbookRow.version).where(WorkbookRow.id == workbook_id)
+            ).scalar_one_or_none()
+            if version is None:
+                raise MissingEntry(f"workbook {workbook_id} does not exist")
+            rows = conn.execute(
+                select(EventRow.workbook_version, EventRow.after, EventRow.actor_id)
+                .where(EventRow.entity == "record", EventRow.entity_key == key)
+                .order_by(EventRow.seq)
+            ).all()
+        then: Any = None
+        now: Any = None
+        authors: list[str] = []
+        for made, after, actor in rows:
+            content = json.loads(after)["content"] if after is not None else None
+            if made is not None and made <= since:
+                then = content
+            elif actor not in authors:
+                authors.append(actor)
+            now = content
+        return then, now, int(version), tuple(authors)
 
     def latest_version(self, workbook_id: int) -> int:
         """The workbook's current version (cheap: for polling by open pages)."""

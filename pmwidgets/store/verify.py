@@ -59,6 +59,9 @@ class VerifyReport:
     #: the chain's newest event and its hash, when the chain checked out: a person who
     #: notes them can later ask whether today's chain still holds that event unchanged
     head: str = ""
+    #: how the confirmations in scope were made: (method, count), e.g.
+    #: ``(("own_sign_in", 12), ("session_code", 8))`` (see ``Confirmation.method``)
+    confirmations: tuple[tuple[str, int], ...] = ()
 
 
 def verify(
@@ -140,10 +143,15 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     problem = _check_versions(session, events, workbook_id) or _check_agreements(
         session, workbook_id
     )
+    methods: dict[str, int] = {}
+    if not problem:
+        problem = _check_confirmations(session, workbook_id, methods)
     if problem:
         return VerifyReport(False, len(events), rows, problem)
     head = f"{events[-1].seq}:{events[-1].hash}" if events else ""
-    return VerifyReport(True, len(events), rows, head=head)
+    return VerifyReport(
+        True, len(events), rows, head=head, confirmations=tuple(sorted(methods.items()))
+    )
 
 
 def parse_head(text: str) -> tuple[int, str]:
@@ -281,4 +289,29 @@ def _check_agreements(session: Session, workbook_id: int | None) -> str:
         }
         if wb is None or {("employee", wb.employee_id), ("manager", wb.manager_id)} - confirmed:
             return f"{label}: not confirmed by both the employee and the manager"
+    return ""
+
+
+def _check_confirmations(session: Session, workbook_id: int | None, methods: dict[str, int]) -> str:
+    """Each confirmation is by the workbook's own employee or manager, as that party, and
+    one made in a facilitated session names the workbook's coach; counts them by method."""
+    stmt = (
+        select(ConfirmationRow, AgreementRow, WorkbookRow)
+        .join(AgreementRow, ConfirmationRow.agreement_id == AgreementRow.id)
+        .join(WorkbookRow, AgreementRow.workbook_id == WorkbookRow.id)
+    )
+    if workbook_id is not None:
+        stmt = stmt.where(WorkbookRow.id == workbook_id)
+    for c, a, wb in session.execute(stmt.order_by(ConfirmationRow.id)).all():
+        label = (
+            f"confirmation by {c.person_id} of the {a.subject.replace('_', ' ')} of workbook "
+            f"{wb.id}, version {a.number}"
+        )
+        party_person = {"employee": wb.employee_id, "manager": wb.manager_id}.get(c.party)
+        if party_person != c.person_id:
+            return f"{label}: {c.person_id} is not the workbook's {c.party}"
+        if c.facilitator_id is not None and c.facilitator_id != wb.coach_id:
+            return f"{label}: made in a session facilitated by {c.facilitator_id}, who is not the workbook's coach"
+        method = "session_code" if c.facilitator_id else "own_sign_in"
+        methods[method] = methods.get(method, 0) + 1
     return ""

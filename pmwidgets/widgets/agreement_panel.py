@@ -24,12 +24,14 @@ from ..domain.agreement import (
     AgreementVersion,
     Confirmation,
     Subject,
+    method_words,
 )
 from ..domain.errors import PmwError
 from ..domain.i18n import _, current_language, format_date
 from ..domain.model import ASSESSMENT_LABELS, PARTIES, Stage, Workbook
+from ..domain.rules import Readiness, agreement_readiness
 from ..domain.state import WorkbookState
-from .base import StatusArea, button, check_line, esc, heading, html_widget
+from .base import StatusArea, button, check_line, esc, heading, html_widget, text
 from .context import WorkbookContext
 from .lean import make, show
 
@@ -303,7 +305,22 @@ class AgreementPanel(W.VBox):
         self.confirmations = html_widget()
         self.explanation = html_widget()
         self.confirm_button = button(_("Confirm"), "primary")
+        #: in a facilitated session: the code from the acting person's own signed-in page
+        self.code = make(
+            W.Password,
+            description=_("Their personal code"),
+            placeholder=_("6 digits from their own page"),
+            style={"description_width": "initial"},
+            layout={"width": "22em"},
+        )
+        #: everything that stops a confirmation now, all at once; and what may be accepted
+        self.readiness = html_widget()
+        self.accept = text(
+            _("Why you agree as it is"),
+            placeholder=_("e.g. we sharpen the wording at the first check-in"),
+        )
         self.status = StatusArea()
+        self._acting = context.services.me.id
         self.confirm_button.on_click(
             self.status.guard(lambda _b: self.confirm(), on_stale=context.reload)
         )
@@ -313,8 +330,15 @@ class AgreementPanel(W.VBox):
                 self.summary,
                 self.changes,
                 self.confirmations,
-                make(W.HBox, children=[self.confirm_button, self.explanation]),
+                self.readiness,
+                self.accept,
+                make(
+                    W.HBox,
+                    children=[self.code, self.confirm_button],
+                    layout={"flex_flow": "row wrap"},
+                ),
                 self.status,
+                self.explanation,
             ]
         )
         self.add_class("pmw-agreement-panel")
@@ -327,6 +351,10 @@ class AgreementPanel(W.VBox):
     def refresh(self, state: WorkbookState) -> None:
         """Redraw everything from ``state`` and remember the fingerprint now shown."""
         svc, subject, wb = self.context.services, self.subject, state.workbook
+        if svc.me.id != self._acting:  # someone else acts now: what was said was to the other
+            self._acting = svc.me.id
+            self.status.clear()
+            self.code.value = ""
         version = state.agreements.get(subject)
         self._names = self.context.names(
             [
@@ -368,7 +396,29 @@ class AgreementPanel(W.VBox):
             or (subject == "review" and wb.stage not in (Stage.REVIEW, Stage.CLOSED))
         )
         done = version is not None and party in version.confirmed_by(current)
-        self._button(party, has_content, done, agreed == AgreementStatus.AGREED)
+        is_agreed = agreed == AgreementStatus.AGREED
+        ready = agreement_readiness(state, subject, dt.date.today())
+        waiting = party is not None and has_content and not done and not is_agreed
+        self._show_readiness(ready, waiting)
+        self._button(party, has_content, done, is_agreed, blocked=not ready.ready)
+
+    def _show_readiness(self, ready: Readiness, waiting: bool) -> None:
+        """List, at once, everything missing before anyone can confirm (in plain words),
+        and the SMART criteria not met, which the confirming person may accept with a reason."""
+        parts = []
+        if ready.blocking:
+            title = _("Before either of you can confirm, complete:")
+            items = "".join(check_line(False, b) for b in ready.blocking)
+            parts.append(f"<div class='pmw-card pmw-missing'><b>{esc(title)}</b>{items}</div>")
+        elif ready.acceptable:
+            title = _(
+                "Not every SMART criterion is met. You can improve it first, or agree as it "
+                "is and say why (your reason is recorded with your confirmation):"
+            )
+            items = "".join(check_line(False, a) for a in ready.acceptable)
+            parts.append(f"<div class='pmw-card pmw-acceptable'><b>{esc(title)}</b>{items}</div>")
+        self.readiness.value = "".join(parts) if waiting or ready.blocking else ""
+        show(self.accept, waiting and ready.ready and bool(ready.acceptable))
 
     def _base(self, version: AgreementVersion | None) -> tuple[int, str] | None:
         """(number, canonical JSON) of the last agreed version: what changes are measured from.
@@ -427,22 +477,39 @@ class AgreementPanel(W.VBox):
             )
             return check_line(False, text.format(**when))
         text = _("{who} confirmed version {n} on {date}").format(**when)
-        if c.facilitator_id:
-            coach = self._names.get(c.facilitator_id, c.facilitator_id)
-            text += _(", in a session facilitated by {coach}").format(coach=coach)
+        coach = self._names.get(c.facilitator_id, c.facilitator_id) if c.facilitator_id else ""
+        text += ", " + method_words(c.method, coach)
         return check_line(True, text)
 
-    def _button(self, party: str | None, has_content: bool, done: bool, agreed: bool) -> None:
-        offered = party is not None and has_content and not done and not agreed
-        show(self.confirm_button, offered)
-        if offered:
+    def _button(
+        self, party: str | None, has_content: bool, done: bool, agreed: bool, blocked: bool = False
+    ) -> None:
+        svc = self.context.services
+        method = svc.confirmation_method()
+        offered = party is not None and has_content and not done and not agreed and not blocked
+        show(self.confirm_button, offered and method is not None)
+        show(self.code, offered and method == "session_code")
+        name = svc.me.name
+        if offered and method is None:
+            text = _(
+                "A confirmation is each person's own act: {name} confirms from their own "
+                "sign-in in the web app, or with their personal code in a session facilitated "
+                "by the workbook's coach."
+            ).format(name=name)
+        elif offered:
             self.confirm_button.description = self.confirm_button.tooltip = _(
                 "Confirm as {name} ({party})"
-            ).format(name=self.context.services.me.name, party=_(party or "employee"))
+            ).format(name=name, party=_(party or "employee"))
             text = _(
                 "You confirm that this is what you and {other} agree; nothing is agreed until "
                 "both confirm the same version."
             ).format(other=self._other)
+            if method == "session_code":
+                text = _(
+                    "Only {name} can confirm: they open their own page (signed in with their "
+                    "own link), read their personal code and type it here. The coach cannot "
+                    "confirm for anyone. Nothing is agreed until both confirm the same version."
+                ).format(name=name)
         elif agreed:
             text = _(
                 "Both have confirmed this version and it is frozen; a change opens a new "
@@ -452,6 +519,8 @@ class AgreementPanel(W.VBox):
             text = _("Only the employee and the manager confirm; you can see where it stands.")
         elif not has_content:
             text = _("There is nothing to confirm yet.")
+        elif blocked and not done:
+            text = _("Complete what is listed above; then each of you can confirm.")
         else:
             text = _("You have confirmed this version; waiting for {other}.").format(
                 other=self._other
@@ -461,12 +530,16 @@ class AgreementPanel(W.VBox):
     def confirm(self) -> None:
         """Confirm, as the acting party, the content whose fingerprint the page shows."""
         ctx = self.context
+        code, self.code.value = self.code.value, ""  # a code is used once, and not left shown
         try:
-            result = ctx.services.confirm(ctx.workbook_id, self.subject, self.seen_hash)
+            result = ctx.services.confirm(
+                ctx.workbook_id, self.subject, self.seen_hash, code, self.accept.value
+            )
         except PmwError:
             if ctx.changed_elsewhere():
                 ctx.reload()  # show what changed, so the person can read it again
             raise
+        self.accept.value = ""
         version = ctx.reload().agreements.get(self.subject)
         args = {"n": version.number if version else 1, "subject": self._label()}
         if result == AgreementStatus.AGREED:

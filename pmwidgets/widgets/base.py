@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import PmwError
+from ..domain.errors import EditConflict, PmwError
 from ..domain.i18n import _
 from ..services import StaleWrite
 from .lean import make, shared
@@ -129,13 +129,26 @@ class StatusArea(W.HTML):
         """Say nothing."""
         self._show("", "")
 
-    def guard(self, fn: F, on_stale: Callable[[], object] | None = None) -> F:
-        """Wrap a callback: show refusals in plain words, never a traceback."""
+    def guard(
+        self,
+        fn: F,
+        on_stale: Callable[[], object] | None = None,
+        on_conflict: Callable[[EditConflict], object] | None = None,
+    ) -> F:
+        """Wrap a callback: show refusals in plain words, never a traceback.
+
+        ``on_conflict`` is called with an :class:`EditConflict` (both people changed a
+        field) after its sentence is shown, to show the two values for a choice.
+        """
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
+            except EditConflict as exc:
+                self.error(str(exc))
+                if on_conflict is not None:
+                    on_conflict(exc)
             except StaleWrite as exc:
                 self.error(str(exc))
                 if on_stale is not None:

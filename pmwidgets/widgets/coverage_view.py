@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 
-from ..domain.agreement import AgreementStatus
+from ..domain.errors import EditConflict
 from ..domain.i18n import _, current_language
 from ..domain.rules import Coverage
 from ..domain.state import WorkbookState
@@ -20,6 +22,7 @@ from .base import (
     paragraph,
     text,
 )
+from .conflict_view import ConflictSlot
 from .context import WorkbookContext
 from .lean import make, show
 
@@ -55,8 +58,14 @@ class CoverageView(W.VBox):
         )
         self.save_button = button(_("Save reason"))
         self.status = StatusArea()
+        #: both wrote a reason for the same responsibility: both shown, for a choice
+        self.conflicts = ConflictSlot(context.names)
+        #: the version the reason being typed started from (sent with the save)
+        self._based_on = context.version
         self.save_button.on_click(
-            self.status.guard(lambda _b: self.save(), on_stale=context.reload)
+            self.status.guard(
+                lambda _b: self.save(), on_stale=context.reload, on_conflict=self._conflict
+            )
         )
         super().__init__(
             [
@@ -74,6 +83,7 @@ class CoverageView(W.VBox):
                 self.change_reason,
                 self.save_button,
                 self.status,
+                self.conflicts,
             ]
         )
         self.add_class("pmw-coverage-view")
@@ -82,6 +92,8 @@ class CoverageView(W.VBox):
 
     def refresh(self, state: WorkbookState) -> None:
         """Redraw from ``state``."""
+        if not self.why.value.strip():  # nothing typed: a reason starts from this version
+            self._based_on = state.workbook.version
         cov = state.coverage()
         if cov is None:
             self.summary.value = check_line(False, _("no job description yet"))
@@ -117,8 +129,7 @@ class CoverageView(W.VBox):
         ]
         if current in [r.number for r in cov.rows if r.status != "covered"]:
             self.responsibility.value = current
-        agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
-        show(self.change_reason, agreed)
+        show(self.change_reason, state.needs_reason("objectives"))
 
     def _draw_chart(self, cov: Coverage) -> None:
         """Draw the chart again only when what it shows changed; reuse its widget.
@@ -145,10 +156,24 @@ class CoverageView(W.VBox):
         if number is None:
             self.status.error(_("every responsibility already has an objective"))
             return
+        self._store(number, self.why.value, self._based_on)
+
+    def _store(self, number: int, why: str, based_on: int) -> None:
         ctx = self.context
         ctx.services.set_coverage_reason(
-            ctx.workbook_id, number, self.why.value, ctx.version, self.change_reason.value
+            ctx.workbook_id, number, why, based_on, self.change_reason.value
         )
-        ctx.reload()
+        self.conflicts.clear()
         self.why.value = self.change_reason.value = ""
+        ctx.reload()
         self.status.ok(_("Reason for responsibility {n} saved.").format(n=number))
+
+    def _conflict(self, conflict: EditConflict) -> None:
+        """Someone else wrote a reason for it meanwhile: both shown; the choice is saved."""
+
+        def save(record: Any, version: int) -> None:
+            why = str(record.get("reason", "")) if isinstance(record, dict) else ""
+            self._store(conflict.number, why, version)
+
+        self.conflicts.show_conflict(conflict, save)
+        self.context.reload()

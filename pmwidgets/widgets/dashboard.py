@@ -19,7 +19,12 @@ import ipywidgets as W
 from ..domain.i18n import _, format_date
 from ..domain.model import Stage
 from ..services import Services
-from ..services.frames import WORKBOOK_COLUMNS, WorkbookSummary, workbook_summaries
+from ..services.frames import (
+    CHECK_IN_VALUES,
+    WORKBOOK_COLUMNS,
+    WorkbookSummary,
+    workbook_summaries,
+)
 from . import charts
 from .base import WIDE, StatusArea, button, dropdown, esc, heading, html_widget
 from .dashboard_charts import MAX_BARS, coverage_share_chart, stage_chart
@@ -311,7 +316,7 @@ class Dashboard(W.VBox):
         last = _date(r.last_check_in)
         visits = _("{n}, last on {day}").format(n=r.check_ins, day=last)
         check_ins = esc(visits if last else _("none yet"))
-        if r.stage in ("check_ins", "review"):
+        if r.stage in CHECK_IN_VALUES:  # in review and after, no check-in is due
             due = _("next due {day}").format(day=_date(r.next_check_in_due))
             check_ins += f"<div class='pmw-muted'>{esc(due)}</div>"
         if r.overdue_check_in:

@@ -11,7 +11,7 @@ import ipywidgets as W
 import traitlets as T
 from pydantic import ValidationError
 
-from ..domain.errors import NotAllowed, ValidationFailed, describe_validation_error
+from ..domain.errors import EditConflict, NotAllowed, ValidationFailed, describe_validation_error
 from ..domain.i18n import _, format_date, ngettext
 from ..domain.model import (
     PARTIES,
@@ -36,6 +36,7 @@ from .base import (
     paragraph_html,
     text,
 )
+from .conflict_view import ConflictSlot
 from .context import WorkbookContext
 from .lean import close_replaced, make, show
 
@@ -164,18 +165,33 @@ class DevelopmentPlanner(W.VBox):
         self._drawn: dict[str, Any] = {}
         self._status_loaded = "planned"
         self.status = StatusArea()
-        guard, stale = self.status.guard, self._stale
+        #: where a save's outcome is said: right under the section whose button was pressed
+        self.ratings_status, self.actions_status = StatusArea(), StatusArea()
+        self.support_status = StatusArea()
+        #: both changed the same field: the two values, for a choice (under that section)
+        self.conflicts = ConflictSlot(self.context.names)
+        self._said = self.status
 
-        def clicked(label: str, do: Any, style: str = "") -> W.Button:
+        def clicked(
+            label: str, do: Any, style: str = "", said: StatusArea | None = None
+        ) -> W.Button:
+            where = said or self.status
             b = button(label, style)
-            b.on_click(guard(lambda _b: do(), on_stale=stale))
+
+            def run(_b: W.Button) -> None:
+                self._said = where
+                do()
+
+            b.on_click(where.guard(run, on_stale=self._stale, on_conflict=self._conflict))
             return b
 
         self.agreement, self.reason_note = html_widget(), html_widget()
         why = _("Why the agreed plan changes")
         self.reason = text(_("Reason for change"), placeholder=why)
         self.ratings_note, self.ratings_box = html_widget(), make(W.VBox)
-        self.save_ratings_button = clicked(_("Save my ratings"), self.save_ratings, "primary")
+        self.save_ratings_button = clicked(
+            _("Save my ratings"), self.save_ratings, "primary", self.ratings_status
+        )
         self.gaps_table, self.gap_image = html_widget(), charts.chart("", alt="")
         self.actions_table, self.mix_text = html_widget(), make(W.Label)
         self.mix_image = charts.chart("", alt="")
@@ -185,28 +201,43 @@ class DevelopmentPlanner(W.VBox):
         self.link = dropdown(_("Develops"), "min(100%, 48em)")
         self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
         self.due.value = self._default_due(context.state)
-        self.add_action_button = clicked(_("Add action"), self.add_action, "primary")
+        self.add_action_button = clicked(
+            _("Add action"), self.add_action, "primary", self.actions_status
+        )
         self.action_pick = dropdown(_("Action"), "min(100%, 40em)")
-        self.action_pick.observe(guard(self._on_pick), names="value")
+        self.action_pick.observe(self.actions_status.guard(self._on_pick), names="value")
         statuses = [(_status_label(s), s) for s in STATUSES]
         self.action_status = make(W.Dropdown, description=_("Status"), options=statuses, style=WIDE)
-        self.set_status_button = clicked(_("Change status"), self.set_action_status)
-        self.remove_action_button = clicked(_("Remove action"), self.remove_action, "warning")
+        self.set_status_button = clicked(
+            _("Change status"), self.set_action_status, said=self.actions_status
+        )
+        self.remove_action_button = clicked(
+            _("Remove action"), self.remove_action, "warning", self.actions_status
+        )
         self.support_table = html_widget()
         offer = _("Time, budget, access, coaching")
         self.support_text = text(_("Commitment"), placeholder=offer)
         self.support_due = make(W.DatePicker, description=_("By (optional)"), style=WIDE)
-        self.add_support_button = clicked(_("Add commitment"), self.add_support, "primary")
-        support = [self.support_text, self.support_due, self.add_support_button]
+        self.add_support_button = clicked(
+            _("Add commitment"), self.add_support, "primary", self.support_status
+        )
+        support = [
+            self.support_text,
+            self.support_due,
+            self.add_support_button,
+            self.support_status,
+        ]
         self.support_form = make(W.VBox, children=support)
         parts = [
             [heading(_("Development plan")), self.agreement, self.reason_note, self.reason],
             [heading(_("Current proficiency"), 4), self.ratings_note, self.ratings_box],
-            [self.save_ratings_button, heading(_("Gaps"), 4), self.gaps_table, self.gap_image],
+            [self.save_ratings_button, self.ratings_status],
+            [heading(_("Gaps"), 4), self.gaps_table, self.gap_image],
             [heading(_("Actions"), 4), self.actions_table, self.mix_text, self.mix_image],
             [self.kind, self.description, self.link, self.due, self.add_action_button],
             [make(W.HBox, children=[self.action_pick, self.action_status])],
             [make(W.HBox, children=[self.set_status_button, self.remove_action_button])],
+            [self.actions_status, self.conflicts],
             [heading(_("The manager's support"), 4), self.support_table, self.support_form],
         ]
         super().__init__([w for part in parts for w in part] + [self.status])
@@ -227,8 +258,18 @@ class DevelopmentPlanner(W.VBox):
             "must agree again. Say why in the reason for change."
         )
         n = version.number if version else 0
-        self.reason_note.value = paragraph_html(note.format(n=n, m=n + 1)) if agreed else ""
-        show(self.reason, agreed)
+        draft = _(
+            "Version {n} of this plan is a proposed change to what was agreed: say why you "
+            "change it too, in the reason for change."
+        )
+        self.reason_note.value = (
+            paragraph_html(note.format(n=n, m=n + 1))
+            if agreed
+            else paragraph_html(draft.format(n=n))
+            if state.needs_reason("development_plan")
+            else ""
+        )
+        show(self.reason, state.needs_reason("development_plan"))
         self._refresh_ratings(state)
         self._refresh_gaps(state)
         self._refresh_actions(state)
@@ -379,7 +420,7 @@ class DevelopmentPlanner(W.VBox):
             self.value = self._merged()
         except ValidationFailed as exc:
             self.value = None
-            self.status.error(str(exc))
+            self.ratings_status.error(str(exc))
 
     def _merged(self) -> DevelopmentPlan:
         """The stored plan with this party's ratings taken from the inputs; others' kept exactly."""
@@ -462,21 +503,36 @@ class DevelopmentPlanner(W.VBox):
         )
         self.support_text.value, self.support_due.value = "", None
 
-    def _save(self, plan: DevelopmentPlan, message: str) -> None:
+    def _save(self, plan: DevelopmentPlan, message: str, version: int | None = None) -> None:
+        """Store ``plan``, made from the plan this page shows (at its version).
+
+        The services keep what others saved since that version, item by item, so the
+        plan may be sent as it is; a field both changed comes back as a conflict.
+        """
         ctx = self.context
-        if ctx.changed_elsewhere():
-            # set_plan checks who may change what against the newest plan before it
-            # checks the version, so a stale page would be told it changed the other
-            # party's ratings. Sending the newest plan with the old version lets the
-            # store refuse it as stale (nothing is written), naming what changed.
-            plan = ctx.services.open(ctx.workbook_id).plan
         # model_copy() skips validation, and set_plan stores what it is given: check the
         # whole plan here (a plan rating one competency twice could not be read back).
         plan = _valid(DevelopmentPlan, **plan.model_dump())
-        ctx.services.set_plan(ctx.workbook_id, plan, ctx.version, self.reason.value)
+        based_on = ctx.version if version is None else version
+        ctx.services.set_plan(ctx.workbook_id, plan, based_on, self.reason.value)
+        self.conflicts.clear()
         ctx.reload()
         self.reason.value = ""
-        self.status.ok(message)
+        self._said.ok(message)
+
+    @property
+    def said(self) -> StatusArea:
+        """The status area that spoke last: the one under the section whose button was pressed."""
+        return self._said
+
+    def _conflict(self, conflict: EditConflict) -> None:
+        """Both changed one field: show the two values under the section, for a choice."""
+
+        def save(record: Any, version: int) -> None:
+            self._save(_valid(DevelopmentPlan, **record), _("Your choice is saved."), version)
+
+        self.conflicts.show_conflict(conflict, save)
+        self.context.reload()
 
     def _stale(self) -> None:
         """Someone else saved first: load their changes, keeping what was typed here."""

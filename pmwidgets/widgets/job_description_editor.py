@@ -9,10 +9,10 @@ import ipywidgets as W
 import traitlets as T
 from pydantic import ValidationError
 
-from ..domain.agreement import AgreementStatus
-from ..domain.errors import PmwError, ValidationFailed, describe_validation_error
+from ..domain.errors import EditConflict, PmwError, ValidationFailed, describe_validation_error
 from ..domain.i18n import _
 from ..domain.model import Competency, JobDescription, Responsibility
+from ..domain.rules import agreement_readiness, shares_check
 from ..domain.state import WorkbookState
 from .base import (
     WIDE,
@@ -27,8 +27,9 @@ from .base import (
     paragraph,
     text,
 )
+from .conflict_view import ConflictSlot
 from .context import WorkbookContext
-from .lean import make, shared, show
+from .lean import close_replaced, make, shared, show
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -152,6 +153,10 @@ class JobDescriptionEditor(W.VBox):
     happens in the agreement panel). ``value`` is the job description as it
     stands in the editor, or None while the fields do not make a valid one.
 
+    Shares of time may be saved unfinished (not set, or not totalling 100%), as
+    work in progress; the editor then says beside *Save* that the job
+    description cannot be confirmed until they total 100%.
+
     Parameters
     ----------
     context:
@@ -218,10 +223,16 @@ class JobDescriptionEditor(W.VBox):
             placeholder=_("Needed once the job description is agreed"),
         )
         self.save_button = button(_("Save job description"), "primary")
+        #: beside Save: why what is in the editor could be saved but not yet confirmed
+        self.confirm_note = html_widget(css="pmw-confirm-note")
         self.saved_view = html_widget(css="pmw-jd-saved")
         self.add_resp_button.on_click(guard(lambda _b: self._add_responsibility()))
         self.add_comp_button.on_click(guard(lambda _b: self._add_competency()))
-        self.save_button.on_click(guard(lambda _b: self.save(), on_stale=self._stale))
+        #: both changed one field: the two values side by side, under Save, for a choice
+        self.conflicts = ConflictSlot(context.names)
+        self.save_button.on_click(
+            guard(lambda _b: self.save(), on_stale=self._stale, on_conflict=self._conflict)
+        )
         for field in (self.title, self.purpose):
             field.observe(self._on_field, names="value")
         super().__init__(
@@ -245,10 +256,12 @@ class JobDescriptionEditor(W.VBox):
                 self.comp_box,
                 self.add_comp_button,
                 self.reason,
+                self.confirm_note,
                 self.save_button,
+                self.status,
+                self.conflicts,
                 heading(_("As saved: what both of you confirm")),
                 self.saved_view,
-                self.status,
             ]
         )
         self.add_class("pmw-job-description-editor")
@@ -348,14 +361,25 @@ class JobDescriptionEditor(W.VBox):
                 if self._source
                 else ""
             )
+            self._load_rows(job, responsibilities=True, competencies=True)
+        self._on_field()
+
+    def _load_rows(
+        self, job: JobDescription | None, responsibilities: bool, competencies: bool
+    ) -> None:
+        if responsibilities:
+            old = tuple(self.resp_box.children)
             self.resp_box.children = ()
             rows = [(r.text, r.share) for r in job.responsibilities] if job else [("", 100)]
             for value, share in rows:
                 self._add_responsibility(value, share, refresh=False)
+            close_replaced(old, ())
+        if competencies:
+            old = tuple(self.comp_box.children)
             self.comp_box.children = ()
             for c in job.competencies if job else ():
                 self._add_competency(c, refresh=False)
-        self._on_field()
+            close_replaced(old, ())
 
     def _add_responsibility(self, value: str = "", share: int = 0, refresh: bool = True) -> None:
         row = _ResponsibilityRow(len(self.resp_box.children) + 1, value, share)
@@ -390,9 +414,6 @@ class JobDescriptionEditor(W.VBox):
         for n, r in enumerate(rows, start=1):
             if not r.text.value.strip():
                 raise ValidationFailed(_("responsibility {n} has no text").format(n=n))
-        total = sum(int(r.share.value) for r in rows)
-        if total != 100:
-            raise ValidationFailed(_("shares total {total}%, not 100%").format(total=total))
         comps: list[_CompetencyRow] = list(self.comp_box.children)
         for n, c in enumerate(comps, start=1):
             if not c.name.value.strip():
@@ -421,14 +442,14 @@ class JobDescriptionEditor(W.VBox):
             raise ValidationFailed(describe_validation_error(exc)) from None
 
     def _on_field(self, change: Any = None) -> None:
-        """Recompute ``value`` and the share total from the fields (no database round trip)."""
-        total = sum(int(r.share.value) for r in self.resp_box.children)
-        if total == 100:
-            self.share_total.value = check_line(True, _("shares total 100%"))
-        else:
-            self.share_total.value = check_line(
-                False, _("shares total {total}%, not 100%").format(total=total)
-            )
+        """Recompute ``value``, the share total and the note beside *Save* from the fields
+        (no database round trip)."""
+        values = [int(r.share.value) for r in self.resp_box.children]
+        shares = shares_check(values)
+        self.share_total.value = check_line(shares.ok, shares.message)
+        self.confirm_note.value = (
+            "" if shares.ok else check_line(False, _confirm_note(sum(values), shares.message))
+        )
         try:
             self.value = self._draft()
         except ValidationFailed:
@@ -437,23 +458,65 @@ class JobDescriptionEditor(W.VBox):
     # --- saving and the saved view --------------------------------------------------
 
     def save(self) -> None:
-        """Store the job description (with a reason once it has been agreed)."""
-        job = self._draft()
+        """Store the job description (with a reason once it has been agreed).
+
+        Sent with the version the typing started from: what the other person saved
+        since, in fields not typed here, is kept; a field both changed comes back as a
+        conflict, shown under *Save* with both values for a choice.
+        """
+        self._store(self._draft(), self._based_on)
+
+    def _store(self, job: JobDescription, based_on: int) -> None:
         ctx = self.context
-        ctx.services.set_job_description(ctx.workbook_id, job, self._based_on, self.reason.value)
-        self._clean = self._snapshot()  # what is in the editor is now what is saved
+        ctx.services.set_job_description(ctx.workbook_id, job, based_on, self.reason.value)
+        self.conflicts.clear()
         ctx.reload()
+        stored = ctx.state.job
+        if stored is not None and stored != job:
+            job = stored  # the merge kept the other person's changes: show what is stored
+        self._load_saved(job)
+        self._based_on = ctx.version
         self.reason.value = ""
-        self.status.ok(_("Job description saved. Both of you now read it and confirm it."))
+        shares = shares_check(r.share for r in job.responsibilities)
+        if shares.ok:
+            self.status.ok(_("Job description saved. Both of you now read it and confirm it."))
+        else:
+            self.status.ok(
+                _(
+                    "Job description saved as a draft. It cannot be confirmed until the shares "
+                    "of time total 100%."
+                )
+            )
         if self.on_saved:
             self.on_saved(job)
 
     def _stale(self) -> None:
-        """Someone else saved first: show their version below, keep what was typed here."""
+        """Someone saved at the same moment: show it, keep what was typed; save again merges."""
         self.context.reload()
-        self._based_on = self.context.version  # told now: saving again is on purpose
-        hint = _("Their version is shown under “As saved”; what you typed is still here.")
-        self.status.error(f"{self.status.message} {hint}")
+
+    def _conflict(self, conflict: EditConflict) -> None:
+        """Both changed one field: both values under *Save*; the author's choice is saved."""
+
+        def save(record: Any, version: int) -> None:
+            self._store(JobDescription.model_validate(record), version)
+            self.status.ok(_("Your choice is saved; the rest was merged with theirs."))
+
+        self.conflicts.show_conflict(conflict, save)
+        self.context.reload()
+
+    def _follow_untouched(self, job: JobDescription, now: tuple[Any, ...]) -> None:
+        """Show ``job``'s values in the parts of the editor nobody has typed in."""
+        clean = self._clean
+        with self.hold_trait_notifications():
+            if now[0] == clean[0]:
+                self.title.value = job.title
+            if now[1] == clean[1]:
+                self.purpose.value = job.purpose
+            self._load_rows(job, now[3] == clean[3], now[4] == clean[4])
+        self._on_field()
+        after = self._snapshot()
+        # the parts that followed are clean again (at their new values); typed parts stay typed
+        self._clean = tuple(a if n == c else c for a, n, c in zip(after, now, clean, strict=True))
 
     def _snapshot(self) -> tuple[Any, ...]:
         """Everything typed into the editor, to tell whether the person changed anything."""
@@ -466,18 +529,34 @@ class JobDescriptionEditor(W.VBox):
         self._clean = self._snapshot()
 
     def _on_state(self, state: WorkbookState) -> None:
-        """Refresh the read-only parts; the editor follows only if nothing was typed in it."""
-        untouched = self._snapshot() == self._clean
+        """Refresh the read-only parts; the fields nobody typed in follow what was saved.
+
+        With nothing typed, the editor starts again from this version. Otherwise the
+        fields the person has not touched show the other person's saved changes, and the
+        typing stays based on the version it began from: the next save keeps the other's
+        changes and shows any field both changed, for a choice.
+        """
+        now = self._snapshot()
+        untouched = now == self._clean
         if state.job != self._saved and untouched:
             self._load_saved(state.job)
-        if state.job == self._saved or untouched:
-            # what is typed here is based on this version; if someone else changed the job
-            # description under typed changes, the next save is refused as stale (named)
+        elif state.job != self._saved and state.job is not None:
+            self._follow_untouched(state.job, now)
+        if untouched:
             self._based_on = state.workbook.version
         self._saved = state.job
-        agreed = state.agreement_status("job_description") == AgreementStatus.AGREED
-        show(self.reason, agreed)
+        show(self.reason, state.needs_reason("job_description"))
         self.saved_view.value = _saved_html(state)
+
+
+def _confirm_note(total: int, problem: str) -> str:
+    """The sentence beside *Save* when the shares of time do not total 100%."""
+    if total > 100:  # the one share problem that stops a save as well
+        return _("Cannot be saved yet: {problem}.").format(problem=problem)
+    return _(
+        "Can be saved as a draft, but cannot be confirmed until the shares of time total "
+        "100%: {problem}."
+    ).format(problem=problem)
 
 
 def _saved_html(state: WorkbookState) -> str:
@@ -486,15 +565,23 @@ def _saved_html(state: WorkbookState) -> str:
     if job is None:
         return f"<p class='pmw-muted'>{esc(_('No job description has been saved for this workbook yet.'))}</p>"
     status = state.agreement_status("job_description").label
+    shares_set = any(r.share for r in job.responsibilities)
     items = "".join(
         f"<li>{esc(r.text)} <span class='pmw-muted'>"
         f"({esc(_('{share}% of time').format(share=r.share))})</span></li>"
+        if shares_set
+        else f"<li>{esc(r.text)}</li>"
         for r in job.responsibilities
     )
+    readiness = agreement_readiness(state, "job_description")
     parts = [
         "<div class='pmw-card'>",
         f"<h4>{esc(job.title)}</h4>",
         f"<p class='pmw-muted'>{esc(status)}</p>",
+        "".join(
+            check_line(False, _("Cannot be confirmed yet: {why}").format(why=why))
+            for why in readiness.blocking
+        ),
         f"<p>{esc(job.purpose)}</p>" if job.purpose else "",
         f"<h5>{esc(_('Responsibilities'))}</h5><ol>{items}</ol>",
     ]

@@ -7,7 +7,6 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..domain.agreement import AgreementStatus
 from ..domain.i18n import _, format_date
 from ..domain.model import Objective
 from ..domain.rules import smart_check, smart_score, weight_check
@@ -117,8 +116,7 @@ class ObjectiveList(W.VBox):
             self.chooser.value = current
         elif options:
             self.chooser.value = options[0][1]
-        agreed = state.agreement_status("objectives") == AgreementStatus.AGREED
-        show(self.remove_reason, agreed)
+        show(self.remove_reason, state.needs_reason("objectives"))
         has_any = bool(options)
         self.edit_button.disabled = self.remove_button.disabled = not has_any
 

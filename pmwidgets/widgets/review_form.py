@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 from pydantic import ValidationError
 
-from ..domain.errors import ValidationFailed, describe_validation_error
+from ..domain.errors import EditConflict, ValidationFailed, describe_validation_error
 from ..domain.i18n import _, format_date
 from ..domain.model import (
     ASSESSMENT_LABELS,
@@ -19,6 +20,7 @@ from ..domain.model import (
     Review,
     Stage,
 )
+from ..domain.rules import review_opens
 from ..domain.state import WorkbookState
 from .base import (
     WIDE,
@@ -32,6 +34,7 @@ from .base import (
     paragraph_html,
     text,
 )
+from .conflict_view import ConflictSlot
 from .context import WorkbookContext
 from .lean import close_replaced, make, show
 
@@ -115,10 +118,31 @@ class ReviewForm(W.VBox):
                 self.save_button,
             ],
         )
+        #: why the review starts before the last weeks of the cycle (recorded)
+        self.start_reason = text(
+            _("Reason to start early"), placeholder=_("Why the review starts now")
+        )
+        #: both changed one field: the two values, for a choice
+        self.conflicts = ConflictSlot(context.names)
+        #: the version this form's typing started from: saved with it, so that a change
+        #: the other person made meanwhile is kept, or shown beside this one
+        self._based_on = context.version
         self.start_button.on_click(self.status.guard(lambda _b: self.start(), on_stale=self._stale))
-        self.save_button.on_click(self.status.guard(lambda _b: self.save(), on_stale=self._stale))
+        self.save_button.on_click(
+            self.status.guard(
+                lambda _b: self.save(), on_stale=self._stale, on_conflict=self._conflict
+            )
+        )
         super().__init__(
-            [heading(_("Review")), self.stage_note, self.start_button, self.body, self.status]
+            [
+                heading(_("Review")),
+                self.stage_note,
+                self.start_reason,
+                self.start_button,
+                self.body,
+                self.status,
+                self.conflicts,
+            ]
         )
         self.add_class("pmw-review-form")
         context.subscribe(self._refresh)
@@ -126,9 +150,21 @@ class ReviewForm(W.VBox):
 
     # --- showing the state -----------------------------------------------------------
 
+    def _edited(self) -> bool:
+        """Whether anything typed here differs from what was loaded into it."""
+        fields: dict[str, W.ValueWidget] = {
+            "outcomes": self.outcomes,
+            "next_focus": self.next_focus,
+        }
+        fields.update({f"level{n}": w for n, w in self.levels.items()})
+        fields.update({f"comment{n}": w for n, w in self.comments.items()})
+        return any(k in self._loaded and w.value != self._loaded[k] for k, w in fields.items())
+
     def _refresh(self, state: WorkbookState) -> None:
         party = self.context.party
         stage = state.workbook.stage
+        # nothing typed: the form now starts from this version; else from where typing began
+        follow = not self._edited() or party != self._party
         if party != self._party:  # a new acting person (coach mode): start from what is stored
             self._party = party
             for parts in (self.cards, self.headers, self.evidence, self.levels, self.comments):
@@ -147,6 +183,8 @@ class ReviewForm(W.VBox):
         close_replaced(old, tuple(self.cards_box.children))  # cards of another acting person
         self._sync("outcomes", self.outcomes, state.review.development_outcomes)
         self._sync("next_focus", self.next_focus, state.review.next_cycle_focus)
+        if follow:
+            self._based_on = state.workbook.version
         in_review = stage == Stage.REVIEW
         show(self.body, stage in (Stage.REVIEW, Stage.CLOSED))
         show(self.save_button, in_review)
@@ -157,7 +195,10 @@ class ReviewForm(W.VBox):
             self.next_focus,
         ):
             field.disabled = not in_review
-        show(self.start_button, stage == Stage.CHECK_INS and party is not None)
+        starting = stage == Stage.CHECK_INS and party is not None
+        show(self.start_button, starting)
+        early = dt.date.today() < review_opens(state.workbook)
+        show(self.start_reason, starting and early)
         if _stage_index(stage) < _stage_index(Stage.CHECK_INS):
             note = _(
                 "The review comes at the end of the cycle: the objectives and the development "
@@ -282,22 +323,42 @@ class ReviewForm(W.VBox):
             raise ValidationFailed(describe_validation_error(exc)) from None
 
     def save(self) -> None:
-        """Store the acting party's assessments, the development outcomes and the next focus."""
+        """Store the acting party's assessments, the development outcomes and the next focus.
+
+        Sent with the version the typing started from: the services keep what the other
+        person saved since (their column, a field only they changed), and a field both
+        changed comes back as a conflict, shown under the button for a choice.
+        """
         ctx = self.context
-        # merge into the review as stored now, so the other party's column is kept exactly;
-        # a stale page is still refused by the version check and reloaded.
+        # the other party's column as stored now, kept exactly
         base = ctx.services.open(ctx.workbook_id).review
-        version = ctx.services.set_review(ctx.workbook_id, self.draft(base), ctx.version)
+        self._store(self.draft(base), self._based_on, _("Your assessments are saved."))
+
+    def _store(self, review: Review, based_on: int, message: str) -> None:
+        ctx = self.context
+        version = ctx.services.set_review(ctx.workbook_id, review, based_on)
+        self.conflicts.clear()
+        self._loaded.clear()  # what is saved is what the fields now start from
         ctx.reload()
-        self.status.ok(_("Your assessments are saved."))
+        self._based_on = ctx.version
+        self.status.ok(message)
         if self.on_saved:
             self.on_saved(version)
 
+    def _conflict(self, conflict: EditConflict) -> None:
+        """Both changed one field: both values under the button, for the person to choose."""
+
+        def save(record: Any, version: int) -> None:
+            self._store(Review.model_validate(record), version, _("Your choice is saved."))
+
+        self.conflicts.show_conflict(conflict, save)
+
     def start(self) -> None:
-        """Move the workbook into its review stage."""
+        """Move the workbook into its review stage (early: with the reason typed)."""
         ctx = self.context
-        ctx.services.start_review(ctx.workbook_id, ctx.version)
+        ctx.services.start_review(ctx.workbook_id, ctx.version, self.start_reason.value)
         ctx.reload()
+        self.start_reason.value = ""
         self.status.ok(_("The review has started: each of you can now assess the objectives."))
 
     def _stale(self) -> None:

@@ -634,7 +634,8 @@ def cases() -> list[Case]:
     )
     yaml("share-formula", _sub(y, "share: 60", "share: '=30'"), "holds a formula", kind=F)
     yaml("share-list", _sub(y, "share: 60", "share: [60]"), "not a list", kind=T)
-    yaml("share-missing", _sub(y, "    share: 60\n", ""), "the share of time is missing", kind=M)
+    # a share left out (or null, or "text" without "(30%)") is not set yet: that imports (see
+    # test_job_descriptions_without_shares_import); only a total over 100% is refused
     yaml(
         "title-missing",
         _sub(y, "title: Automotive maintenance instructor\n", ""),
@@ -656,9 +657,9 @@ def cases() -> list[Case]:
         kind=T,
     )
     yaml(
-        "total-90",
-        _sub(y, "share: 40", "share: 30"),
-        "shares of time total 90%, not 100%",
+        "total-110",
+        _sub(y, "share: 40", "share: 50"),
+        "shares of time total 110%, more than 100%: take 10 off",
         "responsibilities, line 4",
     )
     yaml("share-negative", _sub(y, "share: 60", "share: -10"), "from 0 to 100", kind=T)
@@ -711,7 +712,6 @@ def cases() -> list[Case]:
         "list at least one responsibility",
         kind=M,
     )
-    yaml("string-no-share", b"title: x\nresponsibilities:\n  - Teach lessons\n", "no share of time")
     yaml(
         "numbered-wrong",
         _sub(y, "  - text: Assess work\n", "  - number: 3\n    text: Assess work\n"),
@@ -725,7 +725,6 @@ def cases() -> list[Case]:
     yaml("control-char", b"title: a\x07b\n", "not valid YAML", kind="binary")
     # wrong types, one field at a time
     yaml("share-bool", _sub(y, "share: 60", "share: yes"), "not True", kind=T)
-    yaml("share-null", _sub(y, "share: 60", "share: null"), "the share of time is missing", kind=M)
     yaml("share-float", _sub(y, "share: 60", "share: 59.5"), "not 59.5", kind=T)
     yaml("share-date", _sub(y, "share: 60", "share: 2024-01-01"), "not a date", kind=T)
     yaml("share-mapping", _sub(y, "share: 60", "share: {a: 1}"), "not a dict", kind=T)
@@ -950,14 +949,18 @@ def cases() -> list[Case]:
     )
     md("h3", _sub(m, "## Competencies", "### Competencies"), "unexpected heading")
     md("section-twice", m.encode() + b"\n## responsibilities\n\n- x (1%)\n", "appears twice")
-    md("no-share", _sub(m, "Assess work (40%)", "Assess work"), "no share of time", "line 8", M)
     md(
         "share-word",
         _sub(m, "(40%)", "(forty%)"),
         "must be a whole number, like 3, not 'forty'",
         kind=T,
     )
-    md("total-110", _sub(m, "(40%)", "(50%)"), "shares of time total 110%, not 100%", "line 5")
+    md(
+        "total-110",
+        _sub(m, "(40%)", "(50%)"),
+        "shares of time total 110%, more than 100%",
+        "line 5",
+    )
     md(
         "paragraph-in-responsibilities",
         _sub(m, "1. Teach lessons (60%)\n", "Teach lessons (60%)\n\n"),
@@ -1033,7 +1036,6 @@ def cases() -> list[Case]:
     # wrong types and missing fields
     md("share-fraction", _sub(m, "(40%)", "(40.5%)"), "not '40.5'", kind=T)
     md("share-negative", _sub(m, "(40%)", "(-40%)"), "from 0 to 100", kind=T)
-    md("share-empty", _sub(m, "(40%)", "(%)"), "the share of time is missing", kind=M)
     md("anchor-level-word", _sub(m, "  - 5: Coaches", "  - five: Coaches"), "anchor level", kind=T)
     md(
         "competency-level-fraction",
@@ -1073,7 +1075,13 @@ def cases() -> list[Case]:
         "list each responsibility",
         kind=T,
     )
-    md("empty-responsibility", _sub(m, "1. Teach lessons (60%)", "1."), "no share of time", kind=M)
+    md(
+        "empty-responsibility",
+        _sub(m, "1. Teach lessons (60%)", "1."),
+        "the responsibility text is empty",
+        "line 7",
+        M,
+    )
     md("only-comment", b"<!-- nothing -->\n", "job title", kind="empty")
     md("only-rule", b"---\n", "no job title", kind="empty")
     # formulas where numbers belong
@@ -1169,12 +1177,6 @@ def cases() -> list[Case]:
     )
     csv("share-fraction", _sub(s, "Teach lessons,60", "Teach lessons,60.5"), "not '60.5'", kind=T)
     csv(
-        "share-missing",
-        _sub(s, "Teach lessons,60", "Teach lessons,"),
-        "share of time is missing",
-        kind=M,
-    )
-    csv(
         "number-word",
         _sub(s, "responsibility,1,", "responsibility,one,"),
         "the number must be",
@@ -1199,9 +1201,9 @@ def cases() -> list[Case]:
         "row 7",
     )
     csv(
-        "total-100",
+        "total-105",
         _sub(s, "Assess work,40", "Assess work,45"),
-        "shares of time total 105%, not 100%",
+        "shares of time total 105%, more than 100%: take 5 off",
         "rows 3-4",
     )
     csv(
@@ -1463,15 +1465,9 @@ def cases() -> list[Case]:
         kind=T,
     )
     book(
-        "share-missing",
-        lambda: xlsx(responsibilities=[["responsibility", "share"], ["Teach", None]]),
-        "the share of time is missing",
-        kind=M,
-    )
-    book(
         "total",
-        lambda: xlsx(responsibilities=[["responsibility", "share"], ["Teach", 99]]),
-        "shares of time total 99%, not 100%",
+        lambda: xlsx(responsibilities=[["responsibility", "share"], ["Teach", 99], ["Assess", 2]]),
+        "shares of time total 101%, more than 100%: take 1 off",
         "sheet 'Responsibilities'",
     )
     book(
@@ -1514,8 +1510,8 @@ def cases() -> list[Case]:
     )
     book(
         "missing-column",
-        lambda: xlsx(responsibilities=[["number", "responsibility"]]),
-        "no 'share' column",
+        lambda: xlsx(responsibilities=[["number", "share"]]),
+        "no 'responsibility' column",
         kind=M,
     )
     book("empty-job-sheet", lambda: xlsx(job=[]), "the sheet is empty", kind="empty")

@@ -236,7 +236,7 @@ def test_small_catalogue_from_dict() -> None:
     )
     assert catalogue.entries == (CatalogueEntry("1.00", "Tester", "Test things."),)
     assert catalogue.get("1.00").title == "Tester"
-    bad = dict(jd, responsibilities=[{"number": 1, "text": "Test.", "share": 90}])
+    bad = dict(jd, responsibilities=[{"number": 1, "text": "Test.", "share": 110}])
     broken = Catalogue({"occupations": [{"code": "2.00", "title": "Tester", "jd": bad}]})
     with pytest.raises(ValidationFailed):
         broken.get("2.00")

@@ -39,14 +39,19 @@ WORKBOOKS = {1: ("mchen", "rokafor"), 2: ("tnguyen", "rokafor"), 3: ("dsilva", "
 CHECK_IN_WORKBOOKS = (1, 3)
 CHECK_IN_DAY = dt.date(2026, 11, 20)
 STALE_MESSAGE = "changed since you opened it"
+#: what a save refused because both changed one field says (nothing stored; both shown)
+CONFLICT_MESSAGE = "also changed"
+#: the objective fields the writers edit, one per save, on forms that may be stale
+FIELDS = ("title", "description", "measure", "target")
 
 
 @dataclass
 class Memory:
-    """What one writer believes a workbook holds: the version it read, and the content."""
+    """What one writer's page holds: the version its form is based on, and each objective
+    as the form shows it (stale once someone else saves: the form is not reloaded)."""
 
     version: int
-    descriptions: dict[int, str] = field(default_factory=dict)
+    objectives: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def _services(store: Any, cache: dict[str, Any], actor: str) -> Any:
@@ -60,7 +65,8 @@ def _services(store: Any, cache: dict[str, Any], actor: str) -> Any:
 def _read(svc: Any, wb: int) -> Memory:
     state = svc.open(wb)
     return Memory(
-        state.workbook.version, {o.id: o.description for o in state.objectives if o.id is not None}
+        state.workbook.version,
+        {o.id: o.model_dump() for o in state.objectives if o.id is not None},
     )
 
 
@@ -75,10 +81,13 @@ def one_operation(
 ) -> dict[str, Any]:
     """Do one random write through the services; return what was attempted and how it ended.
 
-    ``stale_share`` of the writes deliberately carry an older version than the
-    one just read (they must be refused). ``chained_share`` of the objective
-    updates reuse the version an earlier update of this writer *returned*, and
-    what it wrote, instead of reading again: what a page does after a save.
+    An objective update changes one field (of :data:`FIELDS`) on a form, and re-sends
+    every other field as the form shows it, as a page does. ``stale_share`` of the
+    writes claim an older version than the one read. ``chained_share`` of the
+    objective updates use a form kept from this writer's earlier read or save instead
+    of reading again: a page left open while others save. No write may revert a field
+    its writer did not change, or overwrite a value its writer had not seen; a field
+    both changed is refused as a conflict.
     """
     from pmwidgets.domain.errors import PmwError
     from pmwidgets.domain.model import CheckIn, Objective
@@ -97,25 +106,23 @@ def one_operation(
         else:
             seen = _read(svc, wb)
         expected = seen.version
-        if rng.random() < stale_share and expected > 1:
+        if rng.random() < stale_share and expected > 1 and op["mode"] == "fresh":
             expected -= rng.randint(1, min(3, expected - 1))
             op["mode"] = "stale"
         op["expected"] = expected
         if kind == "objective":
-            number = rng.choice(sorted(seen.descriptions))
-            op["number"] = number
-            op["seen"] = seen.descriptions[number]
-            state = svc.open(wb)
-            old = state.objective(number)
-            new = Objective.model_validate(
-                {**old.model_dump(), "description": f"Soak token {token}: keep records current."}
-            )
+            number = rng.choice(sorted(seen.objectives))
+            form = seen.objectives[number]
+            changed = rng.choice(FIELDS)
+            value = f"Soak token {token}: {changed} kept current."
+            op.update(number=number, field=changed, seen=form[changed], value=value)
+            op["form"] = {f: form[f] for f in FIELDS}
+            new = Objective.model_validate({**form, changed: value})
             returned = svc.update_objective(wb, number, new, expected, reason=f"soak {token}")
             op["returned"] = returned
-            if op["mode"] != "stale":
-                descriptions = dict(seen.descriptions)
-                descriptions[number] = new.description
-                memory[wb] = Memory(returned, descriptions)
+            # the page shows what is stored after its save (as the editors reload), then is
+            # left open: other writers' later saves leave its form stale
+            memory[wb] = _read(svc, wb)
         elif kind == "check_in":
             check_in = CheckIn(on=CHECK_IN_DAY, goal=f"Soak token {token}")
             op["returned"] = svc.save_check_in(wb, check_in, expected)
@@ -136,11 +143,14 @@ def one_operation(
     return op
 
 
-def conflict_worker(url: str, index: int, operations: int, seed: int, log: str) -> None:
+def conflict_worker(
+    url: str, index: int, operations: int, seed: int, log: str, start_at: float = 0.0
+) -> None:
     """A writer process: ``operations`` random writes, each logged to the file ``log``.
 
     The attempt is logged (and flushed) before the write, the outcome after it,
-    so an attempt that never got an outcome shows up as lost.
+    so an attempt that never got an outcome shows up as lost. All writers begin at
+    ``start_at`` (a ``time.time()``), so that they really write at the same time.
     """
     from pmwidgets.store import Store
 
@@ -148,6 +158,8 @@ def conflict_worker(url: str, index: int, operations: int, seed: int, log: str) 
     cache: dict[str, Any] = {}
     memory: dict[int, Memory] = {}
     with Store(url) as store, Path(log).open("a", encoding="utf-8") as out:
+        _services(store, cache, "rokafor").open(1)  # imports and connections, before the start
+        time.sleep(max(0.0, start_at - time.time()))
         for i in range(operations):
             token = f"w{index}x{i}"
             out.write(json.dumps({"attempt": token}) + "\n")
@@ -286,11 +298,20 @@ def token_of(text: str) -> str | None:
     return text.split("Soak token ", 1)[1].split(":")[0].split('"')[0]
 
 
+def event_token(e: Any) -> str | None:
+    """The soak token of the write an event belongs to: from its reason (``soak TOKEN``),
+    else from its ``after`` state (a record holds other writes' tokens in other fields,
+    so the reason comes first)."""
+    if e.reason.startswith("soak "):
+        return str(e.reason.removeprefix("soak ")).strip()
+    return token_of(json.dumps(e.after, ensure_ascii=False)) if e.after is not None else None
+
+
 def events_by_token(store: Any) -> dict[str, list[Any]]:
-    """Events by the soak token their ``after`` state carries."""
+    """Events by the soak token of the write they belong to."""
     found: dict[str, list[Any]] = {}
     for e in store.events():
-        token = token_of(json.dumps(e.after, ensure_ascii=False)) if e.after is not None else None
+        token = event_token(e)
         if token is not None:
             found.setdefault(token, []).append(e)
     return found
@@ -309,10 +330,7 @@ def whole_writes(store: Any, versions0: dict[int, int]) -> list[str]:
         if e.workbook_id in versions0 and (e.workbook_version or 0) > versions0[e.workbook_id]:
             groups.setdefault((e.workbook_id, e.workbook_version), []).append(e)
     for (wb, version), evs in sorted(groups.items()):
-        tokens = {
-            token_of(f"{json.dumps(e.after)} {e.reason}".replace("soak ", "Soak token "))
-            for e in evs
-        }
+        tokens = {event_token(e) for e in evs}
         tokens.discard(None)
         if len(tokens) != 1:
             problems.append(f"workbook {wb} version {version}: {len(tokens)} writes in one version")

@@ -126,7 +126,9 @@ def _build(db: Path) -> Org:
             )  # fmt: skip
             me.add_objective(wb, objective, store.latest_version(wb), reason=p)
             for s in (me, boss):
-                s.confirm(wb, "objectives", s.open(wb).subject_hash("objectives"))
+                s.confirm(
+                    wb, "objectives", s.open(wb).subject_hash("objectives"), accept_reason="as is"
+                )
             state = me.open(wb)
             assert state.job is not None
             gap = state.job.competencies[0].name
@@ -140,6 +142,9 @@ def _build(db: Path) -> Org:
                 support=(SupportCommitment(text=p),),
             )
             boss.set_plan(wb, plan, store.latest_version(wb), reason=p)
+            mine = Rating(competency=gap, by="employee", level=3, comment=p)
+            plan = plan.model_copy(update={"ratings": (*plan.ratings, mine)})
+            me.set_plan(wb, plan, store.latest_version(wb), reason=p)  # both rate: complete
             for s in (me, boss):
                 s.confirm(wb, "development_plan", s.open(wb).subject_hash("development_plan"))
             check_in = CheckIn(

@@ -115,11 +115,48 @@ def test_overdue_check_ins_against_a_fixed_day(demo: Store) -> None:
     assert wbs.loc[1, "next_check_in_due"] == pd.Timestamp("2026-12-29")
     assert wbs.loc[3, "next_check_in_due"] == pd.Timestamp("2026-12-17")
     assert wbs.loc[4, "next_check_in_due"] == pd.Timestamp("2026-11-17")
-    assert wbs["overdue_check_in"].tolist() == [False, False, False, True, False]
+    # workbook 4 is past its due day, but in review: its check-ins are over
+    assert wbs["overdue_check_in"].tolist() == [False, False, False, False, False]
     later = by_id(frames(svc, dt.date(2027, 1, 5)))
-    # workbooks 2 and 5 are not at the check-in stage yet: never overdue
-    assert later["overdue_check_in"].tolist() == [True, False, True, True, False]
+    # workbooks 2 and 5 are not at the check-in stage yet, 4 is past it: never overdue
+    assert later["overdue_check_in"].tolist() == [True, False, True, False, False]
     assert frames(svc, dt.date(2026, 11, 16)).workbooks["overdue_check_in"].sum() == 0
+
+
+def test_a_workbook_in_review_is_never_overdue(demo: Store) -> None:
+    """Overdue check-ins belong to the check-ins stage: once the review has started the
+    conversations of the year are over, however long ago the last one was."""
+    svc = Services(demo, "hlambert")
+    long_after = dt.date(2027, 6, 1)
+    for reading in (frames(svc, long_after), frames_by_workbook(svc, long_after)):
+        wbs = by_id(reading)
+        assert wbs.loc[4, "stage"] == "review"
+        assert wbs.loc[4, "last_check_in"] == pd.Timestamp("2026-10-06")  # ~8 months before
+        assert wbs.loc[4, "next_check_in_due"] < pd.Timestamp(long_after)
+        assert not wbs.loc[4, "overdue_check_in"]
+        assert wbs.loc[1, "overdue_check_in"] and wbs.loc[3, "overdue_check_in"]  # check-ins
+    rows = {r.workbook_id: r for r in workbook_summaries(svc, long_after)}
+    assert rows[4].overdue_check_in is False and rows[1].overdue_check_in is True
+
+
+def test_overdue_only_in_the_check_ins_stage_of_a_synthetic_organisation(
+    synthetic: Store,
+) -> None:
+    """Every stage, both readings: overdue is exactly "at the check-ins stage and past the
+    due day"; workbooks in review or closed that are past it are not."""
+    forget()
+    svc = Services.operator(synthetic)
+    today = dt.date(2027, 9, 1)
+    for reading in (frames(svc, today), frames_by_workbook(svc, today)):
+        wbs = reading.workbooks
+        late = wbs["next_check_in_due"] < pd.Timestamp(today)
+        expected = (wbs["stage"] == "check_ins") & late
+        assert wbs["overdue_check_in"].tolist() == expected.tolist()
+        assert expected.any()
+        for stage in ("review", "closed"):  # past the due day, yet not overdue
+            assert (late & (wbs["stage"] == stage)).any(), stage
+    rows = workbook_summaries(svc, today)
+    assert [r.overdue_check_in for r in rows] == expected.tolist()
 
 
 def test_pending_agreements_say_who_is_awaited(demo: Store) -> None:
@@ -195,14 +232,14 @@ def test_summaries_are_the_workbooks_frame_in_plain_python(demo: Store) -> None:
     assert (one.employee, one.coach, two.coach) == ("Mei Chen", "Kate Walsh", None)
     assert one.last_check_in == dt.date(2026, 11, 17) and two.last_check_in is None
     assert type(one.next_check_in_due) is dt.date and type(one.cycle_start) is dt.date
-    assert [r.overdue_check_in for r in rows] == [False, False, False, True, False]
+    assert [r.overdue_check_in for r in rows] == [False, False, False, False, False]
     assert [r.one_sided for r in rows] == [None, "employee", None, None, None]
     assert [r.coverage_share for r in rows] == [100, 65, 85, 85, 0]
     for r in rows:  # plain Python values: no numpy or pandas scalar, no NA
         for name, value in r._asdict().items():
             assert value is None or type(value) in (int, str, bool, dt.date), (name, value)
     later = workbook_summaries(svc, dt.date(2027, 1, 5))
-    assert [r.overdue_check_in for r in later] == [True, False, True, True, False]
+    assert [r.overdue_check_in for r in later] == [True, False, True, False, False]
     assert workbook_summaries(Services(demo, "lmorris"), TODAY) == []
     # the frame is built from the same rows, typed
     pd.testing.assert_frame_equal(summaries_frame(rows), frames(svc, TODAY).workbooks)

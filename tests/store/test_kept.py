@@ -18,10 +18,11 @@ from helpers import CYCLE, add_people
 from sqlalchemy import Engine, event
 
 from pmwidgets.domain import Workbook
+from pmwidgets.domain.errors import EditConflict
 from pmwidgets.domain.state import WorkbookState
 from pmwidgets.services import Services
 from pmwidgets.services.demo import build_demo
-from pmwidgets.store import StaleWrite, Store
+from pmwidgets.store import Store
 from pmwidgets.store.kept import read_content, read_header
 
 
@@ -100,7 +101,7 @@ def test_a_read_after_nothing_changed_or_after_a_write_here_reads_the_header_onl
     assert after == fresh(demo, 2, "tnguyen")
 
 
-def test_another_process_s_write_is_read_and_a_stale_write_still_refused(
+def test_another_process_s_write_is_read_and_a_stale_write_never_reverts_it(
     demo_url: str,
 ) -> None:
     with Store(demo_url) as mine, Store(demo_url) as theirs:
@@ -114,9 +115,10 @@ def test_another_process_s_write_is_read_and_a_stale_write_still_refused(
         assert now.workbook.version == seen.workbook.version + 1
         assert now.objective(changed.id or 0).target == "4 of 5"  # type: ignore[union-attr]
         assert now == fresh(mine, 2, "tnguyen")
-        # a save based on what was seen before is refused, naming the other's change
+        # a save of the same field based on what was seen before stores nothing: both
+        # values go back to the author, who chooses (the other's change is never lost)
         mine_too = seen.objectives[0].model_copy(update={"target": "Mine"})
-        with pytest.raises(StaleWrite, match="Richard Okafor changed objective 1"):
+        with pytest.raises(EditConflict, match="Richard Okafor also changed"):
             me.update_objective(2, mine_too.id or 0, mine_too, seen.workbook.version)
         assert me.open(2) == fresh(mine, 2, "tnguyen")
 

@@ -12,7 +12,7 @@ import ipywidgets as W
 import pytest
 
 from pmwidgets.domain.agreement import AgreementStatus, AgreementVersion
-from pmwidgets.services import Services
+from pmwidgets.services import Services, identity
 from pmwidgets.store import Store
 from pmwidgets.widgets.agreement_panel import (
     AgreementPanel,
@@ -102,8 +102,8 @@ def test_objectives_added_and_removed_are_named(demo: Store) -> None:
     svc, state = context.services, context.state
     new = state.objective(1).model_copy(update={"title": "Run a termly tool amnesty"})  # type: ignore[union-attr]
     version = state.workbook.version
-    number = svc.add_objective(3, new, version)
-    svc.remove_objective(3, 3, demo.latest_version(3))
+    number = svc.add_objective(3, new, version, "A second look at tools")
+    svc.remove_objective(3, 3, demo.latest_version(3), "Spending moves to the budget plan")
     context.reload()  # the panel is subscribed: it redraws
     changes = text(p.changes)
     assert f"Objective {number} added: “Run a termly tool amnesty”" in changes
@@ -115,7 +115,12 @@ def test_no_button_for_a_review_before_the_review_stage(demo: Store) -> None:
     early = panel(demo, "mchen", 1, "review")  # workbook 1 is in check-ins
     assert not shown(early)
     assert "There is nothing to confirm yet." in text(early.explanation)
-    assert shown(panel(demo, "aberg", 4, "review"))  # workbook 4 is in review
+    # workbook 4 is in review, but Helen has not assessed every objective: everything
+    # missing is listed at once, and there is no button until it is complete
+    anna = panel(demo, "aberg", 4, "review")
+    assert not shown(anna)
+    assert "Before either of you can confirm" in text(anna.readiness)
+    assert text(anna.readiness).count("is not assessed yet by the manager") >= 2
 
 
 def test_coach_is_shown_without_a_button(demo: Store) -> None:
@@ -163,11 +168,21 @@ def test_facilitated_confirmation_names_the_coach(demo: Store) -> None:
     at = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
     svc = Services(demo, "kwalsh", clock=lambda: at).acting_as("dsilva")
     p = AgreementPanel(WorkbookContext(svc, 3), "objectives")
+    assert is_shown(p.code) and is_shown(p.confirm_button)
+    assert "Only Diego Silva can confirm" in text(p.explanation)
+    p.confirm_button.click()  # the coach alone: no code
+    assert p.status.kind == "error" and "personal code" in p.status.message
+    p.code.value = "999999" if identity.personal_code("dsilva", at) != "999999" else "111111"
+    p.confirm_button.click()  # a guess
+    assert p.status.kind == "error" and "not their current personal code" in p.status.message
+    assert p.code.value == ""  # a code typed is never left on the shared screen
+    assert Services(demo, "rokafor").open(3).agreements["objectives"].confirmations == ()
+    p.code.value = identity.personal_code("dsilva", at)  # read on Diego's own page
     p.confirm_button.click()
     assert p.status.kind == "ok", p.status.message
     assert (
         "Diego Silva (employee) confirmed version 2 on 20 Nov 2026, in a session "
-        "facilitated by Kate Walsh" in text(p.confirmations)
+        "facilitated by Kate Walsh, with their personal code" in text(p.confirmations)
     )
     stored = Services(demo, "rokafor").open(3).agreements["objectives"].confirmations
     assert [(c.person_id, c.facilitator_id) for c in stored] == [("dsilva", "kwalsh")]
@@ -236,7 +251,9 @@ def test_script_in_an_objective_title_is_escaped_in_the_difference(demo: Store) 
     svc = Services(demo, "rokafor")
     old = svc.open(3).objective(1)
     assert old is not None
-    svc.update_objective(3, 1, old.model_copy(update={"title": XSS}), demo.latest_version(3))
+    svc.update_objective(
+        3, 1, old.model_copy(update={"title": XSS}), demo.latest_version(3), "a clearer title"
+    )
     p = panel(demo, "rokafor", 3, "objectives")
     assert "<script>" not in p.changes.value
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in p.changes.value
@@ -353,3 +370,17 @@ def test_last_agreed_reads_the_current_version_or_the_log() -> None:
         subject="objectives", number=4, agreed_hash="0" * 64, agreed_canonical="v4"
     )
     assert last_agreed(frozen, events, "objectives") == (4, "v4")
+
+
+def test_someone_chosen_at_the_screen_gets_no_confirm_and_a_forged_click_stores_nothing(
+    demo: Store,
+) -> None:
+    """In JupyterLab without a coach the person was picked from a list, not verified."""
+    chosen = Services(demo, "sjones", verified=False)
+    p = AgreementPanel(WorkbookContext(chosen, 5), "job_description")
+    assert not is_shown(p.confirm_button) and not is_shown(p.code)
+    assert "own act" in text(p.explanation)
+    p.confirm_button.click()  # a browser can send a click on a hidden button
+    assert p.status.kind == "error" and "own act" in p.status.message
+    version = Services(demo, "sjones").open(5).agreements.get("job_description")
+    assert version is None or all(c.person_id != "sjones" for c in version.confirmations)

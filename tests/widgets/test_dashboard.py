@@ -70,10 +70,11 @@ def test_headline_counts_match_the_frames(demo: Store) -> None:
         "overdue": int(wbs["overdue_check_in"].sum()),
         "one_sided": int(wbs["one_sided"].notna().sum()),
     }
-    assert d.counts == {"workbooks": 5, "pending": 1, "overdue": 1, "one_sided": 1}
+    # workbook 4's last check-in is long ago, but it is in review: not overdue
+    assert d.counts == {"workbooks": 5, "pending": 1, "overdue": 0, "one_sided": 1}
     head = html.unescape(re.sub(r"<[^>]+>", " ", d.headline.value))
     assert re.search(r"\b5\s+workbooks", head)
-    assert re.search(r"\b1\s+with a check-in overdue", head)
+    assert re.search(r"\b0\s+with a check-in overdue", head)
     assert re.search(r"\b1\s+one-sided", head)
     assert re.search(r"\b1\s+awaiting the other party", head)
     assert shown(d) == [1, 2, 3, 4, 5]
@@ -88,9 +89,9 @@ def test_filters_narrow_the_rows(demo: Store) -> None:
     d.manager.value = "hlambert"
     assert shown(d) == [4, 5]
     d.manager.value = ""
-    d.attention.value = True  # overdue (4), one-sided (2) or awaiting agreement (3)
-    assert shown(d) == [2, 3, 4]
-    assert "⚠ check-in overdue" in html.unescape(d.table.value)
+    d.attention.value = True  # one-sided (2) or awaiting agreement (3); 4 is in review
+    assert shown(d) == [2, 3]
+    assert "⚠ check-in overdue" not in html.unescape(d.table.value)
     assert "⚠ one-sided: only the employee writes" in html.unescape(d.table.value)
     d.attention.value = False
     d.search.value = "MEI"
@@ -228,7 +229,7 @@ def test_read_again_picks_up_changes(demo: Store) -> None:
     d = board(demo, "rokafor")
     assert d.counts["pending"] == 1  # workbook 3's objectives, reopened: both must agree again
     emp = Services(demo, "dsilva")
-    emp.confirm(3, "objectives", emp.open(3).subject_hash("objectives"))
+    emp.confirm(3, "objectives", emp.open(3).subject_hash("objectives"), accept_reason="as is")
     d.refresh_button.click()
     assert d.status.kind == "ok", d.status.message
     assert d.counts["pending"] == 1

@@ -140,7 +140,9 @@ def test_script_in_an_objective_title_is_escaped_in_timeline_and_difference(demo
     reading = v.change.value  # the amendment to objective 2
     old = context.state.objective(1)
     assert old is not None
-    context.services.update_objective(3, 1, old.model_copy(update={"title": XSS}), context.version)
+    context.services.update_objective(
+        3, 1, old.model_copy(update={"title": XSS}), context.version, "a clearer title"
+    )
     context.reload()  # subscribed: the view reads the history again
     assert v.kind.value == "objectives"  # filters are kept
     assert v.visible()[0].action == "objective.updated"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Iterator
 from typing import Any
 from unittest.mock import MagicMock
@@ -137,7 +139,7 @@ def test_upload_yaml_loads_into_editor_then_save_stores_it(demo: Store) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("bad.yaml", GOOD_YAML.replace("share: 40", "share: 30").encode(), "90%, not 100%"),
+        ("bad.yaml", GOOD_YAML.replace("share: 40", "share: 50").encode(), "110%, more than 100%"),
         ("bad.yaml", b"title: [unclosed\n", "not valid YAML"),
         ("bad.pdf", b"%PDF-1.4", "unsupported file type"),
     ],
@@ -184,7 +186,8 @@ def test_edit_rows_and_save_records_the_acting_person(demo: Store) -> None:
     comp.name.value = "Organisation"
     comp.required.value = 3
     comp.anchors[3].value = "Keeps the filing up to date"
-    assert "shares total 100%" in editor.share_total.value
+    assert "shares of time total 100%" in editor.share_total.value
+    assert editor.confirm_note.value == ""  # nothing stands in the way of confirming
     assert editor.value is not None and editor.value.title == "Office administrator"
     assert seen.called  # value is observable
 
@@ -215,17 +218,74 @@ def test_removing_a_middle_responsibility_renumbers(demo: Store) -> None:
     assert [r.text.value for r in rows] == [texts[0], *texts[2:]]
 
 
-def test_shares_not_totalling_100_are_refused_in_words(demo: Store) -> None:
+def _note(editor: JobDescriptionEditor) -> str:
+    """The note beside Save, as the person reads it."""
+    return html.unescape(re.sub("<[^>]+>", "", editor.confirm_note.value)).strip()
+
+
+def test_shares_not_totalling_100_save_as_a_draft_that_cannot_be_confirmed(demo: Store) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    editor.load_job(make_job(2))
+    editor.resp_box.children[0].share.value -= 10
+    assert "shares of time total 90%, not 100%" in editor.share_total.value
+    assert "✗" in editor.share_total.value  # not colour alone
+    # beside Save, in words: it can be saved, not confirmed
+    assert _note(editor) == (
+        "✗ Can be saved as a draft, but cannot be confirmed until the shares of time total"
+        " 100%: shares of time total 90%, not 100%."
+    )
+    children = list(editor.children)
+    assert children.index(editor.confirm_note) == children.index(editor.save_button) - 1
+    assert editor.value is not None  # work in progress is a valid draft
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    assert editor.status.message == (
+        "Job description saved as a draft. It cannot be confirmed until the shares of time"
+        " total 100%."
+    )
+    assert [r.share for r in job_of(demo, 5).responsibilities] == [40, 50]
+    saved = html.unescape(editor.saved_view.value)
+    assert "Cannot be confirmed yet: shares of time total 90%, not 100%" in saved
+    editor.resp_box.children[0].share.value += 10
+    assert editor.confirm_note.value == "" and "✓" in editor.share_total.value
+
+
+def test_a_job_description_without_shares_imports_saves_and_says_it_cannot_be_confirmed(
+    demo: Store,
+) -> None:
+    editor = editor_for(demo, "sjones", 5)
+    upload(
+        editor, "clerk.md", b"# Office clerk\n\n## Duties\n\n- Answer the phone\n- File the post\n"
+    )
+    assert editor.status.kind == "info", editor.status.message
+    assert [r.share.value for r in editor.resp_box.children] == [0, 0]
+    assert "shares of time are not set yet" in editor.share_total.value
+    assert _note(editor).startswith(
+        "✗ Can be saved as a draft, but cannot be confirmed until the shares of time total 100%:"
+        " shares of time are not set yet"
+    )
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    assert "cannot be confirmed until the shares of time total 100%" in editor.status.message
+    assert [r.share for r in job_of(demo, 5).responsibilities] == [0, 0]
+    saved = html.unescape(editor.saved_view.value)
+    assert "Cannot be confirmed yet: shares of time are not set yet" in saved
+    assert "0% of time" not in saved  # not set is not "no time at all"
+
+
+def test_shares_over_100_are_refused_in_words(demo: Store) -> None:
     editor = editor_for(demo, "sjones", 5)
     before = len(demo.events(5))
     editor.load_job(make_job(2))
-    editor.resp_box.children[0].share.value -= 10
-    assert "shares total 90%, not 100%" in editor.share_total.value
-    assert "✗" in editor.share_total.value  # not colour alone
+    editor.resp_box.children[0].share.value += 10
+    assert "shares of time total 110%, more than 100%: take 10 off" in editor.share_total.value
+    assert _note(editor) == (
+        "✗ Cannot be saved yet: shares of time total 110%, more than 100%: take 10 off."
+    )
     assert editor.value is None
     editor.save_button.click()
     assert editor.status.kind == "error"
-    assert "shares total 90%, not 100%" in editor.status.message
+    assert editor.status.message == "shares of time total 110%, more than 100%: take 10 off"
     assert len(demo.events(5)) == before
 
 
@@ -261,7 +321,8 @@ def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None
     assert state.job.responsibilities[0].text == "Teach the Level 3 diagnostics unit"
     assert state.agreement_status("job_description") == AgreementStatus.DRAFT  # both agree again
     assert any(e.reason == "Diagnostics unit moved to Level 3" for e in demo.events(1)[-2:])
-    assert editor.reason.value == "" and not is_shown(editor.reason)
+    # version 2 is a draft: a further change needs its reason too (it joins version 2's)
+    assert editor.reason.value == "" and is_shown(editor.reason)
 
 
 def test_someone_elses_workbook_is_refused(demo: Store) -> None:
@@ -280,21 +341,56 @@ def test_someone_elses_workbook_is_refused(demo: Store) -> None:
     assert job_of(demo, 1).title == "Automotive maintenance instructor"
 
 
-def test_stale_save_is_refused_and_keeps_what_was_typed(demo: Store) -> None:
+def test_the_trial_s_stale_save_keeps_the_manager_s_title(demo: Store) -> None:
+    """Workbook 5: Sam types a purpose and does not save; Helen changes the title and saves.
+    Sam's page shows her title (a field he did not touch); his save keeps it, and again."""
+    editor = editor_for(demo, "sjones", 5)
+    editor.purpose.value = "Keeps the school's records straight"
+    helen = Services(demo, "hlambert")
+    job = helen.open(5).job
+    assert job is not None
+    helen.set_job_description(
+        5, job.model_copy(update={"title": "Senior office clerk"}), demo.latest_version(5)
+    )
+    editor.context.reload()  # the page's watch hears of Helen's save
+    assert editor.title.value == "Senior office clerk"  # shown: Sam had not touched it
+    assert editor.purpose.value == "Keeps the school's records straight"  # typing kept
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    assert (job_of(demo, 5).title, job_of(demo, 5).purpose) == (
+        "Senior office clerk",
+        "Keeps the school's records straight",
+    )
+    editor.save_button.click()  # and saving again reverts nothing
+    assert job_of(demo, 5).title == "Senior office clerk"
+
+
+def test_a_stale_save_of_a_field_both_changed_is_chosen_side_by_side(demo: Store) -> None:
     editor = editor_for(demo, "sjones", 5)
     editor.title.value = "Mine"
     other = make_job().model_copy(update={"title": "Helen's version"})
     Services(demo, "hlambert").set_job_description(5, other, demo.latest_version(5))
     editor.save_button.click()
     assert editor.status.kind == "error"
-    assert "changed since you opened it" in editor.status.message
-    assert "what you typed is still here" in editor.status.message
+    assert "Helen Lambert also changed" in editor.status.message
     assert job_of(demo, 5).title == "Helen's version"
     assert editor.title.value == "Mine"  # nothing typed is lost
     assert "Helen&#x27;s version" in editor.saved_view.value  # their save is shown
-    editor.save_button.click()  # now based on the latest version
+    # the status and the choice come right under Save, not below the saved view
+    kids = list(editor.children)
+    at = kids.index(editor.save_button)
+    assert kids[at + 1] is editor.status and kids[at + 2] is editor.conflicts
+    editor.save_button.click()  # saving again does not overwrite Helen's title unseen
+    assert job_of(demo, 5).title == "Helen's version"
+    view = editor.conflicts.view
+    assert view is not None
+    table = view.children[0].value
+    assert "“Mine”" in table and "“Helen&#x27;s version”" in table
+    view.choices[0].value = "mine"  # a knowing choice
+    view.save_button.click()
     assert editor.status.kind == "ok", editor.status.message
     assert job_of(demo, 5).title == "Mine"
+    assert editor.conflicts.view is None
 
 
 def test_untouched_editor_follows_saves_made_elsewhere(demo: Store) -> None:

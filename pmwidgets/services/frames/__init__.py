@@ -39,7 +39,8 @@ Each frame has one row per thing, with typed columns: dates are
     ``next_check_in_due``: six weeks after the latest conversation (the later of
     the last check-in and the last agreement), or six weeks after the cycle
     starts when there was neither; ``overdue_check_in``: the stage is check-ins
-    or review and ``next_check_in_due`` is before ``today``; ``pending``: the
+    (not review, not closed: their check-ins are over) and ``next_check_in_due``
+    is before ``today``; ``pending``: the
     subjects one party confirmed that await the other, e.g.
     ``"objectives: awaiting manager"``, comma separated (empty when none);
     ``one_sided``: ``employee`` or ``manager`` when that party wrote every
@@ -84,6 +85,7 @@ from .columns import (
     CHECK_IN_COLUMNS,
     CHECK_IN_INTERVAL,
     CHECK_IN_STAGES,
+    CHECK_IN_VALUES,
     EVENT_COLUMNS,
     OBJECTIVE_COLUMNS,
     WORKBOOK_COLUMNS,
@@ -99,6 +101,7 @@ __all__ = [
     "CHECK_IN_COLUMNS",
     "CHECK_IN_INTERVAL",
     "CHECK_IN_STAGES",
+    "CHECK_IN_VALUES",
     "EVENT_COLUMNS",
     "OBJECTIVE_COLUMNS",
     "WORKBOOK_COLUMNS",

@@ -9,8 +9,9 @@ from ...domain.model import Stage
 
 #: how long after a conversation the next check-in is due.
 CHECK_IN_INTERVAL = dt.timedelta(weeks=6)
-#: stages in which check-ins are expected.
-CHECK_IN_STAGES = (Stage.CHECK_INS, Stage.REVIEW)
+#: the stages in which check-ins are expected, so can be overdue: only the check-ins stage
+#: (in review the year's conversations are over; a closed workbook expects nothing).
+CHECK_IN_STAGES = (Stage.CHECK_INS,)
 #: their values, as the ``stage`` column holds them.
 CHECK_IN_VALUES = frozenset(s.value for s in CHECK_IN_STAGES)
 
