@@ -77,7 +77,7 @@ def personal_code_card(person_id: str) -> W.VBox:
     from ..services import identity
     from ..widgets.base import button
 
-    shown = html_widget(css="pmw-card pmw-personal-code")
+    shown = html_widget(css="pmw-card")
     again = button(_("Show a new code"))
 
     def draw(_b: object = None) -> None:
@@ -91,10 +91,10 @@ def personal_code_card(person_id: str) -> W.VBox:
             "{m} more minutes; never give it to someone to type for you."
         ).format(m=minutes)
         shown.value = (
-            f"<div><strong>{esc(title)}</strong></div>"
+            f"<div class='pmw-personal-code'><div><strong>{esc(title)}</strong></div>"
             f"<div class='pmw-code' aria-label='{esc(' '.join(code))}'>"
             f"{esc(code[:3])} {esc(code[3:])}</div>"
-            f"<p class='pmw-help'>{esc(help_text)}</p>"
+            f"<p class='pmw-help'>{esc(help_text)}</p></div>"
         )
 
     again.on_click(draw)

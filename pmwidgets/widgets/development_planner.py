@@ -171,6 +171,9 @@ class DevelopmentPlanner(W.VBox):
         #: both changed the same field: the two values, for a choice (under that section)
         self.conflicts = ConflictSlot(self.context.names)
         self._said = self.status
+        #: the version the typed values (ratings, an action's status) started from: sent
+        #: with a save, so a change the other made to the same field meanwhile is shown
+        self._based_on = context.version
 
         def clicked(
             label: str, do: Any, style: str = "", said: StatusArea | None = None
@@ -247,8 +250,16 @@ class DevelopmentPlanner(W.VBox):
 
     # --- showing the state ------------------------------------------------------------
 
+    def _typed(self) -> bool:
+        """Whether a rating or an action's status was changed here and not saved yet."""
+        if self.action_status.value != self._status_loaded:
+            return True
+        return any((r.level.value, r.comment.value) != r.loaded for r in self.rows.values())
+
     def refresh(self, state: WorkbookState) -> None:
         """Redraw from ``state``; inputs the person has changed keep their values."""
+        if not self._typed():  # nothing typed: the form now starts from this version
+            self._based_on = state.workbook.version
         status = state.agreement_status("development_plan").label
         self.agreement.value = paragraph_html(_("Status: {s}").format(s=status))
         version = state.agreements.get("development_plan")
@@ -513,10 +524,11 @@ class DevelopmentPlanner(W.VBox):
         # model_copy() skips validation, and set_plan stores what it is given: check the
         # whole plan here (a plan rating one competency twice could not be read back).
         plan = _valid(DevelopmentPlan, **plan.model_dump())
-        based_on = ctx.version if version is None else version
+        based_on = self._based_on if version is None else version
         ctx.services.set_plan(ctx.workbook_id, plan, based_on, self.reason.value)
         self.conflicts.clear()
         ctx.reload()
+        self._based_on = ctx.version
         self.reason.value = ""
         self._said.ok(message)
 

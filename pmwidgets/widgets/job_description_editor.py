@@ -470,11 +470,11 @@ class JobDescriptionEditor(W.VBox):
         ctx = self.context
         ctx.services.set_job_description(ctx.workbook_id, job, based_on, self.reason.value)
         self.conflicts.clear()
+        # what is typed is what is saved: the reload redraws the editor only where the
+        # merge kept the other person's changes (redrawing every row moved the page)
+        self._saved, self._clean = job, self._snapshot()
         ctx.reload()
-        stored = ctx.state.job
-        if stored is not None and stored != job:
-            job = stored  # the merge kept the other person's changes: show what is stored
-        self._load_saved(job)
+        job = ctx.state.job or job
         self._based_on = ctx.version
         self.reason.value = ""
         shares = shares_check(r.share for r in job.responsibilities)

@@ -73,6 +73,7 @@ def open_step(page: Any, web: PmwServer, stem: str, workbook: int, selector: str
 def in_first_screen(page: Any, locator: Any) -> None:
     """The element is inside the viewport as it is now (nobody scrolled after the click)."""
     locator.wait_for(state="visible")
+    page.wait_for_timeout(400)  # as a person reads it: after the page has settled
     box = locator.bounding_box()
     height = page.viewport_size["height"]
     assert box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height, (
@@ -183,7 +184,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     helen_editor.get_by_label("Job title").press("Tab")
     helen.get_by_role("button", name="Save job description").click()
     helen.wait_for_selector(".pmw-job-description-editor >> text=Job description saved")
-    in_first_screen(helen, helen.locator(".pmw-job-description-editor .pmw-status").first)
+    in_first_screen(helen, helen.locator(".pmw-job-description-editor > .pmw-status"))
     # Sam's page shows Helen's title (a field he did not touch) within seconds
     sam.wait_for_function(
         "() => [...document.querySelectorAll('.pmw-job-description-editor input')]"
@@ -192,7 +193,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     )
     sam.get_by_role("button", name="Save job description").click()
     sam.wait_for_selector(".pmw-job-description-editor >> text=Job description saved")
-    in_first_screen(sam, sam.locator(".pmw-job-description-editor .pmw-status").first)
+    in_first_screen(sam, sam.locator(".pmw-job-description-editor > .pmw-status"))
     sam.get_by_role("button", name="Save job description").click()  # and again
     sam.wait_for_timeout(1500)
     with store_of(web) as store:
@@ -207,7 +208,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     sam.get_by_role("button", name="Save job description").click()
     conflict = sam.locator(".pmw-conflict")
     conflict.wait_for()
-    in_first_screen(sam, sam.locator(".pmw-job-description-editor .pmw-status").first)
+    in_first_screen(sam, sam.locator(".pmw-job-description-editor > .pmw-status"))
     table = conflict.inner_text()
     assert "Office and records clerk" in table and "Senior administrative clerk" in table
     assert "Helen Lambert" in table
@@ -231,8 +232,12 @@ def test_two_check_ins_saved_at_once_are_both_kept(people: Any, web: PmwServer) 
     for page, who in ((mei, "mchen"), (richard, "rokafor")):
         sign_in(page, web, who)
         open_step(page, web, "04_check_ins", 1, ".pmw-check-in-log")
-    mei.locator(".pmw-check-in-log").get_by_label("Goal").fill("Mei's goal for the term")
-    richard.locator(".pmw-check-in-log").get_by_label("Goal").fill("Richard's goal for the term")
+    mei.locator(".pmw-check-in-log").get_by_label("Goal", exact=True).fill(
+        "Mei's goal for the term"
+    )
+    richard.locator(".pmw-check-in-log").get_by_label("Goal", exact=True).fill(
+        "Richard's goal for the term"
+    )
     mei.get_by_role("button", name="Save check-in").click()
     mei.wait_for_selector(".pmw-check-in-log >> text=saved")
     richard.get_by_role("button", name="Save check-in").click()
@@ -268,3 +273,39 @@ def test_a_review_field_both_changed_is_chosen_side_by_side(people: Any, web: Pm
         review = Services.operator(store).open(4).review
     assert review.next_cycle_focus == "Apprenticeship places with fleet operators"
     assert review.development_outcomes == "Two new employer partners"
+
+
+def test_a_plan_action_both_changed_is_chosen_and_the_rest_is_kept(
+    people: Any, web: PmwServer
+) -> None:
+    """Workbook 1 (plan agreed): Richard adds a commitment and marks action 1 done while
+    Mei, on a page that has not heard of it, marks the same action dropped."""
+    mei, richard = people("mchen"), people("rokafor")
+    for page, who in ((mei, "mchen"), (richard, "rokafor")):
+        sign_in(page, web, who)
+        open_step(page, web, "03_development_plan", 1, ".pmw-development-planner")
+        page.locator(".pmw-development-planner").get_by_label("Action", exact=True).select_option(
+            index=0
+        )
+    mine = mei.locator(".pmw-development-planner")
+    mine.get_by_label("Status").select_option(label="dropped")  # typed, not yet saved
+    theirs = richard.locator(".pmw-development-planner")
+    theirs.get_by_label("Status").select_option(label="done")
+    theirs.get_by_label("Reason for change").fill("The observation is finished")
+    richard.get_by_role("button", name="Change status").click()
+    richard.wait_for_selector(".pmw-development-planner >> text=is now done")
+    in_first_screen(richard, richard.locator(".pmw-development-planner .pmw-status >> nth=1"))
+    mine.get_by_label("Reason for change").fill("Tuan's tutorials moved to next term")
+    mei.get_by_role("button", name="Change status").click()
+    conflict = mei.locator(".pmw-conflict")
+    conflict.wait_for()
+    assert "dropped" in conflict.inner_text() and "done" in conflict.inner_text()
+    with store_of(web) as store:
+        plan = Services.operator(store).open(1).plan
+    assert plan.actions[0].status == "done"  # nothing overwritten
+    conflict.get_by_role("radio", name=re.compile("Keep Richard Okafor")).first.check()
+    conflict.get_by_role("button", name="Save my choices").click()
+    mei.wait_for_selector(".pmw-development-planner >> text=Your choice is saved")
+    with store_of(web) as store:
+        plan = Services.operator(store).open(1).plan
+    assert plan.actions[0].status == "done"

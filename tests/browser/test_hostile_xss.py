@@ -107,7 +107,12 @@ def build_hostile_workbook(s: Store) -> tuple[int, list[str]]:
         emp.add_objective(wb, objective, v())
     emp.set_coverage_reason(wb, 3, f("coverage reason"), v())
     for svc in (emp, mgr):
-        svc.confirm(wb, "objectives", svc.open(wb).subject_hash("objectives"))
+        svc.confirm(
+            wb,
+            "objectives",
+            svc.open(wb).subject_hash("objectives"),
+            accept_reason="accepted as it is",
+        )
     gap = competencies[0].name
     plan = DevelopmentPlan(
         ratings=tuple(

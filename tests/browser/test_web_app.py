@@ -132,6 +132,7 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
     )  # responsibilities 2 and 4: the job is covered
     editor.get_by_label("Measure").fill("Survey response rate")
     editor.get_by_label("Target").fill("80% response by June")
+    editor.get_by_label("Due").fill("2027-06-30")  # no date is invented for a new objective
     editor.get_by_label("Weight (%)").fill("10")
     editor.get_by_label("Weight (%)").press("Tab")
     emp.get_by_role("button", name="Save objective").click()
@@ -163,6 +164,32 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
         ".pmw-objective-list >> text=Raise learners' rating of practical sessions", timeout=10_000
     )
     screenshot(mgr, "web_objectives_two_people")
+    # objective 3 has no measure and no target: nobody can confirm yet, and the panel
+    # lists everything that is missing at once
+    readiness = emp.locator(".pmw-agreement-panel")
+    emp.wait_for_selector(".pmw-agreement-panel >> text=Before either of you can confirm")
+    assert "“Learn about electric vehicles” has no measure" in readiness.inner_text()
+    assert "“Learn about electric vehicles” has no target" in readiness.inner_text()
+    assert emp.get_by_role("button", name="Confirm as Tuan Nguyen (employee)").count() == 0
+    emp.locator(".pmw-objective-list").get_by_role("combobox", name="Objective").select_option(
+        label="3. Learn about electric vehicles"
+    )
+    emp.get_by_role("button", name="Open").click()
+    eedit = emp.locator(".pmw-objective-editor")
+    emp.wait_for_function(
+        "() => document.querySelector('.pmw-objective-editor input').value.startsWith('Learn about')"
+    )
+    eedit.get_by_label("Measure").fill("Level 2 electric vehicle safety award")
+    eedit.get_by_label("Target").fill("Award passed by 31 March")
+    eedit.get_by_label("Target").press("Tab")
+    emp.get_by_role("button", name="Save objective").click()
+    emp.wait_for_selector("text=Objective 3 saved.")
+    # what is left are SMART criteria a person may accept, saying why (recorded)
+    for page in (emp, mgr):
+        page.wait_for_selector(".pmw-agreement-panel >> text=Not every SMART criterion is met")
+        page.locator(".pmw-agreement-panel").get_by_label("Why you agree as it is").fill(
+            "We review the weights at the first check-in"
+        )
     # both confirm what they see
     emp.get_by_role("button", name="Confirm as Tuan Nguyen (employee)").click()
     emp.wait_for_selector("text=Confirmed by the employee; waiting for the manager")
@@ -179,7 +206,9 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
     assert people["outside"] == []
 
 
-def test_a_stale_save_is_refused_with_what_changed(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]
+def test_a_target_both_changed_is_shown_side_by_side_not_overwritten(
+    people, web: PmwServer
+) -> None:  # type: ignore[no-untyped-def]
     a, b = people["open"]("dsilva"), people["open"]("rokafor")
     sign_in(a, web, "dsilva")
     sign_in(b, web, "rokafor")
@@ -197,17 +226,29 @@ def test_a_stale_save_is_refused_with_what_changed(people, web: PmwServer) -> No
         )
     a.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 8,500 pounds")
     b.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 9,500 pounds")
+    # version 2 is a draft after an agreement: each change says why (it joins v2's reasons)
+    a.locator(".pmw-objective-editor").get_by_label("Reason for change").fill("Prices went up")
+    b.locator(".pmw-objective-editor").get_by_label("Reason for change").fill("A tighter budget")
     a.get_by_role("button", name="Save objective").click()
     a.wait_for_selector("text=Objective 3 saved.")
     b.get_by_role("button", name="Save objective").click()
-    b.wait_for_selector("text=changed since you opened it", timeout=10_000)
-    status = b.locator(".pmw-objective-editor .pmw-status").inner_text()
-    assert "Diego Silva changed objective 3" in status
+    b.wait_for_selector(".pmw-objective-editor .pmw-conflict", timeout=10_000)
+    status = b.locator(".pmw-objective-editor > .pmw-status").inner_text()
+    assert "Diego Silva also changed a field you changed" in status
     assert (
         b.locator(".pmw-objective-editor").get_by_label("Target").input_value()
         == "Spend at most 9,500 pounds"
     )
+    table = b.locator(".pmw-conflict").inner_text()
+    assert "Spend at most 8,500 pounds" in table and "Spend at most 9,500 pounds" in table
     screenshot(b, "web_stale_save")
+    b.locator(".pmw-conflict").get_by_role("radio", name="Keep Diego Silva's").check()
+    b.locator(".pmw-conflict").get_by_role("button", name="Save my choices").click()
+    b.wait_for_selector("text=Your choice is saved", timeout=10_000)
+    assert (
+        b.locator(".pmw-objective-editor").get_by_label("Target").input_value()
+        == "Spend at most 8,500 pounds"
+    )
 
 
 def test_xss_in_an_objective_and_a_note_stays_text(people, web: PmwServer) -> None:  # type: ignore[no-untyped-def]

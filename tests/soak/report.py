@@ -36,16 +36,22 @@ KNOWN: list[tuple[str, str]] = [
     (
         "conflicting edits",
         "2, 4 and 8 processes make real service-layer writes (objective updates, check-ins, "
-        "private notes) to the same three workbooks at once; a fifth of them deliberately carry "
-        "a stale version, and half of the objective updates reuse the version an earlier save "
-        "returned, as a page does. Every attempt is logged by its writer with its outcome. "
-        "Checked afterwards: every acknowledged write is in the event log, once; no refused "
-        "write left a trace; every stale write was refused with a message naming what changed; "
-        "no acknowledged write overwrote a change its writer had not seen; each workbook "
-        "version holds exactly one whole write; `pmw verify` (the real command) exits 0; on "
-        "SQLite `PRAGMA integrity_check` is ok. *Lost* counts attempts without an outcome, "
-        "acknowledged writes that are missing and silent overwrites; *corrupted* counts traces "
-        "of refused writes, broken versions, failed checks.",
+        "private notes) to the same three workbooks at once, all starting together. Each "
+        "objective update changes one field (title, description, measure or target) on a form "
+        "and re-sends every other field as the form shows it: a fifth of the writes claim an "
+        "older version than they read, and half of the objective updates come from a form "
+        "left open while the others save (stale). Every attempt is logged by its writer with "
+        "its outcome. Checked afterwards: every acknowledged write is in the event log, once; "
+        "no refused write left a trace; **no silent reverts**: every acknowledged objective "
+        "save changed only the field its writer changed, and only from the value its writer "
+        "had seen, so every acknowledged change survives unless a writer who had seen it "
+        "changed it later (*silent reverts* must be 0; *stale forms merged* counts saves whose "
+        "form was out of date in other fields, kept as the others saved them); a field both "
+        "changed is refused as a conflict, storing nothing; every refusal says why; each "
+        "workbook version holds exactly one whole write; `pmw verify` (the real command) "
+        "exits 0; on SQLite `PRAGMA integrity_check` is ok. *Lost* counts attempts without an "
+        "outcome, acknowledged writes that are missing and silent reverts; *corrupted* counts "
+        "traces of refused writes, broken versions, failed checks.",
     ),
     (
         "crashes: writer",
