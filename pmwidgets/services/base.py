@@ -231,7 +231,7 @@ class ServiceBase:
         Fields in ``ignore`` are the service's to set (who proposed it), not merged.
         """
         mine = _without(mine, ignore)
-        for _attempt in range(3):
+        for _attempt in range(5):
             state = self._state_for_write(workbook_id, expected_version, merging=True)
             now = state.workbook.version
             if number is None or expected_version >= now:
@@ -268,7 +268,9 @@ class ServiceBase:
             if model is not None and merged is not None:
                 _revalidated(_validated(model, **merged))
             return state, merged
-        raise StaleWrite(_("the workbook is changing fast: save again"), now)
+        raise StaleWrite(
+            _("not saved: the workbook is changing fast (others are saving): save again"), now
+        )
 
     def _name(self, person_id: str) -> str:
         try:

@@ -41,6 +41,8 @@ CHECK_IN_DAY = dt.date(2026, 11, 20)
 STALE_MESSAGE = "changed since you opened it"
 #: what a save refused because both changed one field says (nothing stored; both shown)
 CONFLICT_MESSAGE = "also changed"
+#: what a save says when others saved during every one of its tries (nothing stored)
+BUSY_MESSAGE = "the workbook is changing fast"
 #: the objective fields the writers edit, one per save, on forms that may be stale
 FIELDS = ("title", "description", "measure", "target")
 

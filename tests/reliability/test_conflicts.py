@@ -32,6 +32,7 @@ from figures import record, scale, soaking
 from pmwidgets.services.demo import build_demo
 from pmwidgets.store import Store
 from reliability._workers import (
+    BUSY_MESSAGE,
     CONFLICT_MESSAGE,
     FIELDS,
     STALE_MESSAGE,
@@ -88,7 +89,7 @@ def check_run(url: str, attempted: list[str], ops: list[dict[str, Any]], version
                     + (f"reverted {reverted}, which its writer did not change" if reverted else "")
                     + (f"overwrote {before.get(op['field'])!r}, unseen" if unseen else "")
                 )
-        told = (STALE_MESSAGE, CONFLICT_MESSAGE)
+        told = (STALE_MESSAGE, CONFLICT_MESSAGE, BUSY_MESSAGE)
         silent = [op for op in refused if not any(m in op.get("message", "") for m in told)]
         problems += [f"{op['token']}: refused with {op.get('message')!r}" for op in silent]
         per_wb = Counter(op["wb"] for op in acked)
@@ -120,6 +121,9 @@ def check_run(url: str, attempted: list[str], ops: list[dict[str, Any]], version
         "acknowledged": len(acked),
         "refused": len(refused),
         "refused_as_conflicts": sum(CONFLICT_MESSAGE in op.get("message", "") for op in refused),
+        "refused_while_others_kept_saving": sum(
+            BUSY_MESSAGE in op.get("message", "") for op in refused
+        ),
         "stale_forms_merged": merged,
         "stale_saves_acknowledged": sum(op["mode"] in ("stale", "chained") for op in acked),
         "silent_reverts": len(overwritten),

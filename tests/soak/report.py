@@ -118,6 +118,7 @@ ZERO = {
     "tracebacks",
     "formulas_left",
     "silent_overwrites",
+    "silent_reverts",
     "served",
     "accepted_wrongly",
 }
@@ -337,6 +338,8 @@ GLANCE: list[tuple[str, ...]] = [
     ("refused", "Operations refused, each with a message"),
     ("lost", "Lost (must be 0)"),
     ("corrupted", "Corrupted (must be 0)"),
+    ("stale_forms_merged", "Stale forms saved, the others' changes kept"),
+    ("silent_reverts", "Silent reverts (must be 0)"),
     ("cases", "Tampering cases tried", "tampering"),
     ("missed", "Tampering missed (must be 0)", "tampering"),
     ("inputs", "Bad inputs tried"),
@@ -359,7 +362,7 @@ def glance(sections: list[dict[str, Any]]) -> list[str]:
             continue
         total = sum(v for _, v in found)
         value = fmt(total)
-        if key in ("lost", "corrupted", "missed") and total:
+        if key in ("lost", "corrupted", "missed", "silent_reverts") and total:
             value = f"**⚠ {value} — MUST BE 0**"
         where = "; ".join(f"{sec}: {fmt(v)}" for sec, v in found)
         rows.append(f"| {meaning} | {value} | {where} |")
