@@ -86,9 +86,10 @@ def personal_code_card(person_id: str) -> W.VBox:
         minutes = max(1, int((identity.code_valid_until(now) - now).total_seconds() // 60))
         title = _("Your personal code for a facilitated session")
         help_text = _(
-            "When you confirm at your coach's screen, type this code there: it shows that "
-            "the confirmation is yours. Nobody else can confirm for you. It works for about "
-            "{m} more minutes; never give it to someone to type for you."
+            "When you confirm at your coach's screen, type this code there, or read it out "
+            "for it to be typed: it shows that the confirmation is yours, made by you, in "
+            "the session. Give it only for something you agree with, and only there. It "
+            "works for about {m} more minutes."
         ).format(m=minutes)
         shown.value = (
             f"<div class='pmw-personal-code'><div><strong>{esc(title)}</strong></div>"

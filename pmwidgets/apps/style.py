@@ -21,6 +21,7 @@ CSS = """
 .pmw-help { color: #3d4852; margin: 0.2em 0 0.6em; }
 .pmw-ok { color: #1a7f37; }
 .pmw-bad { color: #b3261e; }
+.pmw-wait { color: #7a4d00; }
 .pmw-num { text-align: right; font-variant-numeric: tabular-nums; }
 .pmw-table { border-collapse: collapse; width: 100%; margin: 6px 0; line-height: 1.35 !important; }
 .pmw-table th { text-align: left; background: #eef2f6; border-bottom: 2px solid #c9d1d9; padding: 4px 8px; }

@@ -527,7 +527,7 @@ def _review_gaps(state: WorkbookState) -> list[str]:
         missing = [p for p in PARTIES if state.review.assessment(o.id or 0, p) is None]
         if len(missing) == 2:
             blocking.append(
-                _("{objective} is not assessed yet by the employee or the manager").format(
+                _("{objective} is not assessed yet by either of you").format(
                     objective=_objective_name(o)
                 )
             )

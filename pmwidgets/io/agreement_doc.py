@@ -97,6 +97,7 @@ def agreement_document(
     agreed_objectives: str | None = None,
     *,
     previous: Mapping[str, agr.AgreementVersion] | None = None,
+    accepted: Accepted | None = None,
 ) -> AgreementDocument:
     """Gather a workbook's agreement into a document.
 
@@ -112,6 +113,9 @@ def agreement_document(
     previous
         The last agreed version of each subject (see :func:`last_agreed_versions`);
         like ``agreed_objectives``, but with the hash and both confirmations.
+    accepted
+        What each person accepted as it is when confirming, with their reason (see
+        :func:`acceptances`); shown with their confirmation.
 
     Returns
     -------
@@ -137,7 +141,7 @@ def agreement_document(
     notices: list[str] = []
     shown: dict[str, _Shown] = {}
     for subject in agr.SUBJECTS:
-        shown[subject] = found = _resolve(state, subject, prev, ref)
+        shown[subject] = found = _resolve(state, subject, prev, ref, accepted or {})
         records.extend(found.records)
         if found.notice:
             notices.append(found.notice)
@@ -186,11 +190,35 @@ class _Shown:
     draft_number: int | None = None
 
 
+#: why a person confirmed content with a SMART criterion not met, by (subject, version
+#: number, person id): the reason recorded with their confirmation
+Accepted = Mapping[tuple[str, int, str], str]
+
+
+def acceptances(events: Iterable[Any]) -> dict[tuple[str, int, str], str]:
+    """What each person accepted when confirming, with their reason, from a workbook's events.
+
+    A confirmation of content with a SMART criterion not met records, as its event's
+    reason, what was accepted and why ("accepted as it is: …; because: …").
+    """
+    found: dict[tuple[str, int, str], str] = {}
+    for e in events:
+        if getattr(e, "entity", "") != "agreement" or not getattr(e, "reason", ""):
+            continue
+        if e.action not in ("agreement.confirmed", "agreement.agreed"):
+            continue
+        parts = str(e.entity_key).split("/")
+        if len(parts) == 3 and parts[2].isdigit():
+            found[(parts[1], int(parts[2]), e.actor_id)] = e.reason
+    return found
+
+
 def _resolve(
     state: WorkbookState,
     subject: agr.Subject,
     prev: Mapping[str, agr.AgreementVersion],
     ref: Callable[[str], PersonRef],
+    accepted: Accepted,
 ) -> _Shown:
     """Which content of a subject the document shows, and its agreement records."""
     latest = state.agreements.get(subject)
@@ -199,7 +227,7 @@ def _resolve(
     label = _(agr.SUBJECT_LABELS[subject])
     if latest is not None and latest.agreed:
         content = _loads(latest.agreed_canonical or "null", subject)
-        record = _record(latest, latest.agreed_hash or "", ref)
+        record = _record(latest, latest.agreed_hash or "", ref, accepted=accepted)
         return _Shown(content, True, latest.number, (record,))
     status = agr.status(latest, current_hash).label
     if latest is None:
@@ -212,7 +240,7 @@ def _resolve(
             "" if empty else current_hash,
         )
         return _Shown(current, False, None, (record,))
-    draft_record = _record(latest, current_hash, ref, status)
+    draft_record = _record(latest, current_hash, ref, status, accepted)
     if latest.number == 1:
         return _Shown(current, False, 1, (draft_record,))
     earlier = prev.get(subject)
@@ -221,7 +249,10 @@ def _resolve(
             "Version {n} of the {subject} is awaiting agreement by both; until then version "
             "{m} is what is agreed. Version {n} was opened because: {reason}"
         ).format(n=latest.number, m=earlier.number, subject=label, reason=latest.opened_reason)
-        records = (_record(earlier, earlier.agreed_hash or "", ref), draft_record)
+        records = (
+            _record(earlier, earlier.agreed_hash or "", ref, accepted=accepted),
+            draft_record,
+        )
         content = _loads(earlier.agreed_canonical, subject)
         return _Shown(content, True, earlier.number, records, notice, current, latest.number)
     notice = _(
@@ -249,6 +280,7 @@ def _record(
     content_hash: str,
     ref: Callable[[str], PersonRef],
     status: str | None = None,
+    accepted: Accepted | None = None,
 ) -> SubjectRecord:
     """The record of a version: the latest confirmation per party of ``content_hash``."""
     signed: list[Signed] = []
@@ -259,7 +291,8 @@ def _record(
         if mine:
             c = mine[-1]
             facilitator = ref(c.facilitator_id) if c.facilitator_id else None
-            signed.append(Signed(party, ref(c.person_id), c.at, facilitator))
+            why = (accepted or {}).get((version.subject, version.number, c.person_id), "")
+            signed.append(Signed(party, ref(c.person_id), c.at, facilitator, why))
     return SubjectRecord(
         version.subject,
         version.number,

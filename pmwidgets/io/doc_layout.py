@@ -368,8 +368,12 @@ def _confirmation(rec: SubjectRecord, party: str) -> str:
     s = found[0]
     text = _("confirmed by {name} on {at}").format(name=s.person.name, at=format_datetime(s.at))
     if s.facilitator is not None:
-        return text + ", " + method_words("session_code", s.facilitator.name)
-    return text + ", " + method_words("own_sign_in")
+        text += ", " + method_words("session_code", s.facilitator.name)
+    else:
+        text += ", " + method_words("own_sign_in")
+    if s.accepted:
+        text += " (" + s.accepted + ")"
+    return text
 
 
 def _record(doc: AgreementDocument) -> list[Block]:

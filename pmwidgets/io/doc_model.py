@@ -33,6 +33,8 @@ class Signed:
     at: dt.datetime
     #: the coach, when confirmed in a facilitated session.
     facilitator: PersonRef | None = None
+    #: what the person accepted as it is (a SMART criterion not met), and why
+    accepted: str = ""
 
 
 @dataclass(frozen=True)

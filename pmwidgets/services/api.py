@@ -21,7 +21,12 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
-from ..io.agreement_doc import AgreementDocument, agreement_document, last_agreed_versions
+from ..io.agreement_doc import (
+    AgreementDocument,
+    acceptances,
+    agreement_document,
+    last_agreed_versions,
+)
 from ..store import Event, Store
 from ..store.verify import VerifyReport, parse_head
 from . import access
@@ -218,7 +223,8 @@ class Services(ContentUseCases):
         names = {p.id: p.name for p in self.people()}
         events: list[Any] = list(self.history(workbook_id))
         previous = last_agreed_versions(events)
-        return agreement_document(state, names, previous=previous)
+        accepted = acceptances(events)
+        return agreement_document(state, names, previous=previous, accepted=accepted)
 
     def import_workbook(self, data: dict[str, Any]) -> int:
         """Restore a workbook exported as JSON (already validated by :mod:`pmwidgets.io`); admins only."""

@@ -253,9 +253,9 @@ class ServiceBase:
                 raise EditConflict(
                     ngettext(
                         "{names} also changed a field you changed, since you opened this: "
-                        "choose which to keep; nothing was saved",
+                        "choose which to keep; nothing is saved until you do",
                         "{names} also changed {n} fields you changed, since you opened this: "
-                        "choose which to keep; nothing was saved",
+                        "choose which to keep; nothing is saved until you do",
                         len(conflicts),
                     ).format(names=names, n=len(conflicts)),
                     kind,

@@ -309,7 +309,7 @@ class AgreementPanel(W.VBox):
         self.code = make(
             W.Password,
             description=_("Their personal code"),
-            placeholder=_("6 digits from their own page"),
+            placeholder=_("6 digits"),
             style={"description_width": "initial"},
             layout={"width": "22em"},
         )
@@ -370,14 +370,26 @@ class AgreementPanel(W.VBox):
         current = self.seen_hash = state.subject_hash(subject)
         agreed = state.agreement_status(subject)
         number = version.number if version else 1
-        line = _("Version {n}").format(n=number)
-        if version is not None and number > 1 and version.opened_reason:
-            line = _("Version {n}, opened because: {reason}").format(
-                n=number, reason=version.opened_reason
+        line = esc(_("Version {n}").format(n=number))
+        reasons = [r for r in (version.opened_reason if version else "").split("; ") if r]
+        if number > 1 and len(reasons) == 1:
+            line = esc(
+                _("Version {n}, opened because: {reason}").format(n=number, reason=reasons[0])
             )
+        elif number > 1 and reasons:
+            items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
+            title = _("Version {n}: the reasons for its changes").format(n=number)
+            line = f"{esc(title)}<ul>{items}</ul>"
+        waiting = agreed in (AgreementStatus.AWAITING_EMPLOYEE, AgreementStatus.AWAITING_MANAGER)
+        state_line = (
+            f"<div class='pmw-wait'><span aria-label='{esc(_('Waiting'))}'>…</span> "
+            f"{esc(agreed.label)}</div>"
+            if waiting
+            else check_line(agreed == AgreementStatus.AGREED, agreed.label)
+        )
         self.summary.value = (
-            check_line(agreed == AgreementStatus.AGREED, agreed.label)
-            + f"<div class='pmw-version'>{esc(line)}</div>"
+            state_line
+            + f"<div class='pmw-version'>{line}</div>"
             + f"<div>{esc(_('Content fingerprint: {short}').format(short=current[:12]))}</div>"
             + f"<div class='pmw-muted pmw-hash'><small><code>{esc(current)}</code></small></div>"
         )
@@ -410,6 +422,13 @@ class AgreementPanel(W.VBox):
             title = _("Before either of you can confirm, complete:")
             items = "".join(check_line(False, b) for b in ready.blocking)
             parts.append(f"<div class='pmw-card pmw-missing'><b>{esc(title)}</b>{items}</div>")
+        if ready.blocking and ready.acceptable:
+            title = _(
+                "Also, not every SMART criterion is met: improve it, or, once the rest is "
+                "complete, agree as it is and say why:"
+            )
+            items = "".join(check_line(False, a) for a in ready.acceptable)
+            parts.append(f"<div class='pmw-card pmw-acceptable'><b>{esc(title)}</b>{items}</div>")
         elif ready.acceptable:
             title = _(
                 "Not every SMART criterion is met. You can improve it first, or agree as it "
@@ -506,9 +525,10 @@ class AgreementPanel(W.VBox):
             ).format(other=self._other)
             if method == "session_code":
                 text = _(
-                    "Only {name} can confirm: they open their own page (signed in with their "
-                    "own link), read their personal code and type it here. The coach cannot "
-                    "confirm for anyone. Nothing is agreed until both confirm the same version."
+                    "Only {name} can confirm: they open their own home page (signed in with "
+                    "their own link) and type the personal code shown there, or read it out "
+                    "for it to be typed here. The coach cannot confirm for anyone. Nothing is "
+                    "agreed until both confirm the same version."
                 ).format(name=name)
         elif agreed:
             text = _(
@@ -525,6 +545,10 @@ class AgreementPanel(W.VBox):
             text = _("You have confirmed this version; waiting for {other}.").format(
                 other=self._other
             )
+            if self.context.facilitated:
+                text = _("{name} has confirmed this version; waiting for {other}.").format(
+                    name=name, other=self._other
+                )
         self.explanation.value = f"<p class='pmw-help'>{esc(text)}</p>"
 
     def confirm(self) -> None:
@@ -546,6 +570,8 @@ class AgreementPanel(W.VBox):
             message = _("Agreed by both: version {n} of the {subject} is now frozen.")
         else:
             message = _("You confirmed version {n} of the {subject}; waiting for {other}.")
-        self.status.ok(message.format(other=self._other, **args))
+            if ctx.facilitated:  # the coach's screen: it was the acting person, not "you"
+                message = _("{name} confirmed version {n} of the {subject}; waiting for {other}.")
+        self.status.ok(message.format(name=ctx.services.me.name, other=self._other, **args))
         if self.on_confirmed:
             self.on_confirmed(result)

@@ -103,9 +103,9 @@ class ConflictView(W.VBox):
             c for c in conflict.conflicts if isinstance(c, FieldConflict)
         )
         intro = _(
-            "{other} saved a change to the same field while you were editing. Everything "
-            "else you changed is kept. For each field below, choose which value to keep, "
-            "then save: nothing is saved until you do."
+            "{other} saved a change to the same field while you were editing. For each "
+            "field below, choose which value to keep, then save: your other changes are "
+            "saved together with your choice. Nothing is saved until you do."
         ).format(other=other)
         rows = "".join(
             "<tr>"

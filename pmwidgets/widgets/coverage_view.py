@@ -67,6 +67,9 @@ class CoverageView(W.VBox):
                 lambda _b: self.save(), on_stale=context.reload, on_conflict=self._conflict
             )
         )
+        # choosing a responsibility shows its reason, if it has one: a change is then made
+        # knowingly, never typed over another responsibility's reason unseen
+        self.responsibility.observe(self.status.guard(self._picked), names="value")
         super().__init__(
             [
                 heading(_("Coverage of the job description")),
@@ -158,6 +161,14 @@ class CoverageView(W.VBox):
             return
         self._store(number, self.why.value, self._based_on)
 
+    def _picked(self, change: Any = None) -> None:
+        """Show the chosen responsibility's reason (or an empty box) to edit."""
+        state = self.context.state
+        number = self.responsibility.value
+        found = next((r.reason for r in state.coverage_reasons if r.responsibility == number), "")
+        self.why.value = found
+        self._based_on = state.workbook.version
+
     def _store(self, number: int, why: str, based_on: int) -> None:
         ctx = self.context
         ctx.services.set_coverage_reason(
@@ -166,6 +177,10 @@ class CoverageView(W.VBox):
         self.conflicts.clear()
         self.why.value = self.change_reason.value = ""
         ctx.reload()
+        cov = ctx.state.coverage()
+        missing = [r.number for r in cov.rows if r.status == "missing"] if cov else []
+        if missing:  # on to the next responsibility that still needs an objective or a reason
+            self.responsibility.value = missing[0]
         self.status.ok(_("Reason for responsibility {n} saved.").format(n=number))
 
     def _conflict(self, conflict: EditConflict) -> None:

@@ -209,6 +209,12 @@ class ReviewForm(W.VBox):
                 "Starting the review moves this workbook to its last step: each of you assesses "
                 "every objective against the evidence gathered at the check-ins, then both sign."
             )
+            opens = review_opens(state.workbook)
+            if dt.date.today() < opens:
+                note += " " + _(
+                    "The cycle ends on {end}, so the review starts from {opens}. To start it "
+                    "earlier, give the reason below: it is recorded, and both of you see it."
+                ).format(end=format_date(state.workbook.cycle_end), opens=format_date(opens))
         elif stage == Stage.REVIEW:
             note = _(
                 "Each of you assesses every objective in your own column, with the evidence "

@@ -358,7 +358,7 @@ def test_every_missing_assessment_is_named_at_once() -> None:
     assert ready("review", review=review, objectives=objectives).blocking == (
         "objective 1 “Cut delayed practical sessions” is not assessed yet by the manager",
         "objective 2 “Keep the workshop inspection-ready” is not assessed yet by the employee",
-        "objective 3 “Train two apprentices” is not assessed yet by the employee or the manager",
+        "objective 3 “Train two apprentices” is not assessed yet by either of you",
     )
 
 

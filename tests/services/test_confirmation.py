@@ -204,3 +204,22 @@ def test_an_empty_plan_cannot_be_agreed(people_store: Store) -> None:
     assert "the employee has not rated any competency yet" in message
     assert "the manager has not rated any competency yet" in message
     assert "no development action yet" in message
+
+
+def test_the_agreement_document_says_what_each_person_accepted_and_why(
+    people_store: Store,
+) -> None:
+    from pmwidgets.io.agreement_doc import to_markdown
+
+    store = people_store
+    wb = new_workbook(store, coach=None)
+    agreed_job(store, wb)
+    emp, boss = Services(store, "emp"), Services(store, "boss")
+    emp.add_objective(wb, _objective(weight=100), store.latest_version(wb))
+    seen = emp.open(wb).subject_hash("objectives")
+    emp.confirm(wb, "objectives", seen, accept_reason="One objective this term, by design")
+    boss.confirm(wb, "objectives", seen, accept_reason="Agreed: one big objective")
+    text = to_markdown(boss.agreement_document(wb))
+    assert "because: One objective this term, by design" in text
+    assert "because: Agreed: one big objective" in text
+    assert "from their own sign-in" in text

@@ -77,7 +77,11 @@ def test_version_two_shows_reason_and_difference_from_version_one(demo: Store) -
     p = panel(demo, "rokafor", 3, "objectives")
     summary = text(p.summary)
     assert "Draft: not confirmed by either party" in summary
-    assert "Version 2, opened because: amendment proposed at check-in" in summary
+    # version 2 holds two changes: the amendment from the check-in, and the change made
+    # to it in the draft; each with its reason
+    assert "Version 2: the reasons for its changes" in summary
+    assert "<li>amendment proposed at check-in: Move the due date of objective 2" in p.summary.value
+    assert "<li>Amendment agreed in principle at the November check-in" in p.summary.value
     changes = text(p.changes)
     assert "What changed since version 1 was agreed" in changes
     assert (

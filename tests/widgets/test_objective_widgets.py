@@ -172,7 +172,13 @@ def test_coverage_shows_missing_and_stores_reasons(demo: Store) -> None:
     reasons = Services(demo, "tnguyen").open(2).coverage_reasons
     assert [(r.responsibility, r.reason[:10]) for r in reasons] == [(2, "Assessment")]
     assert "responsibility 4 has no objective" in view.summary.value
+    # the next responsibility still needing a reason is chosen, with an empty box; choosing
+    # one that has a reason shows it, so it is never typed over unseen
+    assert (view.responsibility.value, view.why.value) == (4, "")
+    view.responsibility.value = 2
+    assert view.why.value.startswith("Assessment is covered")
     view.responsibility.value = 4
+    assert view.why.value == ""
     view.why.value = XSS
     view.save_button.click()
     assert "&lt;script&gt;" in view.table.value and "<script>" not in view.table.value
