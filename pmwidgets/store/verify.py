@@ -80,6 +80,9 @@ def verify(
             problem = _check_noted_head(session, noted_head)
             if problem:
                 return VerifyReport(False, report.events, report.rows, problem, report.head)
+        if not report.ok:  # one printable line, whatever an edited or imported row holds
+            one_line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in report.problem)
+            report = VerifyReport(False, report.events, report.rows, one_line, report.head)
         return report
     except (ValueError, TypeError, LookupError) as exc:  # e.g. a date edited into nonsense
         return VerifyReport(
@@ -123,8 +126,8 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
                 False,
                 len(events),
                 rows,
-                f"{label}: stored as written by {author}, but its last event was written by "
-                f"{actor[(entity, key)]}",
+                f"{label}: stored as written by {_shown(author)}, but its last event was "
+                f"written by {_shown(actor[(entity, key)])}",
             )
     for (entity, key), after in latest.items():
         if after is None:
@@ -152,6 +155,12 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     return VerifyReport(
         True, len(events), rows, head=head, confirmations=tuple(sorted(methods.items()))
     )
+
+
+def _shown(value: str) -> str:
+    """An id from the database as one printable line: quoted, with escapes, if it is not
+    (a report is one line, whatever an edited or imported row holds)."""
+    return value if value.isprintable() else repr(value)
 
 
 def parse_head(text: str) -> tuple[int, str]:
