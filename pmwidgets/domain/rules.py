@@ -377,15 +377,18 @@ class SmartGap:
 class Readiness:
     """What stands between a subject of a workbook and its confirmation.
 
-    ``blocking`` must be fixed before anyone can confirm; ``acceptable`` lists
-    the SMART criteria not met, which the confirming person may accept with a
-    reason (``gaps`` says which objective and criterion each one is, in the same
-    order). Every item is a plain sentence naming what it is about.
+    ``blocking`` must be fixed before anyone can confirm; ``gaps`` are the SMART
+    criteria not met (which objective, which criterion), which the confirming person
+    may accept with a reason. Every item is a plain sentence naming what it is about.
     """
 
     blocking: tuple[str, ...] = ()
-    acceptable: tuple[str, ...] = ()
     gaps: tuple[SmartGap, ...] = ()
+
+    @property
+    def acceptable(self) -> tuple[str, ...]:
+        """The SMART criteria not met, in words, in the order of the page."""
+        return tuple(g.message for g in self.gaps)
 
     @property
     def ready(self) -> bool:
@@ -417,10 +420,19 @@ def agreement_readiness(
     ValidationFailed
         For a subject that cannot be agreed.
     """
+    day = today or dt.date.today()
+    key = ("readiness", subject, day)  # a snapshot never changes: every panel asks once
+    found: Readiness | None = state._memo.get(key)
+    if found is None:
+        found = state._memo[key] = _readiness(state, subject, day)
+    return found
+
+
+def _readiness(state: WorkbookState, subject: str, today: dt.date) -> Readiness:
     if subject == "job_description":
         return Readiness(blocking=tuple(_job_description_gaps(state.job)))
     if subject == "objectives":
-        return _objectives_readiness(state, today or dt.date.today())
+        return _objectives_readiness(state, today)
     if subject == "development_plan":
         return Readiness(blocking=tuple(_plan_gaps(state)))
     if subject == "review":
@@ -476,7 +488,7 @@ def _objectives_readiness(state: WorkbookState, today: dt.date) -> Readiness:
     cov = state.coverage()
     if cov is not None and not cov.finding.ok:
         blocking.append(cov.finding.message)
-    return Readiness(tuple(blocking), tuple(g.message for g in gaps), tuple(gaps))
+    return Readiness(tuple(blocking), tuple(gaps))
 
 
 def _covered_by(criterion: str, o: Objective) -> bool:

@@ -81,8 +81,9 @@ def ready(subject: str, **changes: Any) -> Readiness:
 
 
 def test_readiness_is_a_small_frozen_value() -> None:
-    r = Readiness(blocking=("a",), acceptable=("b",))
-    assert not r.ready and Readiness(acceptable=("b",)).ready  # acceptable gaps do not block
+    gap = SmartGap(1, "specific", "b")
+    r = Readiness(blocking=("a",), gaps=(gap,))
+    assert not r.ready and Readiness(gaps=(gap,)).ready  # acceptable gaps do not block
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.blocking = ()  # type: ignore[misc]
 
