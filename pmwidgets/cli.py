@@ -126,10 +126,30 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="preheated kernels per notebook (0: start one per page)",
     )
+    srv.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="a TLS proxy is in front: cookies are Secure, its X-Forwarded-* headers are read",
+    )
+    srv.add_argument(
+        "--max-pages", type=int, default=None, help="pages open at once in all (default 40)"
+    )
+    srv.add_argument(
+        "--max-pages-per-person",
+        type=int,
+        default=None,
+        help="pages one person may have open (default 6; the oldest is closed)",
+    )
     inv = sub.add_parser("invite", help="print a signed, expiring sign-in link for a person")
     inv.add_argument("person", nargs="?", help="the person's id (see pmw people)")
     inv.add_argument("--all", action="store_true", help="one link per person")
     inv.add_argument("--url", default="http://127.0.0.1:8866", help="the web app's address")
+    rev = sub.add_parser(
+        "revoke",
+        help="end a person's web sessions and withdraw the sign-in links made for them",
+    )
+    rev.add_argument("person", help="the person's id (see pmw people)")
+    rev.add_argument("--reason", default="", help="why (recorded in the event log; required)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="upgrade the schema (an SQLite file is backed up first)")
@@ -436,22 +456,40 @@ def _verify(svc: Services, args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     from .web.server import serve
 
     if args.database:
-        import os
-
         os.environ["PMW_DATABASE_URL"] = args.database
     if not args.notebooks.is_dir():
         print(f"error: {args.notebooks}: no such folder of notebooks", file=sys.stderr)
         return EXIT_USAGE
-    serve(port=args.port, notebooks=args.notebooks.resolve(), ip=args.ip, pool_size=args.pool_size)
+    for name, value in (
+        ("PMW_MAX_PAGES", args.max_pages),
+        ("PMW_MAX_PAGES_PER_PERSON", args.max_pages_per_person),
+    ):
+        if value is not None:
+            if value < 1:
+                print(
+                    f"error: --{name.lower()[4:].replace('_', '-')} must be at least 1",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
+            os.environ[name] = str(value)
+    serve(
+        port=args.port,
+        notebooks=args.notebooks.resolve(),
+        ip=args.ip,
+        pool_size=args.pool_size,
+        behind_proxy=args.behind_proxy,
+    )
     return EXIT_OK
 
 
 def _invite(svc: Services, args: argparse.Namespace) -> int:
     from .domain.errors import ValidationFailed
-    from .services.identity import INVITE_DAYS, invite_token
+    from .services.sessions import INVITE_DAYS, new_invite
 
     people = svc.people()
     if args.all:
@@ -464,9 +502,28 @@ def _invite(svc: Services, args: argparse.Namespace) -> int:
         raise ValidationFailed("name a person, or use --all")
     base = args.url.rstrip("/")
     for p in chosen:
-        link = f"{base}/pmw/signin?t={invite_token(p.id)}"
+        link = f"{base}/pmw/signin?t={new_invite(svc.store, p.id)}"
         print(f"{p.id}\t{p.name}\t{link}" if args.all else link)
     print(f"links expire in {INVITE_DAYS} days", file=sys.stderr)
+    return EXIT_OK
+
+
+def _revoke(svc: Services, args: argparse.Namespace) -> int:
+    """``pmw revoke PERSON --reason TEXT``: one line saying what ended."""
+    from .domain.errors import ValidationFailed
+    from .services.sessions import revoke
+
+    person = next((p for p in svc.people() if p.id == args.person), None)
+    if person is None:
+        raise ValidationFailed(f"no person with id {args.person!r} (see pmw people)")
+    if not args.reason.strip():
+        raise ValidationFailed("say why with --reason TEXT: it is recorded in the event log")
+    ended = revoke(svc, person.id, args.reason)
+    sessions = "session" if ended == 1 else "sessions"
+    print(
+        f"ended {ended} {sessions} of {person.name} ({person.id}); "
+        "sign-in links made before now no longer work"
+    )
     return EXIT_OK
 
 
@@ -658,6 +715,7 @@ _COMMANDS = {
     "import-objectives": _import_objectives,
     "objectives-template": _objectives_template,
     "invite": _invite,
+    "revoke": _revoke,
     "demo": _demo,
     "list": _list,
     "people": _people,

@@ -59,3 +59,22 @@ def agreed_job(store: Store, wb_id: int) -> None:
     for who in ("emp", "boss"):
         svc = Services(store, who)
         svc.confirm(wb_id, "job_description", svc.open(wb_id).subject_hash("job_description"))
+
+
+def migrate(url: str, direction: str, revision: str) -> None:
+    """Take the database at ``url`` up or down (``"upgrade"``/``"downgrade"``) to ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from pmwidgets.store.schema import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, direction)(cfg, revision)
+    finally:
+        engine.dispose()

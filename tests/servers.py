@@ -94,6 +94,9 @@ class Server:
         self.url = f"http://127.0.0.1:{port}"
         self.env = env
         self.log = log
+        # without pytest's marker, as in production: ipykernel stops forwarding the kernel's
+        # file descriptor 2 to the browser when it sees PYTEST_CURRENT_TEST
+        env = {k: v for k, v in env.items() if k != "PYTEST_CURRENT_TEST"}
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
         )
@@ -200,3 +203,42 @@ class PmwServer(Server):
             env=self.env, capture_output=True, text=True, check=True, cwd=ROOT,
         )  # fmt: skip
         return out.stdout.strip()
+
+
+def serve_demo_copy(
+    demo_template: Path, folder: Path, cull_seconds: int = 120, *extra: str, **env: str
+) -> PmwServer:
+    """``pmw serve`` on a copy of the demo database in ``folder``, its pools preheated.
+
+    ``env`` adds to (or overrides) the server's environment, e.g. its limits.
+    """
+    import os
+    import shutil
+
+    db = folder / "demo.sqlite3"
+    shutil.copy(demo_template, db)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
+    base.update(
+        PMW_DATABASE_URL=f"sqlite:///{db}",
+        PMW_SECRET="test-secret-" + folder.name,
+        XDG_STATE_HOME=str(folder / "state"),
+        XDG_DATA_HOME=str(folder / "data"),
+        JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
+    )
+    server = PmwServer({**base, **env}, folder / "serve.log", cull_seconds, *extra)
+    server.wait_preheated()
+    return server
+
+
+def row_counts(server: Server) -> dict[str, int]:
+    """Rows that any stored change would add to: events, confirmations, workbooks, people."""
+    import sqlite3
+
+    db = sqlite3.connect(server.env["PMW_DATABASE_URL"].removeprefix("sqlite:///"))
+    try:
+        return {
+            t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("events", "confirmations", "workbooks", "people")
+        }
+    finally:
+        db.close()

@@ -20,7 +20,7 @@ import tornado.web
 import tornado.websocket
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-from pmwidgets.web.server import KERNEL_PROTOCOL, KernelChannels
+from pmwidgets.web.handlers import KERNEL_PROTOCOL, KernelChannels
 
 
 class _Probe(KernelChannels):

@@ -16,6 +16,7 @@ import tornado.websocket
 from voila.utils import ENV_VARIABLE
 
 from pmwidgets.apps import request
+from pmwidgets.services import page_identity
 
 
 def test_the_environment_names_are_voilas() -> None:
@@ -81,7 +82,10 @@ def test_a_preheated_kernel_reads_its_request(
     monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("HTTP_COOKIE", raising=False)
-    assert request.query_url() == f"ws://127.0.0.1:{voila_like_server}/base/voila/query/k-123"
+    token = page_identity.kernel_query_token("k-123")  # only this kernel can show it
+    assert request.query_url() == (
+        f"ws://127.0.0.1:{voila_like_server}/base/voila/query/k-123?k={token}"
+    )
     request.wait_for_request()
     assert os.environ["QUERY_STRING"] == "workbook=3"
     assert os.environ["HTTP_COOKIE"] == "a=b"

@@ -20,7 +20,7 @@ from ..widgets.base import StatusArea, button, heading, html_table, html_widget,
 from ..widgets.context import WorkbookContext
 from ..widgets.lean import close_replaced, make
 from ..widgets.session_bar import SessionBar
-from . import session
+from . import kernel_errors, session
 from .logs import configure as configure_logging
 from .messages import sign_in_message
 from .style import stylesheet
@@ -35,6 +35,7 @@ class StepPage(W.VBox):
 
     def __init__(self, step: str, build: Builder, title: str) -> None:
         configure_logging()
+        kernel_errors.install()  # web only: widget messages' errors get a reference, not a traceback
         self.css, self.head = stylesheet(), heading(title, 2)
         super().__init__([self.css, self.head])  # until the page is built
         self.step, self.build, self.title = step, build, title

@@ -21,6 +21,8 @@ import os
 import threading
 from collections.abc import Callable
 
+from ..services.page_identity import kernel_query_token
+
 log = logging.getLogger("pmwidgets.apps")
 
 PREHEAT = "VOILA_PREHEAT"
@@ -38,7 +40,9 @@ def query_url() -> str:
     ip = os.environ.get(APP_IP, "127.0.0.1")
     port = os.environ.get(APP_PORT, "8866")
     base = os.environ.get(WS_BASE_URL, os.environ.get(SERVER_URL, "/"))
-    return f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get(KERNEL_ID, '')}"
+    kernel_id = os.environ.get(KERNEL_ID, "")
+    token = kernel_query_token(kernel_id)  # the server answers this kernel only
+    return f"{protocol}://{ip}:{port}{base}voila/query/{kernel_id}?k={token}"
 
 
 async def _receive(url: str) -> str | None:
@@ -47,7 +51,8 @@ async def _receive(url: str) -> str | None:
     try:
         conn = await asyncio.wait_for(websocket_connect(url), timeout=5)
     except (TimeoutError, OSError) as exc:
-        log.warning("could not reach %s to read the page request: %s", url, exc)
+        where = url.split("/voila/query/")[0]  # neither the kernel id nor its token in a log
+        log.warning("could not reach %s to read the page request: %s", where, exc)
         return None
     try:
         message = await conn.read_message()

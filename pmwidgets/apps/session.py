@@ -85,6 +85,9 @@ def when_requested(build: Callable[[], None]) -> None:
     send the page's HTML without waiting for the build (see
     :func:`pmwidgets.apps.request.after_request` and docs/performance.md).
     """
+    from .kernel_errors import install
+
+    install()  # web only: errors from widget messages get a reference, never a traceback
     if web_mode() and not _web_memory.get("request"):
         from .request import after_request
 
@@ -100,7 +103,7 @@ def when_requested(build: Callable[[], None]) -> None:
 def _web_selection() -> Selection:
     from urllib.parse import parse_qs
 
-    from ..services import identity
+    from ..services.page_identity import ENVIRON, person_from_assertion
 
     if not _web_memory.get("request"):
         from .request import wait_for_request
@@ -109,8 +112,10 @@ def _web_selection() -> Selection:
         _web_memory["request"] = True
     query = parse_qs(os.environ.get("QUERY_STRING", ""))
     workbook = _int((query.get("workbook") or [""])[0])
+    if "person" not in _web_memory:  # read once: the page serves one person all its life
+        _web_memory["person"] = person_from_assertion(os.environ.get(ENVIRON, ""))
     return Selection(
-        user=identity.person_from_environ(),
+        user=_str(_web_memory["person"]),
         workbook=_int(_web_memory.get("workbook")) or workbook,
         acting=_str(_web_memory.get("acting")),
     )

@@ -3,13 +3,19 @@
 A person's identity is never a name typed into a URL. It is one of:
 
 - a **signed personal link**: ``pmw invite PERSON_ID`` prints a link carrying a
-  token signed with the server's secret (HMAC, via itsdangerous) that expires;
-  opening it sets a signed session cookie, which every page then verifies;
+  token signed with the server's secret (HMAC, via itsdangerous) that expires
+  after :data:`INVITE_DAYS` days, and names the person's *access generation*, so
+  that ``pmw revoke`` can withdraw it (see :mod:`pmwidgets.services.sessions`);
+  opening it starts a server-side session (:mod:`pmwidgets.services.sessions`)
+  whose random token is the ``pmw_session`` cookie;
 - the **JupyterHub** user (``JUPYTERHUB_USER``) of a single-user server, which
   the hub has already authenticated;
 - a header set by an **authenticating reverse proxy**, only when the operator
   names that header in ``PMW_TRUSTED_HEADER`` and the server listens on
   127.0.0.1 behind the proxy.
+
+The web server works out the person (:mod:`pmwidgets.web.auth`) and tells the
+page's kernel with a signed assertion (:mod:`pmwidgets.services.page_identity`).
 
 The secret comes from ``PMW_SECRET``, or a key file created on first use in the
 user's data folder (readable by its owner only).
@@ -23,24 +29,23 @@ import hmac
 import os
 import secrets
 import threading
-from http.cookies import CookieError, SimpleCookie
+import time
 from pathlib import Path
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ..domain.errors import NotAllowed
 from ..domain.i18n import _
 
 COOKIE = "pmw_session"
-INVITE_DAYS = 14
-SESSION_HOURS = 12
+#: an invite link's lifetime (``pmw invite`` says so)
+INVITE_DAYS = 7
 #: a personal code is good for the window it was shown in and the next one
 CODE_WINDOW_MINUTES = 5
 #: wrong codes for one person, per window, before the code is refused outright
 CODE_ATTEMPTS = 5
 _CODE_SALT = "pmwidgets.personal-code"
 _INVITE_SALT = "pmwidgets.invite"
-_SESSION_SALT = "pmwidgets.session"
 
 
 def secret() -> str:
@@ -63,67 +68,56 @@ def _serializer(salt: str, key: str | None = None) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(key or secret(), salt=salt)
 
 
-def invite_token(person_id: str, key: str | None = None) -> str:
-    """A signed token naming ``person_id``, valid for :data:`INVITE_DAYS` days."""
-    return _serializer(_INVITE_SALT, key).dumps(person_id)
+def invite_token(person_id: str, key: str | None = None, generation: int = 0) -> str:
+    """A signed token naming ``person_id``, valid for :data:`INVITE_DAYS` days.
+
+    ``generation`` is the person's access generation when the link is made (see
+    :func:`pmwidgets.services.sessions.new_invite`, which reads it from the store): a
+    revocation bumps it, and a link of an older generation no longer works.
+    """
+    return _serializer(_INVITE_SALT, key).dumps([person_id, generation])
 
 
-def session_token(person_id: str, key: str | None = None) -> str:
-    """A signed session token, valid for :data:`SESSION_HOURS` hours."""
-    return _serializer(_SESSION_SALT, key).dumps(person_id)
+def read_invite(
+    token: str, key: str | None = None, now: dt.datetime | None = None
+) -> tuple[str, int]:
+    """(person id, access generation) of a personal link; NotAllowed if altered or expired.
 
-
-def _verify(token: str, salt: str, max_age: int, key: str | None) -> str:
+    A link in the first format, which named the person alone, is of generation 0.
+    Whether the link was withdrawn since is for the store to say
+    (:func:`pmwidgets.services.sessions.invite_person`).
+    """
+    invalid = NotAllowed(_("this link is not valid: ask for a new one"))
     try:
-        value = _serializer(salt, key).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise NotAllowed(_("this link has expired: ask for a new one")) from None
-    except BadSignature:
-        raise NotAllowed(_("this link is not valid: ask for a new one")) from None
-    if not isinstance(value, str):
-        raise NotAllowed(_("this link is not valid: ask for a new one"))
-    return value
+        value, signed_at = _serializer(_INVITE_SALT, key).loads(token, return_timestamp=True)
+    except BadData:  # an altered signature, or (signed by the secret's holder) no JSON
+        raise invalid from None
+    if now is None:
+        at = time.time()
+    else:  # a naive time is UTC, as everywhere in pmwidgets
+        at = (now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)).timestamp()
+    if at - signed_at.timestamp() > INVITE_DAYS * 86400:
+        raise NotAllowed(_("this link has expired: ask for a new one"))
+    if isinstance(value, str):
+        return value, 0
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and type(value[1]) is int
+        and value[1] >= 0
+    ):
+        return value[0], value[1]
+    raise invalid
 
 
 def verify_invite(token: str, key: str | None = None) -> str:
-    """The person a personal link names; NotAllowed if altered or expired."""
-    return _verify(token, _INVITE_SALT, INVITE_DAYS * 86400, key)
+    """The person a personal link names; NotAllowed if altered or expired.
 
-
-def verify_session(token: str, key: str | None = None) -> str:
-    """The person a session cookie names; NotAllowed if altered or expired."""
-    return _verify(token, _SESSION_SALT, SESSION_HOURS * 3600, key)
-
-
-def person_from_environ(
-    environ: dict[str, str] | None = None, key: str | None = None
-) -> str | None:
-    """The verified person for the current web request, or None.
-
-    Reads what Voila put in the kernel's environment for this request: the
-    session cookie (``HTTP_COOKIE``), else ``JUPYTERHUB_USER``, else the trusted
-    proxy header named by ``PMW_TRUSTED_HEADER``.
+    This checks the signature and the age only; whether ``pmw revoke`` withdrew the
+    link is checked by :func:`pmwidgets.services.sessions.invite_person`.
     """
-    env = os.environ if environ is None else environ
-    raw = env.get("HTTP_COOKIE", "")
-    if raw:
-        try:
-            jar = SimpleCookie(raw)
-        except CookieError:
-            jar = SimpleCookie()
-        if COOKIE in jar:
-            try:
-                return verify_session(jar[COOKIE].value, key)
-            except NotAllowed:
-                return None
-    hub_user = env.get("JUPYTERHUB_USER", "").strip()
-    if hub_user:
-        return hub_user
-    header = env.get("PMW_TRUSTED_HEADER", "").strip()
-    if header:
-        value = env.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
-        return value or None
-    return None
+    return read_invite(token, key)[0]
 
 
 # --- personal codes: a confirmation made at someone else's screen ---------------------

@@ -171,3 +171,36 @@ class ChainHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(HASH)
+
+
+class WebSessionRow(Base):
+    """A web app session: operational, not part of the event chain (migration 0003).
+
+    Only the SHA-256 of the cookie's token is stored: a copy of this table names no
+    session anyone could use.
+    """
+
+    __tablename__ = "web_sessions"
+
+    #: SHA-256 hex of the cookie token.
+    key: Mapped[str] = mapped_column(HASH, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    #: the person's access generation when the session started (see PersonAccessRow).
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(TIMESTAMP)
+    #: the absolute end of the session.
+    expires_at: Mapped[str] = mapped_column(TIMESTAMP)
+    #: when it was last used (recorded at most every few minutes).
+    last_seen_at: Mapped[str] = mapped_column(TIMESTAMP)
+
+
+class PersonAccessRow(Base):
+    """How far a person's web access has been revoked (migration 0003); no row: never."""
+
+    __tablename__ = "person_access"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    #: bumped by each revocation: invite links and sessions of an older generation are dead.
+    invite_generation: Mapped[int] = mapped_column(Integer, default=0)
+    #: when access was last revoked.
+    revoked_at: Mapped[str | None] = mapped_column(TIMESTAMP, nullable=True)

@@ -9,33 +9,56 @@
 - sources stripped, tracebacks hidden (a person sees a plain message and a
   reference that points to the server log);
 - no static files at all from the notebooks folder; the database lives elsewhere;
-- identity verified per request: ``/pmw/signin?t=TOKEN`` turns a signed
-  personal link into a signed session cookie, which the kernel verifies again
-  for every page (see :mod:`pmwidgets.services.identity`);
-- kernels of closed pages are shut down: signing in sets the ``_xsrf`` cookie
-  that Voila's unload beacon needs, and idle disconnected kernels are culled.
+- identity verified per request, on the server: ``/pmw/signin?t=TOKEN`` turns a
+  personal link into a server-side session (:mod:`pmwidgets.services.sessions`);
+  signing out (a POST) or ``pmw revoke`` ends it everywhere;
+- no kernel without an identity, and every kernel channel (websocket, REST,
+  shutdown, Voila's query socket) only for the person whose page it is; the
+  kernel hears who that is from a signed assertion, never from the cookies
+  (:mod:`pmwidgets.web.page`, :mod:`pmwidgets.web.auth`);
+- limits: pages per person (the oldest is closed, and says so), pages in all (a
+  "busy" page), message size, and pages left open unused (:mod:`pmwidgets.web.kernels`);
+- no kernel id, cookie or token in the log (:mod:`pmwidgets.web.logs`).
+
+docs/serving.md describes the security model.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-from jupyter_server.base.handlers import JupyterHandler
-from tornado.web import HTTPError
+from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
-from voila.static_file_handler import TemplateStaticFileHandler
-from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..domain.errors import NotAllowed, PmwError
-from ..services import identity
-from ..services.api import Services
+from ..services import page_identity, sessions
+from .handlers import (
+    MAX_MESSAGE_BYTES,
+    HomeRedirect,
+    KernelChannels,
+    LoginHandler,
+    LogoutHandler,
+    PageQuery,
+    ShutdownHandler,
+    SignInHandler,
+    SignOutHandler,
+    TemplateStatic,
+)
+from .headers import security_headers
+from .kernels import close_page
+from .logs import redact_all_handlers
+from .owners import OWNERS, SIGNED_OUT
+from .page import Limits, PageHandler
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
-HOME = "voila/render/home.ipynb"
-KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: how often open pages are checked for sessions ended elsewhere (``pmw revoke``)
+SWEEP_SECONDS = 15
+#: minutes an open page may go unused before it is closed (``PMW_IDLE_MINUTES``)
+IDLE_MINUTES = 30
+ENDED = "Your session has ended. Use your personal link to sign in again."
 #: seconds between a preheated kernel being taken and its replacement starting: Voila's
 #: default (1 s) starts the new kernel while the visitor's page is still loading, and on
 #: two cores its start-up slows that page (docs/performance.md)
@@ -45,151 +68,86 @@ LOG_FORMAT = "[%(name)s %(asctime)s.%(msecs)03d]%(highlevel)s %(message)s"
 LOG_DATEFMT = "%Y-%m-%d %H:%M:%S"
 #: the longest temporary folder whose kernel sockets' paths still fit in 107 bytes
 MAX_IPC_FOLDER = 40
-UNKNOWN_PERSON = "this link names nobody known here: ask your coach or HR for a new one"
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'self'; form-action 'self'"
-)
-
-
-def _page(title: str, message: str) -> str:
-    import html
-
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>"
-        f"{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:640px;margin:80px auto;"
-        "color:#1d3557}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
-    )
-
-
-class SignInHandler(JupyterHandler):
-    """Turn a signed personal link into a signed session cookie, then go home."""
-
-    def check_xsrf_cookie(self) -> None:  # a GET with a signed token needs no xsrf
-        return
-
-    def get(self) -> None:
-        token = self.get_argument("t", "")
-        try:
-            person_id = identity.verify_invite(token)
-            store = self.settings["pmw_store"]
-            Services(store, person_id)  # the person must exist
-        except PmwError as exc:
-            self.set_status(403)
-            # a link that verifies but names nobody here is as useless as a forged one
-            reason = exc.reason if isinstance(exc, NotAllowed) else UNKNOWN_PERSON
-            self.finish(_page("Sign-in link not accepted", reason[:1].upper() + reason[1:] + "."))
-            return
-        secure = self.request.protocol == "https"
-        self.set_cookie(
-            identity.COOKIE,
-            identity.session_token(person_id),
-            httponly=True,
-            samesite="Lax",
-            secure=secure,
-            expires_days=identity.SESSION_HOURS / 24,
-            path=self.base_url,
-        )
-        _ = self.xsrf_token  # sets the _xsrf cookie: Voila's unload beacon needs it
-        self.redirect(self.base_url + HOME)
-
-
-class SignOutHandler(JupyterHandler):
-    """Forget the session cookie."""
-
-    def get(self) -> None:
-        self.clear_cookie(identity.COOKIE, path=self.base_url)
-        self.finish(
-            _page("Signed out", "You are signed out. Use your personal link to sign in again.")
-        )
-
-
-class HomeRedirect(JupyterHandler):
-    """The root and the file tree lead home: nobody browses the notebooks folder."""
-
-    def get(self, *_args: Any) -> None:
-        _ = self.xsrf_token
-        self.redirect(self.base_url + HOME)
-
-
-class KernelChannels(VoilaKernelWebsocketHandler):
-    """Voila's kernel websocket, for clients that speak protocol v1 only (as its front end does).
-
-    Voila reads every binary message it sends as protocol v1. A client that asks
-    for the legacy protocol gets binary messages in another layout, and that read
-    then loops over a count taken from arbitrary bytes: one such socket, opened
-    by any visitor with their page's kernel id, hung the whole server.
-    """
-
-    async def get(self, *args: Any, **kwargs: Any) -> None:
-        offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
-        if KERNEL_PROTOCOL not in (p.strip() for p in offered.split(",")):
-            self.set_status(400)
-            self.finish("only the kernel websocket protocol v1 is served")
-            return
-        await super().get(*args, **kwargs)
-
-    async def open(self, *args: Any, **kwargs: Any) -> None:
-        """Send each message at once (TCP_NODELAY), then connect to the kernel as Voila does.
-
-        A kernel answers a click with several small messages (busy, the widget's new
-        state, idle). Without no-delay, Nagle's algorithm holds each small message back
-        until the browser acknowledges the previous one, and browsers delay their
-        acknowledgements by up to 40 ms: a click that came soon after another waited
-        about 45 ms for its answer (docs/performance.md).
-        """
-        self.set_nodelay(True)
-        await super().open(*args, **kwargs)
-
-
-class TemplateStatic(TemplateStaticFileHandler):
-    """Voila's template files (its scripts and styles); any other path is a plain 404.
-
-    Voila's own handler answers 500 to a path that climbs out with ``..`` or names
-    no template (an assertion or an unpacking fails inside it): nothing is served
-    then either, but a bad address should get a plain "not found".
-    """
-
-    def parse_url_path(self, url_path: str) -> str:
-        parts = url_path.split("/")
-        if len(parts) < 3 or parts[1] != "static" or ".." in parts or "" in parts[:2]:
-            raise HTTPError(404)
-        try:
-            return str(super().parse_url_path(url_path))
-        except (ValueError, AssertionError, OSError):
-            raise HTTPError(404) from None
 
 
 class PmwVoila(Voila):
-    """Voila with pmwidgets' handlers in front of its own."""
+    """Voila with pmwidgets' identity, ownership, limits and handlers in front of its own."""
 
     store: Any = None
+    behind_proxy: bool = False
 
     def init_settings(self) -> dict[str, Any]:
+        """Voila's settings, with the store, the limits and the security headers."""
         settings: dict[str, Any] = super().init_settings()
         settings["pmw_store"] = self.store
+        settings["pmw_limits"] = Limits.from_environ()
+        settings["pmw_behind_proxy"] = self.behind_proxy
+        settings["websocket_max_message_size"] = MAX_MESSAGE_BYTES
         headers = dict(settings.get("headers", {}))
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
+        headers.update(security_headers())
         settings["headers"] = headers
         return settings
 
     def init_handlers(self) -> list[Any]:
+        """Ours first: sign-in and out, pages, and every kernel channel checked for its owner."""
         base = self.server_url or "/"
+        kernel = r"(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)"
         ours: list[Any] = [
             (base + "pmw/signin", SignInHandler),
             (base + "pmw/signout", SignOutHandler),
+            (base + "login", LoginHandler),
+            (base + "logout", LogoutHandler),
             (base, HomeRedirect),
             (base + r"voila/tree(.*)", HomeRedirect),
             (base + r"voila/api/contents(.*)", HomeRedirect),
-            (base + r"api/kernels/(?P<kernel_id>\w+-\w+-\w+-\w+-\w+)/channels", KernelChannels),
+            (base + rf"api/kernels/{kernel}/channels", KernelChannels),
+            (base + rf"voila/query/{kernel}", PageQuery),
+            (base + r"voila/api/shutdown/(.*)", ShutdownHandler),
             (base + r"voila/templates/(.*)", TemplateStatic),
         ]
         handlers: list[Any] = super().init_handlers()
+        page = self._page_options(handlers)
+        if page is not None:
+            ours.append((base + r"voila/render/(.*)", PageHandler, page))
         return ours + handlers
+
+    @staticmethod
+    def _page_options(handlers: list[Any]) -> dict[str, Any] | None:
+        for entry in handlers:
+            if len(entry) == 3 and entry[0].endswith("voila/render/(.*)"):
+                return dict(entry[2])
+        return None
+
+    def listen(self) -> None:
+        """Listen; behind a TLS proxy, take the client's scheme and address from its headers."""
+        redact_all_handlers()
+        if self.behind_proxy:
+            listen = self.app.listen
+
+            def with_xheaders(port: int, address: str = "", **kwargs: Any) -> Any:
+                return listen(port, address, xheaders=True, **kwargs)
+
+            self.app.listen = with_xheaders
+        sweep = PeriodicCallback(self._sweep_sessions, SWEEP_SECONDS * 1000)
+        sweep.start()
+        super().listen()
+
+    _purged: float = 0.0
+
+    async def _sweep_sessions(self) -> None:
+        """Close the pages of sessions that ended elsewhere (``pmw revoke``, expiry).
+
+        Once an hour, also delete the rows of sessions that have ended.
+        """
+        if time.monotonic() - self._purged > 3600:
+            self._purged = time.monotonic()
+            sessions.purge_expired(self.store)
+        for key in OWNERS.session_keys():
+            if sessions.session_alive(self.store, key):
+                continue
+            for page in OWNERS.pages_of_session(key):
+                if page.kernel_id:
+                    await close_page(self.kernel_manager, page.kernel_id, SIGNED_OUT, ENDED)
 
 
 def kernel_transport(folder: str | None = None) -> str:
@@ -215,10 +173,10 @@ def voila_argv(
     fill_delay: float = FILL_DELAY,
 ) -> list[str]:
     """The Voila command line ``pmw serve`` runs with."""
-    headers = ["Cookie"]
-    trusted = os.environ.get("PMW_TRUSTED_HEADER", "").strip()
-    if trusted:
-        headers.append(trusted)
+    # the kernel is told who asks by the server's signed assertion, and nothing else:
+    # no cookie, and no proxy header (the server reads that one itself)
+    headers = [page_identity.HEADER]
+    idle = int(float(os.environ.get("PMW_IDLE_MINUTES", IDLE_MINUTES)) * 60)
     return [
         str(notebooks),
         f"--port={port}",
@@ -240,6 +198,9 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={cull_seconds}",
         f"--MappingKernelManager.cull_interval={max(5, cull_seconds // 4)}",
         "--MappingKernelManager.cull_connected=False",
+        f"--PageKernels.open_page_idle_seconds={idle}",
+        "--Voila.identity_provider_class=pmwidgets.web.auth.PmwIdentity",
+        "--Voila.authorizer_class=pmwidgets.web.auth.PmwAuthorizer",
         "--Voila.config_file_paths=[]",
         f"--KernelManager.transport={kernel_transport()}",
         # each line says when: an operator (or a failed test) can tell a slow page from a stuck one
@@ -254,8 +215,9 @@ def serve(
     ip: str = "127.0.0.1",
     pool_size: int = 1,
     cull_seconds: int = 120,
+    behind_proxy: bool = False,
 ) -> None:
-    """Run the web app until interrupted."""
+    """Run the web app until interrupted (``behind_proxy``: a TLS proxy is in front)."""
     from ..services import open_store
 
     notebooks = notebooks or Path.cwd() / "notebooks"
@@ -268,6 +230,7 @@ def serve(
     # That was one more message per keystroke for the kernel, server and browser.
     os.environ.setdefault("JUPYTER_WIDGETS_ECHO", "0")
     PmwVoila.store = open_store()
+    PmwVoila.behind_proxy = behind_proxy or os.environ.get("PMW_BEHIND_PROXY") == "1"
     cull_seconds = int(os.environ.get("PMW_CULL_SECONDS", cull_seconds))
     fill_delay = float(os.environ.get("PMW_FILL_DELAY", FILL_DELAY))
     argv = voila_argv(notebooks, port, ip, pool_size, cull_seconds, fill_delay)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, Server, VoilaServer
+from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, Server, VoilaServer, serve_demo_copy
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 __all__ = ["PmwServer", "VoilaServer", "open_page", "screenshot", "wait_ready"]
@@ -92,19 +92,7 @@ def screenshot(page: object, name: str) -> None:
 @pytest.fixture(scope="module")
 def web(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PmwServer]:
     """The web app on a copy of the demo, as `make run` starts it."""
-    folder = tmp_path_factory.mktemp("web")
-    db = folder / "demo.sqlite3"
-    shutil.copy(demo_template, db)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
-    env.update(
-        PMW_DATABASE_URL=f"sqlite:///{db}",
-        PMW_SECRET="test-secret-" + folder.name,
-        XDG_STATE_HOME=str(folder / "state"),
-        XDG_DATA_HOME=str(folder / "data"),
-        JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
-    )
-    server = PmwServer(env, folder / "serve.log", cull_seconds=10)
-    server.wait_preheated()
+    server = serve_demo_copy(demo_template, tmp_path_factory.mktemp("web"), 10)
     yield server
     server.stop()
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from servers import PmwServer
+from servers import PmwServer, row_counts
 
 from pmwidgets.domain.model import Person, Role
 from pmwidgets.services import Services, identity
@@ -68,14 +67,7 @@ def store(server: PmwServer) -> Store:
 
 def counts(server: PmwServer) -> dict[str, int]:
     """Rows that any stored change would add to: events, confirmations, workbooks, people."""
-    db = sqlite3.connect(db_path(server))
-    try:
-        return {
-            t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-            for t in ("events", "confirmations", "workbooks", "people")
-        }
-    finally:
-        db.close()
+    return row_counts(server)
 
 
 def invite_link(server: PmwServer, person: str) -> str:

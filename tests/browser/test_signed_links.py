@@ -1,14 +1,15 @@
 """Signed personal links and session cookies that were expired, altered or forged: all refused.
 
 A link is refused at ``/pmw/signin`` with a 403 page saying why in one sentence,
-and no cookie. A session cookie that does not verify is no identity: the page
-asks the person to sign in, and shows no workbook. A link of one person never
+and no cookie. A session cookie the server does not hold as a live session is no
+identity: the page is the static sign-in page (401), no kernel, no workbook. A link of one person never
 opens another person's workbook, and neither does a name in a header or a URL.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -17,16 +18,15 @@ import figures
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from pmwidgets.services import identity
+from pmwidgets.services import identity, page_identity, sessions
+from pmwidgets.store import Store
 
 from .conftest import PmwServer, screenshot
-from .hostile import TRACEBACK_MARKERS, open_page, page_text, secret, sign_in, visitor
+from .hostile import TRACEBACK_MARKERS, open_page, page_text, secret, sign_in, store, visitor
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
 PEOPLE = ("Mei Chen", "Richard Okafor", "Helen Lambert", "Anna Berg")
-#: what a page shows once it has decided: a sign-in request, a refusal, or a workbook.
-OUTCOMES = ".pmw-signin, .pmw-status-error, .pmw-session-bar, .pmw-home-table, .pmw-dashboard"
 
 
 def signed_at(salt: str, key: str, person: str, age_seconds: float) -> str:
@@ -60,7 +60,7 @@ def link_cases(key: str) -> dict[str, tuple[str, str]]:
     valid = identity.invite_token("mchen", key=key)
     days = identity.INVITE_DAYS * 86400
     return {
-        "expired (15 days old)": (
+        f"expired ({identity.INVITE_DAYS + 1} days old)": (
             signed_at(identity._INVITE_SALT, key, "mchen", days + 86400),
             "expired",
         ),
@@ -70,8 +70,8 @@ def link_cases(key: str) -> dict[str, tuple[str, str]]:
             identity.invite_token("mchen", key="other-key"),
             "not valid",
         ),
-        "a session cookie's value used as a link": (
-            identity.session_token("mchen", key=key),
+        "a page's signed assertion used as a link": (
+            page_identity.person_assertion("mchen", key=key),
             "not valid",
         ),
         "signed correctly, for nobody who exists": (
@@ -99,16 +99,17 @@ def test_altered_expired_and_forged_links_are_refused(browser, hostile_web: PmwS
         assert "<script>alert" not in body, case
         assert identity.COOKIE not in reply.headers.get("set-cookie", ""), case
     assert not any(c["name"] == identity.COOKIE for c in page.context.cookies())
-    # no token at all
+    # no token at all: the sign-in page, no cookie
     reply = request.get(f"{hostile_web.url}/pmw/signin", max_redirects=0)
-    assert reply.status == 403
+    assert reply.status == 401 and "sign in with your personal link" in reply.text()
+    assert identity.COOKIE not in reply.headers.get("set-cookie", "")
     # the control: a good link is accepted, so the refusals above are not a broken sign-in
     good = identity.invite_token("mchen", key=key)
     reply = request.get(f"{hostile_web.url}/pmw/signin", params={"t": good}, max_redirects=0)
     assert reply.status == 302 and identity.COOKIE in reply.headers.get("set-cookie", "")
     # how a person meets an expired link
     page.goto(
-        f"{hostile_web.url}/pmw/signin?t={cases['expired (15 days old)'][0]}",
+        f"{hostile_web.url}/pmw/signin?t={cases[f'expired ({identity.INVITE_DAYS + 1} days old)'][0]}",
         wait_until="domcontentloaded",
     )
     assert "This link has expired: ask for a new one." in page.inner_text("body")
@@ -121,11 +122,12 @@ def test_altered_expired_and_forged_links_are_refused(browser, hostile_web: PmwS
         wrong=0,
         about=(
             "Links that are expired, altered by one character, re-pointed at another person, "
-            "signed with another secret, a session token used as a link, valid but for nobody "
-            "known, empty, huge or holding markup: each refused with a 403 page in one "
-            "sentence and no cookie. Session cookies altered, expired (13 h), of another "
-            "secret, of the link's kind, re-pointed, plain names, or of nobody known, and "
-            "names in headers or in the address: the page asks to sign in and shows no "
+            "signed with another secret, a page assertion used as a link, valid but for "
+            "nobody known, empty, huge or holding markup: each refused with a 403 page in "
+            "one sentence and no cookie. Session cookies altered, expired (11 h), unused for "
+            "3 h, signed out, of the link's kind, the stored key of a live session, a page "
+            "assertion, or plain names, and names in headers (even a correctly signed "
+            "assertion) or in the address: the static sign-in page (401), no kernel, no "
             "workbook. A valid link of one person never opens another's workbook."
         ),
     )
@@ -135,55 +137,58 @@ def _cookie(server: PmwServer, value: str) -> dict[str, Any]:
     return {"name": identity.COOKIE, "value": value, "url": server.url + "/"}
 
 
-def cookie_cases(key: str) -> dict[str, tuple[str, str]]:
+def cookie_cases(store: Store, key: str) -> dict[str, tuple[str, str]]:
     """{case: (session cookie value, page it is tried on)}; none may give an identity.
 
-    Each case goes to another page: each page has a preheated kernel waiting, and
-    each must refuse on its own.
+    Sessions live on the server, so each case is a value the server does not hold
+    as a live session. Each case goes to another page: each page has a preheated
+    kernel waiting, and each must refuse on its own.
     """
-    valid = identity.session_token("hlambert", key=key)
-    hours = identity.SESSION_HOURS * 3600
+    live = sessions.start_session(store, "hlambert")
+    now = dt.datetime.now(dt.UTC)
+    expired = sessions.start_session(store, "hlambert", now - dt.timedelta(hours=11))
+    idle = sessions.start_session(store, "hlambert", now - dt.timedelta(hours=3))
+    ended = sessions.start_session(store, "hlambert")
+    sessions.end_session(store, ended)
     return {
-        "altered session cookie": (altered(valid), "home.ipynb"),
-        "expired session cookie (13 hours old)": (
-            signed_at(identity._SESSION_SALT, key, "hlambert", hours + 3600),
+        "altered session cookie": (("B" if live[0] == "A" else "A") + live[1:], "home.ipynb"),
+        f"expired session ({sessions.SESSION_HOURS + 1} hours old)": (
+            expired,
             "coach_dashboard.ipynb",
         ),
-        "signed correctly, for nobody who exists": (
-            identity.session_token("ghost", key=key),
-            "agreement.ipynb?workbook=1",
-        ),
-        "session cookie signed with another secret": (
-            identity.session_token("hlambert", key="other-key"),
-            "00_start_here.ipynb?workbook=1",
-        ),
+        "a session unused for 3 hours": (idle, "agreement.ipynb?workbook=1"),
+        "a session that was signed out": (ended, "00_start_here.ipynb?workbook=1"),
         "a link's token used as the session cookie": (
             identity.invite_token("hlambert", key=key),
             "01_job_description.ipynb?workbook=1",
         ),
-        "another person's id put into a session cookie": (
-            swapped(identity.session_token("mchen", key=key), "hlambert"),
+        "the stored key of a live session used as the cookie": (
+            sessions.session_key(live),
             "03_development_plan.ipynb?workbook=1",
+        ),
+        "a page's signed assertion used as the cookie": (
+            page_identity.person_assertion("hlambert", key=key),
+            "04_check_ins.ipynb?workbook=1",
         ),
         "a name for a session cookie": ("hlambert", "05_review.ipynb?workbook=1"),
     }
 
 
-def test_no_bad_session_cookie_names_anyone() -> None:
-    """Every case, without a browser: the kernel's identity check itself."""
-    key = "a-test-secret"
-    for case, (value, _page) in cookie_cases(key).items():
-        found = identity.person_from_environ({"HTTP_COOKIE": f"{identity.COOKIE}={value}"}, key)
-        # a correctly signed id of nobody is an identity the pages then find nobody for
-        assert found is None or (found == "ghost" and "nobody" in case), (case, found)
-    good = identity.session_token("hlambert", key=key)
-    assert identity.person_from_environ({"HTTP_COOKIE": f"{identity.COOKIE}={good}"}, key)
+def test_no_bad_session_cookie_names_anyone(demo_url: str) -> None:
+    """Every case, without a browser: the server's session lookup itself."""
+    with Store(demo_url) as store:
+        for case, (value, _page) in cookie_cases(store, "a-test-secret").items():
+            assert sessions.session_for(store, value) is None, case
+        good = sessions.start_session(store, "hlambert")
+        found = sessions.session_for(store, good)
+        assert found is not None and found.person_id == "hlambert"
 
 
 def test_bad_session_cookies_and_typed_names_are_no_identity(
     browser, hostile_web: PmwServer
 ) -> None:  # type: ignore[no-untyped-def]
-    every = cookie_cases(secret(hostile_web))
+    with store(hostile_web) as db:
+        every = cookie_cases(db, secret(hostile_web))
     # make test renders the first three in Chromium; make soak all of them
     cases = dict(list(every.items())[: figures.scale(3, len(every))])
     refused = 0
@@ -191,9 +196,10 @@ def test_bad_session_cookies_and_typed_names_are_no_identity(
         page = visitor(browser)
         page.context.add_cookies([_cookie(hostile_web, value)])
         # wait for whatever the page decides, then say what it was if it is wrong
-        open_page(page, hostile_web, path, OUTCOMES)
+        answer = page.goto(f"{hostile_web.url}/voila/render/{path}", wait_until="load")
         body = page_text(page)
-        assert page.locator(".pmw-signin").count() > 0, f"{case} on {path}: {body[-600:]}"
+        assert answer is not None and answer.status == 401, f"{case} on {path}: {body[-600:]}"
+        assert "sign in with your personal link" in body, case
         assert not any(p in body for p in PEOPLE), case
         refused += 1
         page.context.close()
@@ -206,9 +212,17 @@ def test_bad_session_cookies_and_typed_names_are_no_identity(
             "X-Forwarded-User": "hlambert",
             "X-Pmw-User": "hlambert",
             "Jupyterhub-User": "hlambert",
+            # even the server's own assertion, correctly signed, is nothing from a browser
+            page_identity.HEADER: page_identity.person_assertion(
+                "hlambert", key=secret(hostile_web)
+            ),
         }
     )
-    open_page(page, hostile_web, "02_objectives.ipynb?workbook=1&user=hlambert", ".pmw-signin")
+    answer = page.goto(
+        f"{hostile_web.url}/voila/render/02_objectives.ipynb?workbook=1&user=hlambert",
+        wait_until="load",
+    )
+    assert answer is not None and answer.status == 401
     assert not any(p in page_text(page) for p in PEOPLE)
     refused += 1
     screenshot(page, "signed_link_no_identity")

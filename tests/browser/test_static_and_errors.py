@@ -23,7 +23,7 @@ import figures
 import pytest
 from servers import ROOT
 
-from pmwidgets.services import identity
+from pmwidgets.services import identity, sessions
 
 from .conftest import PmwServer, screenshot
 from .hostile import (
@@ -34,6 +34,7 @@ from .hostile import (
     page_text,
     secret,
     sign_in,
+    store,
     tracebacks,
     visitor,
 )
@@ -148,7 +149,8 @@ def test_no_notebook_module_database_or_key_is_served(hostile_web: PmwServer) ->
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.write_text("decoy-key-file-6f1c0e2b9a")  # where a server without PMW_SECRET keeps it
     markers = _markers(server, key_file)
-    session = f"{identity.COOKIE}={identity.session_token('hlambert', key=secret(server))}"
+    with store(server) as db:
+        session = f"{identity.COOKIE}={sessions.start_session(db, 'hlambert')}"
     served, requests = [], 0
     for path in _paths(server, key_file):
         for cookie in ("", session):

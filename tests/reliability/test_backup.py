@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from figures import record, scale
+from helpers import migrate
 
 from pmwidgets.store import Store
 from reliability._workers import Writer, events_by_token, integrity, pmw_verify
@@ -232,21 +233,7 @@ def test_postgresql_backup_with_pg_dump_and_pg_restore(
 
 def _at_revision(path: Path, revision: str) -> None:
     """Take the SQLite file at ``path`` to ``revision`` with the real migrations."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from pmwidgets.store.schema import MIGRATIONS
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-    finally:
-        engine.dispose()
+    migrate(f"sqlite:///{path}", "downgrade", revision)
 
 
 def test_a_backup_made_before_an_upgrade_restores(demo_url: str, tmp_path: Path) -> None:

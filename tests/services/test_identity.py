@@ -1,4 +1,4 @@
-"""Signed links and session cookies: only an unaltered, unexpired signature names a person."""
+"""Signed links and page assertions: only an unaltered, unexpired signature names a person."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pmwidgets.domain import NotAllowed
-from pmwidgets.services import identity
+from pmwidgets.services import identity, page_identity
 
 KEY = "k" * 48
 
@@ -26,10 +26,8 @@ def test_a_link_names_its_person_and_nobody_else() -> None:
         identity.verify_invite(altered, KEY)
     with pytest.raises(NotAllowed, match="not valid"):
         identity.verify_invite(token, "another-secret" * 4)
-    with pytest.raises(
-        NotAllowed, match="not valid"
-    ):  # a session token is not a link, nor the reverse
-        identity.verify_invite(identity.session_token("mchen", KEY), KEY)
+    with pytest.raises(NotAllowed, match="not valid"):  # a page's assertion is not a link
+        identity.verify_invite(page_identity.person_assertion("mchen", KEY), KEY)
 
 
 def test_expired_links_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,21 +38,17 @@ def test_expired_links_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         identity.verify_invite(token, KEY)
 
 
-def test_identity_from_the_request() -> None:
-    cookie = f"_xsrf=abc; {identity.COOKIE}={identity.session_token('rokafor', KEY)}"
-    assert identity.person_from_environ({"HTTP_COOKIE": cookie}, KEY) == "rokafor"
-    forged = f"{identity.COOKIE}=cm9rYWZvcg.forged.sig"
-    assert identity.person_from_environ({"HTTP_COOKIE": forged}, KEY) is None
-    assert (
-        identity.person_from_environ({"QUERY_STRING": "user=rokafor"}, KEY) is None
-    )  # a URL is no identity
-    assert identity.person_from_environ({"JUPYTERHUB_USER": "aberg"}, KEY) == "aberg"
-    proxied = {"PMW_TRUSTED_HEADER": "X-Remote-User", "HTTP_X_REMOTE_USER": "sjones"}
-    assert identity.person_from_environ(proxied, KEY) == "sjones"
-    assert (
-        identity.person_from_environ({"HTTP_X_REMOTE_USER": "sjones"}, KEY) is None
-    )  # header not trusted
-    assert identity.person_from_environ({"HTTP_COOKIE": "%%% not a cookie"}, KEY) is None
+def test_a_page_kernel_believes_only_the_servers_signed_assertion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel's side: cookies, names in the address and headers are no identity to it."""
+    signed = page_identity.person_assertion("rokafor", KEY)
+    assert page_identity.person_from_assertion(signed, KEY) == "rokafor"
+    for value in ("rokafor", "cm9rYWZvcg.forged.sig", "%%% not a cookie", "", signed + "x"):
+        assert page_identity.person_from_assertion(value, KEY) is None, value
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + page_identity.MAX_AGE_SECONDS + 5)
+    assert page_identity.person_from_assertion(signed, KEY) is None  # too old to be this page's
 
 
 def test_the_secret_file_is_created_private(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

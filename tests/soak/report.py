@@ -102,9 +102,13 @@ GENERIC = {
     "access matrix": "Who may do what: every cell of the access matrix, tried.",
     "formula injection": "Text that a spreadsheet would run as a formula, in every export: "
     "it must stay text.",
+    "web attacks": "An attack on the served web app (tests/browser/test_web_attacks.py), with "
+    "raw HTTP and websocket clients beside Chromium against a real `pmw serve`: how often it "
+    "was tried, and how often it succeeded (must be 0). Nothing may be written by any attempt.",
 }
 #: figures that must be zero, by name (and by ending, e.g. "cli_lost").
 ZERO = {
+    "succeeded",
     "lost",
     "corrupted",
     "missed",
@@ -346,6 +350,8 @@ GLANCE: list[tuple[str, ...]] = [
     ("examples", "Fuzzed inputs tried"),
     ("payloads", "Hostile payloads tried"),
     ("cells", "Access-matrix cells checked"),
+    ("tried", "Web attacks tried", "web attacks"),
+    ("succeeded", "Web attacks that succeeded (must be 0)", "web attacks"),
 ]
 
 
@@ -362,7 +368,7 @@ def glance(sections: list[dict[str, Any]]) -> list[str]:
             continue
         total = sum(v for _, v in found)
         value = fmt(total)
-        if key in ("lost", "corrupted", "missed", "silent_reverts") and total:
+        if key in ("lost", "corrupted", "missed", "silent_reverts", "succeeded") and total:
             value = f"**⚠ {value} — MUST BE 0**"
         where = "; ".join(f"{sec}: {fmt(v)}" for sec, v in found)
         rows.append(f"| {meaning} | {value} | {where} |")

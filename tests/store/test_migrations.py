@@ -3,26 +3,13 @@ newest one gives exactly the schema of the models."""
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
+from helpers import migrate
 from sqlalchemy import create_engine, inspect
 
 from pmwidgets.store.models import Base
-from pmwidgets.store.schema import HEAD, MIGRATIONS, current_revision
-
-
-def _migrate(url: str, direction: str, revision: str) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            getattr(command, direction)(cfg, revision)
-    finally:
-        engine.dispose()
+from pmwidgets.store.schema import HEAD, current_revision
 
 
 def _indexes(url: str) -> set[str]:
@@ -35,9 +22,9 @@ def _indexes(url: str) -> set[str]:
 
 
 def test_each_revision_up_and_down_and_the_head_matches_the_models(db_url: str) -> None:
-    _migrate(db_url, "upgrade", "0001")
+    migrate(db_url, "upgrade", "0001")
     assert "ix_events_participation" not in _indexes(db_url)
-    _migrate(db_url, "upgrade", "head")
+    migrate(db_url, "upgrade", "head")
     assert "ix_events_participation" in _indexes(db_url)
     engine = create_engine(db_url)
     try:
@@ -47,7 +34,7 @@ def test_each_revision_up_and_down_and_the_head_matches_the_models(db_url: str) 
         assert differences == []
     finally:
         engine.dispose()
-    _migrate(db_url, "downgrade", "0001")
+    migrate(db_url, "downgrade", "0001")
     assert "ix_events_participation" not in _indexes(db_url)
-    _migrate(db_url, "upgrade", "head")
+    migrate(db_url, "upgrade", "head")
     assert "ix_events_participation" in _indexes(db_url)
