@@ -224,8 +224,22 @@ def mutate(doc: Any, ops: list[tuple[str, int, Any]]) -> Any:
         elif op == "add" and isinstance(parent, dict):
             parent[f"extra{pick}"] = value
         elif op == "huge":
-            parent[key] = "x" * 100_000 if isinstance(parent[key], str) else [parent[key]] * 300
+            parent[key] = _huge(parent[key])
     return doc
+
+
+def _huge(value: Any) -> Any:
+    """A long text for a text, a list of 300 for anything else.
+
+    A container becomes 300 copies of a small one, not 300 references to itself:
+    a later operation walks every path, and two nested 300-fold repeats of a large
+    subtree made tens of millions of paths (the test itself took 22 GB and was killed).
+    """
+    if isinstance(value, str):
+        return "x" * 100_000
+    if isinstance(value, dict | list):
+        return [{"item": i} if isinstance(value, dict) else [i] for i in range(300)]
+    return [value] * 300
 
 
 TEXT_EDITS = st.lists(

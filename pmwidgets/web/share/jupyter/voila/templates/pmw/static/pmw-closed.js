@@ -28,6 +28,10 @@
       document.body.insertBefore(box, document.body.firstChild);
     }
     box.firstChild.textContent = text;
+    // what is below no longer answers: show it as such, and take it out of reach
+    document.body.classList.add("pmw-page-closed");
+    document.querySelectorAll("[cell-index]").forEach(function (cell) { cell.setAttribute("inert", ""); });
+    box.querySelector("button").focus();
   }
 
   var lastOpen = 0;
