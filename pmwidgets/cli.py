@@ -488,9 +488,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _invite(svc: Services, args: argparse.Namespace) -> int:
-    from .domain.errors import ValidationFailed
+    from .domain.errors import NotAllowed, ValidationFailed
+    from .domain.model import Role
     from .services.sessions import INVITE_DAYS, new_invite
 
+    if Role.ADMIN not in svc.me.roles:  # the operator is an admin too
+        raise NotAllowed("only an admin can make sign-in links")
     people = svc.people()
     if args.all:
         chosen = people

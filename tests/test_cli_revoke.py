@@ -135,3 +135,13 @@ def test_db_upgrade_brings_a_0002_database_up_to_date(demo_url: str, tmp_path: P
     out = pmw("revoke", "hlambert", "--reason", "left", url=url)
     assert out.stdout.startswith("ended 0 sessions of Helen Lambert (hlambert);")
     assert pmw("verify", url=url).stdout.startswith("ok: database verified")
+
+
+def test_only_an_admin_makes_sign_in_links(demo_url: str) -> None:
+    """An employee who runs pmw with --as must not mint links that sign others in."""
+    for args in (("invite", "mchen"), ("invite", "--all")):
+        refused = pmw("--as", "aberg", *args, url=demo_url, check=2)
+        assert refused.stdout == ""
+        assert refused.stderr.strip() == "error: only an admin can make sign-in links"
+    allowed = pmw("--as", "hlambert", "invite", "mchen", url=demo_url)  # an admin
+    assert "/pmw/signin?t=" in allowed.stdout

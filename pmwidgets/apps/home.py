@@ -76,20 +76,22 @@ def personal_code_card(person_id: str) -> W.VBox:
     """
     from ..services import identity
     from ..widgets.base import button
+    from .session import web_session
 
     shown = html_widget(css="pmw-card")
     again = button(_("Show a new code"))
 
     def draw(_b: object = None) -> None:
         now = dt.datetime.now(dt.UTC)
-        code = identity.personal_code(person_id, now)
+        # bound to this sign-in: signing out (or pmw revoke) makes it worthless at once
+        code = identity.personal_code(person_id, now, session=web_session())
         minutes = max(1, int((identity.code_valid_until(now) - now).total_seconds() // 60))
         title = _("Your personal code for a facilitated session")
         help_text = _(
             "When you confirm at your coach's screen, type this code there, or read it out "
             "for it to be typed: it shows that the confirmation is yours, made by you, in "
             "the session. Give it only for something you agree with, and only there. It "
-            "works for about {m} more minutes."
+            "works for about {m} more minutes, while you stay signed in."
         ).format(m=minutes)
         shown.value = (
             f"<div class='pmw-personal-code'><div><strong>{esc(title)}</strong></div>"

@@ -103,7 +103,7 @@ def when_requested(build: Callable[[], None]) -> None:
 def _web_selection() -> Selection:
     from urllib.parse import parse_qs
 
-    from ..services.page_identity import ENVIRON, person_from_assertion
+    from ..services.page_identity import ENVIRON, read_assertion
 
     if not _web_memory.get("request"):
         from .request import wait_for_request
@@ -113,12 +113,18 @@ def _web_selection() -> Selection:
     query = parse_qs(os.environ.get("QUERY_STRING", ""))
     workbook = _int((query.get("workbook") or [""])[0])
     if "person" not in _web_memory:  # read once: the page serves one person all its life
-        _web_memory["person"] = person_from_assertion(os.environ.get(ENVIRON, ""))
+        found = read_assertion(os.environ.get(ENVIRON, ""))
+        _web_memory["person"], _web_memory["session"] = found or (None, "")
     return Selection(
         user=_str(_web_memory["person"]),
         workbook=_int(_web_memory.get("workbook")) or workbook,
         acting=_str(_web_memory.get("acting")),
     )
+
+
+def web_session() -> str:
+    """The key of the web session this page's request carried ("" if none, or not the web)."""
+    return str(_web_memory.get("session") or "")
 
 
 def load_selection() -> Selection:

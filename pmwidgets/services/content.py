@@ -7,6 +7,8 @@ domain rules, and writes through the store in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..domain import agreement as agr
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.i18n import _, format_date
@@ -380,7 +382,15 @@ class ContentUseCases(ServiceBase):
                 )
             )
         if method == "session_code":
-            identity.check_personal_code(self.me.id, personal_code, self.clock())
+            from . import sessions
+
+            def shown_in() -> Iterator[str]:
+                yield ""  # a hub's or a proxy's sign-in (no session of ours): no read
+                yield from sessions.live_session_keys(self.store, self.me.id, self.clock())
+
+            identity.check_personal_code(
+                self.me.id, personal_code, self.clock(), sessions=shown_in()
+            )
 
     def confirm(
         self,

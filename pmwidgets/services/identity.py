@@ -30,6 +30,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -127,13 +128,15 @@ def _window(at: dt.datetime) -> int:
     return int(at.timestamp()) // (CODE_WINDOW_MINUTES * 60)
 
 
-def _code_for(person_id: str, window: int, key: str | None) -> str:
-    message = f"{_CODE_SALT}:{person_id}:{window}".encode()
+def _code_for(person_id: str, window: int, key: str | None, session: str = "") -> str:
+    message = f"{_CODE_SALT}:{person_id}:{window}:{session}".encode()
     digest = hmac.new((key or secret()).encode(), message, hashlib.sha256).digest()
     return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
 
 
-def personal_code(person_id: str, at: dt.datetime | None = None, key: str | None = None) -> str:
+def personal_code(
+    person_id: str, at: dt.datetime | None = None, key: str | None = None, session: str = ""
+) -> str:
     """The six-digit code that ``person_id`` sees on their own signed-in page now.
 
     In a facilitated session the coach's screen acts for one person at a time; a
@@ -141,8 +144,12 @@ def personal_code(person_id: str, at: dt.datetime | None = None, key: str | None
     their own page (signed in as themselves) and types in. It is derived from the
     server's secret, the person and the time, so it cannot be worked out from the
     screen, and it is good for :data:`CODE_WINDOW_MINUTES` to twice that.
+
+    ``session`` is the key of the web session the code is shown in: the code then
+    works only while that session is live (signing out or ``pmw revoke`` ends it).
+    Under a hub or a proxy there is no such session, and the key is "".
     """
-    return _code_for(person_id, _window(at or dt.datetime.now(dt.UTC)), key)
+    return _code_for(person_id, _window(at or dt.datetime.now(dt.UTC)), key, session)
 
 
 def code_valid_until(at: dt.datetime | None = None) -> dt.datetime:
@@ -157,11 +164,18 @@ _failed_lock = threading.Lock()
 
 
 def check_personal_code(
-    person_id: str, code: str, at: dt.datetime | None = None, key: str | None = None
+    person_id: str,
+    code: str,
+    at: dt.datetime | None = None,
+    key: str | None = None,
+    sessions: Iterable[str] = ("",),
 ) -> None:
     """Accept ``code`` as ``person_id``'s personal code, or raise :class:`NotAllowed`.
 
-    Accepted when it is the code of the current window or the one before. After
+    Accepted when it is the code of the current window or the one before, shown in
+    one of ``sessions`` (the keys of the person's live web sessions, and "" for a
+    hub's or a proxy's sign-in, which has none): a code shown in a session that
+    has ended (signed out, revoked, expired) is refused. After
     :data:`CODE_ATTEMPTS` wrong codes for one person in one window, every code is
     refused until the window has passed (a guess in a million, five times).
     """
@@ -180,9 +194,10 @@ def check_personal_code(
         )
     if not typed:
         raise NotAllowed(_("type the personal code shown on their own signed-in page"))
-    for w in (window, window - 1):
-        if hmac.compare_digest(typed.encode(), _code_for(person_id, w, key).encode()):
-            return
+    for session in sessions:  # may be lazy: read only as far as needed, once
+        for w in (window, window - 1):
+            if hmac.compare_digest(typed.encode(), _code_for(person_id, w, key, session).encode()):
+                return
     with _failed_lock:
         _failed[(person_id, window)] = tries + 1
     raise NotAllowed(_("that is not their current personal code: read it again on their own page"))

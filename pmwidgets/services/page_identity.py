@@ -31,22 +31,39 @@ _SALT = "pmwidgets.page-person"
 _QUERY_SALT = b"pmwidgets.kernel-query:"
 
 
-def person_assertion(person_id: str, key: str | None = None) -> str:
-    """The signed statement "this page's request came from ``person_id``"."""
-    return URLSafeTimedSerializer(key or secret(), salt=_SALT).dumps(person_id)
+def person_assertion(person_id: str, key: str | None = None, session: str = "") -> str:
+    """The signed statement "this page's request came from ``person_id``".
+
+    ``session`` is the key of the web session the request carried ("" for a hub's
+    or a proxy's sign-in): the page shows the person's personal code bound to it.
+    """
+    return URLSafeTimedSerializer(key or secret(), salt=_SALT).dumps([person_id, session])
 
 
-def person_from_assertion(value: str, key: str | None = None) -> str | None:
-    """The person an assertion names, or None if it is missing, altered or too old."""
+def read_assertion(value: str, key: str | None = None) -> tuple[str, str] | None:
+    """(person, session key) of an assertion, or None if missing, altered or too old."""
     if not value:
         return None
     try:
-        person = URLSafeTimedSerializer(key or secret(), salt=_SALT).loads(
+        found = URLSafeTimedSerializer(key or secret(), salt=_SALT).loads(
             value, max_age=MAX_AGE_SECONDS
         )
     except BadSignature:  # SignatureExpired is one too
         return None
-    return person if isinstance(person, str) and person else None
+    if (
+        isinstance(found, list)
+        and len(found) == 2
+        and all(isinstance(part, str) for part in found)
+        and found[0]
+    ):
+        return found[0], found[1]
+    return None
+
+
+def person_from_assertion(value: str, key: str | None = None) -> str | None:
+    """The person an assertion names, or None if it is missing, altered or too old."""
+    found = read_assertion(value, key)
+    return found[0] if found else None
 
 
 def kernel_query_token(kernel_id: str, key: str | None = None) -> str:

@@ -137,6 +137,12 @@ def session_alive(store: Store, key: str, now: dt.datetime | None = None) -> boo
     return _live(stored.find_session(store, key), _now(now))
 
 
+def live_session_keys(store: Store, person_id: str, now: dt.datetime | None = None) -> list[str]:
+    """The keys of ``person_id``'s live sessions (their personal codes are bound to them)."""
+    at = _now(now)
+    return [found.key for found in stored.sessions_of(store, person_id) if _live(found, at)]
+
+
 def end_session(store: Store, token: str, now: dt.datetime | None = None) -> WebSession | None:
     """Sign-out: end this session everywhere (its row is deleted).
 

@@ -118,6 +118,13 @@ def find_session(store: Store, key: str) -> StoredSession | None:
     return _stored(row) if row is not None else None
 
 
+def sessions_of(store: Store, person_id: str) -> list[StoredSession]:
+    """Every session stored for ``person_id``, live or not (one indexed read)."""
+    with store.reading_core() as conn:
+        rows = conn.execute(_FIND.where(_SESSIONS.c.person_id == person_id)).all()
+    return [_stored(row) for row in rows]
+
+
 def touch_session(store: Store, key: str, seen_at: dt.datetime) -> None:
     """Record that the session ``key`` was used at ``seen_at`` (never moves it back)."""
     seen = stamp(seen_at)

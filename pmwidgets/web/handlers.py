@@ -35,6 +35,8 @@ KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: the largest message a page may send its kernel: a job description file of the
 #: largest size the importers read (2 MB, pmwidgets.io.jd_files.MAX_BYTES) and its wrapping
 MAX_MESSAGE_BYTES = 3 * 1024 * 1024
+#: a larger message is not even read to its end: the connection is cut
+HARD_MESSAGE_BYTES = 16 * 1024 * 1024
 SIGN_IN_TITLE = "Sign in"
 SIGN_IN_TEXT = (
     "To see your workbooks, sign in with your personal link: the one your coach or HR "
@@ -100,6 +102,21 @@ class PlainHandler(JupyterHandler):
         return bool(self.request.protocol == "https" or self.settings.get("pmw_behind_proxy"))
 
 
+class NotFound(PlainHandler):
+    """Any address that is no page here: a plain sentence (tornado's own would be bare)."""
+
+    @allow_unauthenticated
+    def get(self, *_args: Any, **_kwargs: Any) -> None:
+        """A plain 404 page."""
+        self.show(404, "Not available", "This address is not a page here.")
+
+    @allow_unauthenticated
+    def head(self, *_args: Any, **_kwargs: Any) -> None:
+        """The same, without its page."""
+        self.set_status(404)
+        self.finish()
+
+
 class SignInHandler(PlainHandler):
     """Turn a personal link into a server-side session, then go home."""
 
@@ -139,11 +156,21 @@ class SignOutHandler(PlainHandler):
     @allow_unauthenticated
     def get(self) -> None:
         """The sign-out page (a GET changes nothing: a link or a prefetch cannot sign you out)."""
+        base = html.escape(self.base_url)
         form = (
-            f"<form method='post' action='{html.escape(self.base_url)}pmw/signout'>"
-            f"{self.xsrf_form_html()}<button type='submit'>Sign out</button></form>"
+            f"<form method='post' action='{base}pmw/signout'>"
+            f"{self.xsrf_form_html()}<button type='submit'>Sign out</button> "
+            f"<a href='{base}{HOME}' style='margin-left:16px'>Back to my workbooks</a></form>"
+            "<p>Lost a phone, or sent your link to someone else? Ask HR or your coach to "
+            "withdraw your access: that signs you out everywhere and withdraws your links.</p>"
         )
-        self.show(200, "Sign out", "Sign out of Performance workbooks on every device?", form)
+        self.show(
+            200,
+            "Sign out",
+            "Sign out of Performance workbooks? Your open pages close, and this sign-in "
+            "stops working on this browser and wherever it was copied to.",
+            form,
+        )
 
     @allow_unauthenticated
     async def post(self) -> None:
@@ -202,8 +229,8 @@ class KernelChannels(VoilaKernelWebsocketHandler):
 
     @property
     def max_message_size(self) -> int:
-        """Messages above :data:`MAX_MESSAGE_BYTES` close the socket (code 1009)."""
-        return MAX_MESSAGE_BYTES
+        """Tornado cuts the connection at once above this (without a close frame)."""
+        return HARD_MESSAGE_BYTES
 
     def on_message(self, message: str | bytes) -> Any:
         """Pass on a well-framed message; close the socket on anything else (code 1003).
@@ -211,6 +238,10 @@ class KernelChannels(VoilaKernelWebsocketHandler):
         Jupyter Server reads a v1 frame's part count from its first 8 bytes and loops
         over it: the 7 bytes ``garbage`` hung the whole server at full CPU.
         """
+        if len(message) > MAX_MESSAGE_BYTES:  # never passed on: the page is told why
+            self.log.warning("Closing a kernel websocket that sent %d bytes", len(message))
+            self.close(1009, "That was too large to send. Reload the page to carry on.")
+            return None
         if not well_framed(message):
             self.log.warning("Closing a kernel websocket that sent a malformed frame")
             self.close(1003, "That message could not be read. Reload the page to carry on.")

@@ -19,6 +19,9 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from tornado.httputil import HTTPHeaders
+from tornado.web import OutputTransform
+
 #: the one inline script left on a page: Voila's handler sends it, inline, when a cell
 #: runs longer than its keep-alive timeout (a page whose kernel was not preheated), to
 #: keep the connection open; it calls the page's ``voila_heartbeat``, which only logs.
@@ -54,7 +57,7 @@ DIRECTIVES: dict[str, str] = {
     "connect-src": "'self'",
     # no <base> can redirect the page's relative addresses
     "base-uri": "'none'",
-    # the app's own handlers only (the pages have no forms today)
+    # the app's own handlers only (the sign-out page's form posts to the app)
     "form-action": "'self'",
     # no site may frame the app (clickjacking); the app never frames itself
     "frame-ancestors": "'none'",
@@ -70,3 +73,20 @@ def security_headers() -> dict[str, str]:
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
     }
+
+
+class SecurityHeaders(OutputTransform):
+    """Adds :func:`security_headers` to every answer the server sends.
+
+    Jupyter's handlers add them from the settings; this covers the rest: static
+    files, and tornado's own answers (a bare 404 or 403).
+    """
+
+    def transform_first_chunk(
+        self, status_code: int, headers: HTTPHeaders, chunk: bytes, finishing: bool
+    ) -> tuple[int, HTTPHeaders, bytes]:
+        """The answer with the headers it lacks."""
+        for name, value in security_headers().items():
+            if name not in headers:
+                headers[name] = value
+        return status_code, headers, chunk

@@ -68,10 +68,11 @@ class PageKernels(AsyncMappingKernelManager):
         if idle <= dt.timedelta(seconds=self.open_page_idle_seconds):
             return
         minutes = max(1, self.open_page_idle_seconds // 60)
+        unit = "minute" if minutes == 1 else "minutes"
         OWNERS.closing(
             kernel_id,
             IDLE,
-            f"This page was closed after {minutes} minutes without use. "
+            f"This page was closed after {minutes} {unit} without use. "
             "Reload it to carry on: what you saved is kept.",
         )
         self.log.warning(

@@ -44,6 +44,10 @@ class Page:
     kernel_id: str | None = None
     #: set when the server closes the page: the close code and reason its page is sent
     closing: tuple[int, str] | None = None
+    #: the place's handle while it opens (kept after, to find it again)
+    handle: str = ""
+    #: the page's HTML has been sent in full: only then may the server close it to make room
+    ready: bool = False
 
 
 def fingerprint(kernel_id: str) -> str:
@@ -64,8 +68,14 @@ class Owners:
     def reserve(self, person_id: str, session_key: str | None) -> str:
         """Take a place for a page being opened; returns the place's handle."""
         handle = f"opening-{next(self._ids)}"
-        self._pages[handle] = Page(person_id, session_key)
+        self._pages[handle] = Page(person_id, session_key, handle=handle)
         return handle
+
+    def served(self, handle: str) -> None:
+        """The page of this place has been sent in full (its kernel ran its cells)."""
+        for page in self._pages.values():
+            if page.handle == handle:
+                page.ready = True
 
     def claim(self, handle: str, kernel_id: str) -> None:
         """The page's kernel exists: it now belongs to the place's person."""

@@ -114,16 +114,21 @@ class PageHandler(TornadoVoilaHandler):
         # the kernel hears who asks from a signed assertion, never from the cookies
         for name in [h for h in self.request.headers if h.lower() == page_identity.HEADER.lower()]:
             del self.request.headers[name]
-        self.request.headers[page_identity.HEADER] = page_identity.person_assertion(person)
+        self.request.headers[page_identity.HEADER] = page_identity.person_assertion(
+            person, session=session.key if session else ""
+        )
         try:
             await super().get(path)
+            OWNERS.served(self._handle)
         finally:
             OWNERS.forget(self._handle)  # a place that never got its kernel (else a no-op)
 
     async def _make_room(self, person: str, limits: Limits) -> bool:
         mine = OWNERS.pages_of(person)
         while len(mine) >= limits.per_person:
-            oldest = next((p for p in mine if p.kernel_id), None)
+            # only a page sent in full: closing one whose kernel still runs its cells
+            # would leave that tab with Voila's error instead of a reason
+            oldest = next((p for p in mine if p.kernel_id and p.ready), None)
             if oldest is None or oldest.kernel_id is None:
                 self._plain(
                     429,
@@ -137,7 +142,7 @@ class PageHandler(TornadoVoilaHandler):
                 oldest.kernel_id,
                 TOO_MANY_PAGES,
                 f"This page was closed because you opened more than {limits.per_person} pages. "
-                "Reload it to use it again.",
+                "Close the tabs you do not need, then reload this one.",
             )
             mine = OWNERS.pages_of(person)
         if OWNERS.count() >= limits.total:

@@ -25,6 +25,7 @@ docs/serving.md describes the security model.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -36,18 +37,19 @@ from voila.app import Voila
 
 from ..services import page_identity, sessions
 from .handlers import (
-    MAX_MESSAGE_BYTES,
+    HARD_MESSAGE_BYTES,
     HomeRedirect,
     KernelChannels,
     LoginHandler,
     LogoutHandler,
+    NotFound,
     PageQuery,
     ShutdownHandler,
     SignInHandler,
     SignOutHandler,
     TemplateStatic,
 )
-from .headers import security_headers
+from .headers import SecurityHeaders, security_headers
 from .kernels import close_page
 from .logs import redact_all_handlers
 from .owners import OWNERS, SIGNED_OUT
@@ -58,7 +60,10 @@ SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 SWEEP_SECONDS = 15
 #: minutes an open page may go unused before it is closed (``PMW_IDLE_MINUTES``)
 IDLE_MINUTES = 30
-ENDED = "Your session has ended. Use your personal link to sign in again."
+ENDED = (
+    "Your session has ended. Sign in again with your personal link, "
+    "or ask your coach or HR for a new one."
+)
 #: seconds between a preheated kernel being taken and its replacement starting: Voila's
 #: default (1 s) starts the new kernel while the visitor's page is still loading, and on
 #: two cores its start-up slows that page (docs/performance.md)
@@ -82,10 +87,14 @@ class PmwVoila(Voila):
         settings["pmw_store"] = self.store
         settings["pmw_limits"] = Limits.from_environ()
         settings["pmw_behind_proxy"] = self.behind_proxy
-        settings["websocket_max_message_size"] = MAX_MESSAGE_BYTES
+        settings["websocket_max_message_size"] = HARD_MESSAGE_BYTES
         headers = dict(settings.get("headers", {}))
         headers.update(security_headers())
         settings["headers"] = headers
+        # the same headers on static files and tornado's own answers; unknown addresses
+        # get a plain page (tornado.web.Application takes both from these settings)
+        settings["transforms"] = [SecurityHeaders]
+        settings["default_handler_class"] = NotFound
         return settings
 
     def init_handlers(self) -> list[Any]:
@@ -120,6 +129,13 @@ class PmwVoila(Voila):
 
     def listen(self) -> None:
         """Listen; behind a TLS proxy, take the client's scheme and address from its headers."""
+        # refused and failed requests in the server's log, timed like its other lines
+        access = logging.getLogger("tornado.access")
+        if not access.handlers:
+            for handler in self.log.handlers:
+                access.addHandler(handler)
+            access.propagate = False
+            access.setLevel(logging.WARNING)
         redact_all_handlers()
         if self.behind_proxy:
             listen = self.app.listen

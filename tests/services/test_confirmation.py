@@ -223,3 +223,29 @@ def test_the_agreement_document_says_what_each_person_accepted_and_why(
     assert "because: One objective this term, by design" in text
     assert "because: Agreed: one big objective" in text
     assert "from their own sign-in" in text
+
+
+def test_a_code_shown_in_a_session_dies_with_it(people_store: Store) -> None:
+    """Signing out, or pmw revoke, makes the code that sign-in showed worthless at once."""
+    from pmwidgets.services import sessions
+
+    store = people_store
+    wb = _job_workbook(store)
+    emp = Services(store, "coach").acting_as("emp")
+    laptop = sessions.start_session(store, "emp")
+    phone = sessions.start_session(store, "emp")
+    on_laptop = identity.personal_code("emp", session=sessions.session_key(laptop))
+    on_phone = identity.personal_code("emp", session=sessions.session_key(phone))
+    assert on_laptop != on_phone
+    sessions.end_session(store, laptop)  # signed out on the laptop
+    before = len(store.events(wb))
+    with pytest.raises(NotAllowed, match="not their current personal code"):
+        emp.confirm(wb, "job_description", _hash(emp, wb), on_laptop)
+    assert len(store.events(wb)) == before
+    sessions.revoke(Services.operator(store), "emp", "phone lost")  # the phone too
+    with pytest.raises(NotAllowed, match="not their current personal code"):
+        emp.confirm(wb, "job_description", _hash(emp, wb), on_phone)
+    # a new sign-in shows a new code, which works
+    again = sessions.start_session(store, "emp")
+    code = identity.personal_code("emp", session=sessions.session_key(again))
+    assert emp.confirm(wb, "job_description", _hash(emp, wb), code)

@@ -8,10 +8,15 @@
   var Native = window.WebSocket;
   if (!Native) { return; }
   var TOO_BIG = "That was too large to send (a file can be at most 2 MB). Reload the page to carry on.";
-  var LOST = "The connection to the server was lost (a file over 2 MB cannot be sent). " +
-    "Reload the page to carry on: what you saved is kept.";
+  var LOST = "The connection to the server was lost. Reload the page to carry on: " +
+    "what you saved is kept.";
 
-  function show(text) {
+  var said = false;
+
+  function show(text, first) {
+    // the server's own reason stays: the front end's reconnect after it (refused) is no news
+    if (said) { return; }
+    said = Boolean(first);
     var box = document.getElementById("pmw-closed");
     if (!box) {
       box = document.createElement("div");
@@ -42,9 +47,9 @@
       socket.addEventListener("open", function () { lastOpen = Date.now(); });
       socket.addEventListener("close", function (event) {
         if (event.code >= 4000 && event.code < 4100 && event.reason) {
-          show(event.reason);
+          show(event.reason, true);
         } else if (event.code === 1009) {
-          show(TOO_BIG);
+          show(TOO_BIG, true);
         } else if (event.code === 1011 || event.code === 1006) {
           // lost without a word (a message over the size limit, the network, the server):
           // say so unless the page's front end has connected again meanwhile
