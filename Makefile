@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 PORT ?= 8866
 
-.PHONY: install system-deps run lab test lint bench soak clean
+.PHONY: install system-deps run lab test test-fast lint bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,8 +51,8 @@ lab: install
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: install
-	$(BIN)/ruff check pmwidgets tests scripts
-	$(BIN)/ruff format --check pmwidgets tests scripts
+	$(BIN)/ruff check pmwidgets tests scripts bench
+	$(BIN)/ruff format --check pmwidgets tests scripts bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -62,16 +62,20 @@ test: install system-deps lint
 	  if [ $$status = 5 ]; then echo "pytest collected no tests (exit status 5)"; fi; \
 	  exit $$status
 
+# Everything but the browser, PostgreSQL and soak suites: the quick loop while working.
+test-fast: install lint
+	$(BIN)/python -m pytest --ignore=tests/browser -m "not postgres and not reliability" $(PYTEST_ARGS)
+
 # Benchmarks, apart from the tests: writes docs/performance.md (see that file).
 bench: install system-deps
-	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # The reliability suite at full size: writes docs/reliability.md.
 soak: install system-deps
 	@rm -rf .soak && mkdir -p .soak
 	@status=0; PMW_SOAK=1 PMW_FIGURES_DIR=$(CURDIR)/.soak $(BIN)/python -m pytest -m reliability \
 	  --junitxml=$(CURDIR)/.soak/junit.xml $(PYTEST_ARGS) || status=$$?; \
-	  $(BIN)/python -m tests.soak.report .soak docs/reliability.md; exit $$status
+	  $(BIN)/python -m bench.soak_report .soak docs/reliability.md; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis .soak

@@ -296,14 +296,14 @@ def _backup_to_restore(shown: str) -> None:
 
 
 def _demo(svc: Services, args: argparse.Namespace) -> int:
-    from .services.demo import build_demo
+    from .demo.builder import build_demo
 
     if args.if_empty and svc.people():
         print(f"demo already built in {svc.store.url}")
         return EXIT_OK
     if args.people is not None:
+        from .demo.synthetic import build_synthetic
         from .domain.errors import ValidationFailed
-        from .services.synthetic import build_synthetic
 
         if args.people < 10:
             raise ValidationFailed("--people needs at least 10 people")

@@ -137,7 +137,7 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo organisation, built once per session; tests get a copy."""
-    from pmwidgets.services.demo import build_demo
+    from pmwidgets.demo.builder import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     with Store(f"sqlite:///{path}") as s:

@@ -2,7 +2,7 @@
 
 ``make soak`` runs the tests marked ``reliability`` with ``PMW_SOAK=1`` (full
 sizes, e.g. 1,000 operations) and ``PMW_FIGURES_DIR`` set, then renders every
-recorded section into ``docs/reliability.md`` (see ``tests/soak/report.py``).
+recorded section into ``docs/reliability.md`` (see ``bench/soak_report.py``).
 In ``make test`` the same tests run at their quick sizes and record nothing.
 """
 

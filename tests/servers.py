@@ -1,7 +1,7 @@
 """Real servers for the browser tests and the benchmarks: Voila and ``pmw serve``.
 
 Each runs as a subprocess on a free port, with its output in a log file. Both the
-browser tests (tests/browser/conftest.py) and ``make bench`` (tests/bench/) use them.
+browser tests (tests/browser/conftest.py) and ``make bench`` (bench/) use them.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from pmwidgets.demo.synthetic import build_synthetic
 from pmwidgets.services import Services, open_store
-from pmwidgets.services.synthetic import build_synthetic
 
 from .conftest import PmwServer, screenshot, wait_ready
 

@@ -184,7 +184,7 @@ def test_postgresql_backup_with_pg_dump_and_pg_restore(
 ) -> None:
     from sqlalchemy.engine import make_url
 
-    from pmwidgets.services.demo import build_demo
+    from pmwidgets.demo.builder import build_demo
 
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))
     if not found:

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from figures import record, scale, soaking
 
-from pmwidgets.services.demo import build_demo
+from pmwidgets.demo.builder import build_demo
 from pmwidgets.store import Store
 from reliability._workers import (
     BUSY_MESSAGE,

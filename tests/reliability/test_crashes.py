@@ -33,7 +33,7 @@ import pytest
 from figures import record, scale
 from servers import CHROMIUM, CHROMIUM_ARGS, free_port
 
-from pmwidgets.services.demo import build_demo
+from pmwidgets.demo.builder import build_demo
 from pmwidgets.store import Store
 from reliability._workers import (
     WORKBOOKS,

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, event
 
+from pmwidgets.demo.builder import build_demo
+from pmwidgets.demo.synthetic import build_synthetic
 from pmwidgets.domain import AgreementStatus, Person
 from pmwidgets.services import Services
-from pmwidgets.services.demo import build_demo
 from pmwidgets.services.frames import (
     ACTION_COLUMNS,
     CHECK_IN_COLUMNS,
@@ -29,7 +30,6 @@ from pmwidgets.services.frames import (
     warm,
     workbook_summaries,
 )
-from pmwidgets.services.synthetic import build_synthetic
 from pmwidgets.store import Store
 
 TODAY = dt.date(2026, 12, 1)

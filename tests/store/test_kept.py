@@ -17,11 +17,11 @@ import pytest
 from helpers import CYCLE, add_people
 from sqlalchemy import Engine, event
 
+from pmwidgets.demo.builder import build_demo
 from pmwidgets.domain import Workbook
 from pmwidgets.domain.errors import EditConflict
 from pmwidgets.domain.state import WorkbookState
 from pmwidgets.services import Services
-from pmwidgets.services.demo import build_demo
 from pmwidgets.store import Store
 from pmwidgets.store.kept import read_content, read_header
 

@@ -15,10 +15,10 @@ from helpers import CYCLE, make_job
 
 from pmwidgets.apps import session as app_session
 from pmwidgets.apps.dashboard import dashboard_page
+from pmwidgets.demo.synthetic import build_synthetic
 from pmwidgets.domain import Objective, Person, Stage
 from pmwidgets.services import Services
 from pmwidgets.services.frames import WorkbookSummary, frames
-from pmwidgets.services.synthetic import build_synthetic
 from pmwidgets.store import Store
 from pmwidgets.widgets import charts
 from pmwidgets.widgets.dashboard import PAGE_SIZE, SORTS, Dashboard

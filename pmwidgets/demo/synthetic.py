@@ -35,11 +35,11 @@ from ..domain.errors import ValidationFailed
 from ..domain.i18n import _
 from ..domain.model import Stage
 from ..io.catalogue import Catalogue, load_catalogue
+from ..services.api import Services
 from ..store import Store
 from ..store.bulk import StagingStore
-from .api import Services
-from .demo import add_people, clock_for, run_step
-from .synthetic_script import WorkbookPlan, write_steps
+from .builder import add_people, clock_for, run_step
+from .script import WorkbookPlan, write_steps
 
 #: share of employees' workbooks at each stage, in percent.
 STAGE_MIX: tuple[tuple[Stage, int], ...] = (

@@ -2,12 +2,12 @@
 
 Usage::
 
-    python -m tests.bench.run [--quick] [--only pages,store,...] [--out docs/performance.md]
+    python -m bench.run [--quick] [--only pages,store,...] [--out docs/performance.md]
 
 The results table records the machine, the versions, each measure's median with
 its min and max, its ratio to the bare-Voila reference and whether its target is
 met. The levers section (what each change bought) is kept in
-``tests/bench/levers.md`` and copied in, so a rerun never loses it.
+``bench/levers.md`` and copied in, so a rerun never loses it.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # tests/: the shared server helpers
 
 from .common import Row  # noqa: E402
 
-ROOT = HERE.parents[1]
+ROOT = HERE.parent
 SUITES = ("imports", "store", "pages", "dashboard", "concurrency")
 
 
@@ -134,7 +133,7 @@ def render(rows: list[Row], spent: dict[str, float], quick: bool, failures: list
     lines = [
         "# Performance",
         "",
-        "Written by `make bench` (`python -m tests.bench.run`); do not edit the tables by hand.",
+        "Written by `make bench` (`python -m bench.run`); do not edit the tables by hand.",
         "Benchmarks are kept apart from the tests: `make test` has no timed assertions.",
         "Everything below was measured in one run on the machine described, so ratios",
         "compare like with like; absolute times move with the machine's load.",

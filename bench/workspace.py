@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from pmwidgets.demo.builder import build_demo, demo_file
 from pmwidgets.services import open_store
-from pmwidgets.services.demo import build_demo, demo_file
 
 OBJECTIVES = 12
 CHECK_INS = 6

@@ -1,6 +1,6 @@
 """Render the figures of a ``make soak`` run into ``docs/reliability.md``.
 
-Usage: ``python -m tests.soak.report FIGURES_DIR OUT.md``
+Usage: ``python -m bench.soak_report FIGURES_DIR OUT.md``
 
 ``FIGURES_DIR`` holds one JSON file per section, written by
 :func:`tests.figures.record` (``{"section": ..., "figures": {...}}``), and, when
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 #: what each known section checks, by the start of its title (lower case), in report order.
 KNOWN: list[tuple[str, str]] = [
@@ -278,9 +278,9 @@ def render(sections: list[dict[str, Any]], tests: Tests | None, info: dict[str, 
         "Workbooks are agreements between two people about a year of someone's work, so",
         "losing or corrupting one is the worst thing pmwidgets can do. These figures come from",
         "the reliability suite at full size: `make soak` runs every test marked `reliability`",
-        "with `PMW_SOAK=1`, and `python -m tests.soak.report` writes this file from what they",
+        "with `PMW_SOAK=1`, and `python -m bench.soak_report` writes this file from what they",
         "recorded. `make test` runs the same tests at small sizes. *This file is generated:",
-        "edit `tests/soak/report.py`, not this file.*",
+        "edit `bench/soak_report.py`, not this file.*",
         "",
         f"- Date: {now}",
         *(f"- {k}: {v}" for k, v in info.items()),
@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     """Write the report; returns the exit status."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m tests.soak.report FIGURES_DIR OUT.md", file=sys.stderr)
+        print("usage: python -m bench.soak_report FIGURES_DIR OUT.md", file=sys.stderr)
         return 2
     folder, out = Path(args[0]), Path(args[1])
     sections = load(folder) if folder.is_dir() else []

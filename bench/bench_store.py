@@ -8,7 +8,7 @@ Measured, in one process:
   ``Store.write`` (one record and its event), on a copy of the large organisation,
   :data:`WRITES` samples per run, each to another workbook in turn; p50 and p99 per run.
 - **The organisation**: :func:`build_org` builds 10,000 workbooks (1,000 with
-  ``quick``) with :func:`~pmwidgets.services.synthetic.build_synthetic` (9 or 10
+  ``quick``) with :func:`~pmwidgets.demo.synthetic.build_synthetic` (9 or 10
   objectives each, check-ins, agreements, the stages' realistic mix, coaches and
   an HR admin), once per size and code version; the time it took is kept beside it.
 - **The dashboard's data**: :func:`~pmwidgets.services.frames.frames` for HR (every
@@ -23,7 +23,7 @@ Measured, in one process:
 ``measure_levers`` measures each change's effect before and after, interleaved in
 one sitting, for ``docs/performance-store.md``.
 
-Run alone: ``python -m tests.bench.bench_store [--quick] [--levers]``.
+Run alone: ``python -m bench.bench_store [--quick] [--levers]``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import Any
 
 from .common import Row, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SECTION = "Store"
 LEVERS = "Store levers (before → after, same machine, one sitting)"
 TODAY = dt.date(2027, 6, 15)
@@ -103,7 +103,7 @@ def build_org(workbooks: int, folder: Path) -> Path:
 
 
 def _build(workbooks: int, folder: Path, path: Path) -> None:
-    from pmwidgets.services.synthetic import build_synthetic, people_for
+    from pmwidgets.demo.synthetic import build_synthetic, people_for
     from pmwidgets.store import Store
 
     for old in [
@@ -366,9 +366,9 @@ def measure_levers(folder: Path, quick: bool) -> list[Row]:
     import ipywidgets  # noqa: F401
     import pandas  # noqa: F401
 
+    from pmwidgets.demo.synthetic import build_synthetic
     from pmwidgets.services import Services
     from pmwidgets.services.frames import frames, frames_by_workbook, warm
-    from pmwidgets.services.synthetic import build_synthetic
     from pmwidgets.store import Store
 
     rows: list[Row] = []
@@ -590,7 +590,7 @@ def _synchronous(url: str) -> list[Row]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the rows (and with ``--levers``, the levers' rows)."""
-    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_store")
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_store")
     parser.add_argument("--quick", action="store_true", help="1,000 workbooks instead of 10,000")
     parser.add_argument("--levers", action="store_true", help="measure each lever, before/after")
     parser.add_argument("--folder", type=Path, default=ROOT / ".bench" / "store")

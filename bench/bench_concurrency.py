@@ -25,8 +25,8 @@ from typing import Any
 import yaml
 from servers import ROOT, PmwServer, Server, VoilaServer, cpu_seconds, rss_mib
 
+from pmwidgets.demo.builder import build_demo, demo_file
 from pmwidgets.services import open_store
-from pmwidgets.services.demo import build_demo, demo_file
 
 from .bench_pages import (
     BARE,

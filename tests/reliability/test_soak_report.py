@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from soak.report import main
+from bench.soak_report import main
 
 
 def test_report_renders_sections_and_flags_losses(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The dashboard page for HR on a 10,000-workbook organisation, in Chromium.
 
-The organisation comes from :func:`tests.bench.bench_store.build_org` (the same
+The organisation comes from :func:`bench.bench_store.build_org` (the same
 file the store benchmark measures). ``pmw serve`` runs on a copy of it, with the
 dashboard's preheated kernel reading every workbook's row before the request
 (``frames.warm``). We time HR's page from navigation start until the table of

@@ -32,9 +32,9 @@ from ..domain.rules import agreement_readiness
 from ..io.catalogue import load_catalogue
 from ..io.datafiles import data_dir
 from ..io.jd_files import read_job_description
+from ..services import identity
+from ..services.api import Services
 from ..store import Store
-from . import identity
-from .api import Services
 
 SYSTEM_ACTOR = "pmw-system"
 

@@ -4,7 +4,7 @@ A :class:`WorkbookPlan` holds the people, the job and the steps, in the step
 vocabulary of the demo's ``organisation.yaml`` (``set_job``, ``confirm``,
 ``add_objective``, ``rate``, ``add_action``, ``add_support``, ``check_in``,
 ``start_review``, ``assess``, ``coverage_reason``, ``note``), which
-:func:`pmwidgets.services.demo.run_step` replays. Every date lies between the
+:func:`pmwidgets.demo.builder.run_step` replays. Every date lies between the
 start of the cycle and ``today``, in order.
 """
 
@@ -16,7 +16,7 @@ from random import Random
 from typing import Any
 
 from ..domain.model import JobDescription, Party, Stage
-from . import synthetic_content as text
+from . import content as text
 
 _PARTIES: tuple[Party, Party] = ("employee", "manager")
 #: a workbook at the check-ins stage whose last check-in is older than this is overdue.

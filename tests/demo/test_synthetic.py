@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from helpers import make_job
 
+from pmwidgets.demo.synthetic import _employees, build_synthetic, cycle_for, people_for
 from pmwidgets.domain import AgreementStatus, Person, Stage, ValidationFailed, WorkbookState
 from pmwidgets.services import Services
-from pmwidgets.services.synthetic import _employees, build_synthetic, cycle_for, people_for
 from pmwidgets.store import Store, StoreError
 from pmwidgets.store.bulk import StagingStore
 

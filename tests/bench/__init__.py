@@ -1,1 +1,0 @@
-"""Benchmarks for ``make bench``; kept apart from the tests (no timed assertions there)."""
