@@ -1,8 +1,8 @@
 """pmwidgets: performance management as a joint process, in Jupyter widgets.
 
-Layers, imports pointing down only (see docs/architecture.md)::
+Layers, imports pointing down only (docs/architecture.md has the picture)::
 
-    apps -> widgets -> services -> store, io -> domain
+    cli, web -> apps -> widgets | services -> store, io -> domain
 
 Importing the package is cheap: nothing below is imported until it is used.
 """
