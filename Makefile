@@ -64,7 +64,7 @@ test: install system-deps lint
 
 # Everything but the browser, PostgreSQL and soak suites: the quick loop while working.
 test-fast: install lint
-	$(BIN)/python -m pytest --ignore=tests/browser -m "not postgres and not reliability" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal --ignore=tests/browser -m "not postgres and not reliability" $(PYTEST_ARGS)
 
 # Benchmarks, apart from the tests: writes docs/performance.md (see that file).
 bench: install system-deps

@@ -28,7 +28,7 @@ from ..domain.model import (
     Role,
     SupportCommitment,
 )
-from ..domain.rules import agreement_readiness
+from ..domain.readiness import agreement_readiness
 from ..io.catalogue import load_catalogue
 from ..io.datafiles import data_dir
 from ..io.jd_files import read_job_description

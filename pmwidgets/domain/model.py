@@ -1,5 +1,8 @@
 """The entities of a workbook, as immutable pydantic models.
 
+The development plan, check-ins and review are defined in :mod:`.cycle`, the base
+model and checked types in :mod:`.types`; all are importable from here.
+
 Every model is frozen: editors work on a copy (``model_copy(update=...)``) and
 hand the new value to the services layer, which stores it as one event.
 Text is stored verbatim: HTML or spreadsheet formulas typed by a person are
@@ -9,32 +12,82 @@ data, escaped only where they are shown.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
+from .cycle import (
+    ACTION_MIX,
+    ASSESSMENT_LABELS,
+    ActionKind,
+    Amendment,
+    Assessment,
+    AssessmentLevel,
+    CheckIn,
+    DevelopmentAction,
+    DevelopmentPlan,
+    ObjectiveProgress,
+    ProgressStatus,
+    Rating,
+    Review,
+    SupportCommitment,
+)
 from .i18n import _
+from .types import (
+    PARTIES,
+    PERSON_ID_PATTERN,
+    Level,
+    LongText,
+    Model,
+    Party,
+    Percent,
+    PersonId,
+    ShortText,
+    word_count,
+)
 
-#: A person's id: short, lower case, safe in a URL and a file name.
-PERSON_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-
-PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID_PATTERN)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(max_length=10_000)]
-Level = Annotated[int, Field(ge=1, le=5)]
-Percent = Annotated[int, Field(ge=0, le=100)]
-
-Party = Literal["employee", "manager"]
-PARTIES: tuple[Party, Party] = ("employee", "manager")
+__all__ = [
+    "ACTION_MIX",
+    "ASSESSMENT_LABELS",
+    "PARTIES",
+    "PERSON_ID_PATTERN",
+    "ActionKind",
+    "Amendment",
+    "Assessment",
+    "AssessmentLevel",
+    "CheckIn",
+    "Competency",
+    "CoverageReason",
+    "DevelopmentAction",
+    "DevelopmentPlan",
+    "JobDescription",
+    "Level",
+    "LongText",
+    "Model",
+    "Note",
+    "Objective",
+    "ObjectiveProgress",
+    "Party",
+    "Percent",
+    "Person",
+    "PersonId",
+    "ProgressStatus",
+    "Rating",
+    "Responsibility",
+    "Review",
+    "Role",
+    "ShortText",
+    "Stage",
+    "SupportCommitment",
+    "Workbook",
+    "word_count",
+]
 
 
 class Role(StrEnum):
@@ -81,12 +134,6 @@ class Stage(StrEnum):
         }[self]
 
 
-class Model(BaseModel):
-    """Base for all domain models: frozen, strict about unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
-
-
 class Person(Model):
     """Someone who takes part: an employee, a manager, a coach or an admin."""
 
@@ -129,7 +176,7 @@ class JobDescription(Model):
     Shares of time may be work in progress: all 0 (not set yet, as in many real
     job descriptions) or partly set. Only a total over 100% is refused here;
     that they total exactly 100% is checked before anyone can confirm the job
-    description (:func:`pmwidgets.domain.rules.agreement_readiness`).
+    description (:func:`pmwidgets.domain.readiness.agreement_readiness`).
     """
 
     title: ShortText
@@ -240,162 +287,6 @@ class CoverageReason(Model):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
-# --- development plan -------------------------------------------------------
-
-ActionKind = Literal["experience", "exposure", "education"]
-#: the 70-20-10 model: on-the-job experience, learning from others, formal education.
-ACTION_MIX: dict[str, int] = {"experience": 70, "exposure": 20, "education": 10}
-
-
-class Rating(Model):
-    """A rating of current proficiency in one competency, by one party."""
-
-    competency: ShortText
-    by: Party
-    level: Level
-    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
-
-
-class DevelopmentAction(Model):
-    """A development action, linked to a competency gap or an objective."""
-
-    kind: ActionKind
-    description: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)
-    ]
-    gap: str | None = None
-    objective: int | None = None
-    due: dt.date
-    status: Literal["planned", "in_progress", "done", "dropped"] = "planned"
-
-    @model_validator(mode="after")
-    def _linked(self) -> DevelopmentAction:
-        if not self.gap and self.objective is None:
-            raise ValueError(_("link the action to a competency gap or an objective"))
-        return self
-
-
-class SupportCommitment(Model):
-    """Something the manager commits to provide (time, budget, access, coaching)."""
-
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-    due: dt.date | None = None
-
-
-class DevelopmentPlan(Model):
-    """Ratings from both sides, the actions that close the gaps, the manager's support."""
-
-    ratings: tuple[Rating, ...] = ()
-    actions: tuple[DevelopmentAction, ...] = ()
-    support: tuple[SupportCommitment, ...] = ()
-
-    @model_validator(mode="after")
-    def _one_rating_each(self) -> DevelopmentPlan:
-        seen = set()
-        for r in self.ratings:
-            key = (r.competency.casefold(), r.by)
-            if key in seen:
-                raise ValueError(
-                    _("{party} rated {competency} twice").format(
-                        party=r.by, competency=r.competency
-                    )
-                )
-            seen.add(key)
-        return self
-
-    def rating(self, competency: str, by: Party) -> Rating | None:
-        """The rating of a competency by one party, if given."""
-        for r in self.ratings:
-            if r.competency.casefold() == competency.casefold() and r.by == by:
-                return r
-        return None
-
-
-# --- check-ins --------------------------------------------------------------
-
-ProgressStatus = Literal["not_started", "on_track", "at_risk", "off_track", "done"]
-
-
-class ObjectiveProgress(Model):
-    """Progress on one objective at a check-in, with the evidence for it."""
-
-    objective: Annotated[int, Field(ge=1)]
-    percent: Percent = 0
-    status: ProgressStatus = "on_track"
-    evidence: Annotated[str, StringConstraints(max_length=5000)] = ""
-
-
-class Amendment(Model):
-    """A proposed change to the agreed objectives, raised at a check-in."""
-
-    objective: int | None = None
-    proposal: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=5000)
-    ]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-
-
-class CheckIn(Model):
-    """A dated conversation, structured by GROW: goal, reality, options, will."""
-
-    id: int | None = None
-    on: dt.date
-    goal: LongText = ""
-    reality: LongText = ""
-    options: LongText = ""
-    will: LongText = ""
-    progress: tuple[ObjectiveProgress, ...] = ()
-    carried_forward: tuple[Annotated[str, StringConstraints(max_length=2000)], ...] = ()
-    amendments: tuple[Amendment, ...] = ()
-    author: PersonId | None = None
-
-
-# --- review -----------------------------------------------------------------
-
-AssessmentLevel = Literal["not_met", "partly_met", "met", "exceeded"]
-ASSESSMENT_LABELS: dict[str, str] = {
-    "not_met": "Not met",
-    "partly_met": "Partly met",
-    "met": "Met",
-    "exceeded": "Exceeded",
-}
-
-
-class Assessment(Model):
-    """One party's assessment of one objective at the review."""
-
-    objective: Annotated[int, Field(ge=1)]
-    by: Party
-    level: AssessmentLevel
-    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
-
-
-class Review(Model):
-    """Self and manager assessments, and what the development plan achieved."""
-
-    assessments: tuple[Assessment, ...] = ()
-    development_outcomes: Annotated[str, StringConstraints(max_length=10_000)] = ""
-    next_cycle_focus: Annotated[str, StringConstraints(max_length=10_000)] = ""
-
-    @model_validator(mode="after")
-    def _one_assessment_each(self) -> Review:
-        seen = set()
-        for a in self.assessments:
-            if (a.objective, a.by) in seen:
-                raise ValueError(
-                    _("the {party} assessed objective {n} twice").format(party=a.by, n=a.objective)
-                )
-            seen.add((a.objective, a.by))
-        return self
-
-    def assessment(self, objective: int, by: Party) -> Assessment | None:
-        """One party's assessment of an objective, if given."""
-        for a in self.assessments:
-            if a.objective == objective and a.by == by:
-                return a
-        return None
-
-
 class Note(Model):
     """A private note, visible only to the person who wrote it."""
 
@@ -403,11 +294,3 @@ class Note(Model):
     author: PersonId
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
     at: dt.datetime | None = None
-
-
-_WORDS = re.compile(r"\w+", re.UNICODE)
-
-
-def word_count(text: str) -> int:
-    """Number of words in ``text`` (letters or digits in a row, any script)."""
-    return len(_WORDS.findall(text))

@@ -23,7 +23,8 @@ from ..domain.model import (
     Review,
     Stage,
 )
-from ..domain.rules import Readiness, agreement_readiness, objective_problems, review_opens
+from ..domain.readiness import Readiness, agreement_readiness, review_opens
+from ..domain.rules import objective_problems
 from . import access, identity
 from .base import (
     _STAGE_TO_CONFIRM,
@@ -279,7 +280,7 @@ class ContentUseCases(ServiceBase):
         """Move the workbook into its review stage (once check-ins are under way).
 
         A review belongs near the end of the cycle: it starts within the last
-        :data:`~pmwidgets.domain.rules.REVIEW_WINDOW_DAYS` days, or earlier with a reason, which is recorded.
+        :data:`~pmwidgets.domain.readiness.REVIEW_WINDOW_DAYS` days, or earlier with a reason, which is recorded.
         """
         state = self._state_for_write(workbook_id, expected_version, merging=True)
         access.require_party(self.me, state.workbook)
@@ -415,7 +416,7 @@ class ContentUseCases(ServiceBase):
             Why the confirming person agrees although a SMART criterion is not met
             (a vague title, an unmeasurable target, …). Needed only then; recorded
             with the confirmation, with what was accepted. Nothing else can be
-            accepted: incomplete content (see :func:`~pmwidgets.domain.rules.agreement_readiness`)
+            accepted: incomplete content (see :func:`~pmwidgets.domain.readiness.agreement_readiness`)
             is refused, naming everything missing at once.
 
         Returns

@@ -29,7 +29,7 @@ from ..domain.agreement import (
 from ..domain.errors import PmwError
 from ..domain.i18n import _, current_language, format_date
 from ..domain.model import ASSESSMENT_LABELS, PARTIES, Stage, Workbook
-from ..domain.rules import Readiness, agreement_readiness
+from ..domain.readiness import Readiness, agreement_readiness
 from ..domain.state import WorkbookState
 from .base import StatusArea, button, check_line, esc, heading, html_widget, text
 from .context import WorkbookContext

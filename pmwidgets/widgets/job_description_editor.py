@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from ..domain.errors import EditConflict, PmwError, ValidationFailed, describe_validation_error
 from ..domain.i18n import _
 from ..domain.model import Competency, JobDescription, Responsibility
-from ..domain.rules import agreement_readiness, shares_check
+from ..domain.readiness import agreement_readiness
+from ..domain.rules import shares_check
 from ..domain.state import WorkbookState
 from .base import (
     WIDE,

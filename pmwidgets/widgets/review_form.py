@@ -20,7 +20,7 @@ from ..domain.model import (
     Review,
     Stage,
 )
-from ..domain.rules import review_opens
+from ..domain.readiness import review_opens
 from ..domain.state import WorkbookState
 from .base import (
     WIDE,

@@ -24,13 +24,8 @@ from pmwidgets.domain import (
     Workbook,
     WorkbookState,
 )
-from pmwidgets.domain.rules import (
-    Readiness,
-    SmartGap,
-    agreement_readiness,
-    objective_problems,
-    shares_check,
-)
+from pmwidgets.domain.readiness import Readiness, SmartGap, agreement_readiness
+from pmwidgets.domain.rules import objective_problems, shares_check
 
 WB = Workbook(id=1, employee_id="emp", manager_id="boss", cycle_start=CYCLE[0], cycle_end=CYCLE[1])
 TODAY = dt.date(2026, 9, 10)
