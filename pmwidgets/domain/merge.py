@@ -29,21 +29,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .kinds import RecordKind
+
 #: a place in a record: field names, and for an item of a keyed list its key (a tuple)
 Path = tuple[Any, ...]
 
 #: the lists of each record kind whose items are merged one by one, with their key fields
 ITEM_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
-    "job_description": {"responsibilities": ("number",), "competencies": ("name",)},
-    "objective": {},
-    "coverage_reason": {},
-    "plan": {
+    RecordKind.JOB_DESCRIPTION: {"responsibilities": ("number",), "competencies": ("name",)},
+    RecordKind.OBJECTIVE: {},
+    RecordKind.COVERAGE_REASON: {},
+    RecordKind.PLAN: {
         "ratings": ("competency", "by"),
         "actions": ("description",),
         "support": ("text",),
     },
-    "check_in": {"progress": ("objective",), "amendments": ("proposal",)},
-    "review": {"assessments": ("objective", "by")},
+    RecordKind.CHECK_IN: {"progress": ("objective",), "amendments": ("proposal",)},
+    RecordKind.REVIEW: {"assessments": ("objective", "by")},
 }
 
 _ABSENT = object()

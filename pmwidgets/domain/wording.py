@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from .i18n import _
+from .kinds import RecordKind
 from .model import Stage
 
 #: how each kind of record is named; "{n}" is its number within the workbook.
-_RECORD_NAMES = {
-    "objective": "objective {n}",
-    "check_in": "check-in {n}",
-    "coverage_reason": "the reason for leaving out responsibility {n}",
-    "note": "a private note",
-    "job_description": "the job description",
-    "plan": "the development plan",
-    "review": "the review",
+_RECORD_NAMES: dict[str, str] = {
+    RecordKind.OBJECTIVE: "objective {n}",
+    RecordKind.CHECK_IN: "check-in {n}",
+    RecordKind.COVERAGE_REASON: "the reason for leaving out responsibility {n}",
+    RecordKind.NOTE: "a private note",
+    RecordKind.JOB_DESCRIPTION: "the job description",
+    RecordKind.PLAN: "the development plan",
+    RecordKind.REVIEW: "the review",
 }
 _VERBS = {"added": "added", "updated": "changed", "removed": "removed"}
 _SUBJECTS = {
@@ -61,6 +62,6 @@ def describe_change(action: str, entity_key: str, content: Any = None) -> str:
     number = parts[-1]
     name = _(_RECORD_NAMES.get(kind, kind.replace("_", " ") + " {n}")).format(n=number)
     inner = (content or {}).get("content", content) if isinstance(content, dict) else None
-    if isinstance(inner, dict) and inner.get("title") and kind == "objective":
+    if isinstance(inner, dict) and inner.get("title") and kind == RecordKind.OBJECTIVE:
         name += f" “{inner['title']}”"
     return f"{_(_VERBS.get(verb, verb))} {name}"

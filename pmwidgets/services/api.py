@@ -13,6 +13,7 @@ from typing import Any
 from ..domain.agreement import SUBJECTS, Subject
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.i18n import _
+from ..domain.kinds import CONTENT_KINDS
 from ..domain.model import (
     JobDescription,
     Person,
@@ -30,7 +31,7 @@ from ..io.agreement_doc import (
 from ..store import Event, Store
 from ..store.verify import VerifyReport, parse_head
 from . import access
-from .base import CONTENT_KINDS, OPERATOR_ID, Clock, _validated, utc_now
+from .base import OPERATOR_ID, Clock, _validated, utc_now
 from .content import ContentUseCases
 
 

@@ -22,6 +22,7 @@ from ..domain.errors import (
     describe_validation_error,
 )
 from ..domain.i18n import _, ngettext
+from ..domain.kinds import SUBJECT_OF, RecordKind
 from ..domain.merge import merge3
 from ..domain.model import (
     DevelopmentPlan,
@@ -52,17 +53,6 @@ _STAGE_TO_CONFIRM = {
     "objectives": Stage.OBJECTIVES,
     "development_plan": Stage.DEVELOPMENT,
     "review": Stage.REVIEW,
-}
-
-#: record kinds whose writes count as a party's contribution.
-CONTENT_KINDS = ("job_description", "objective", "coverage_reason", "plan", "check_in", "review")
-#: the agreement subject each record kind belongs to.
-SUBJECT_OF = {
-    "job_description": "job_description",
-    "objective": "objectives",
-    "coverage_reason": "objectives",
-    "plan": "development_plan",
-    "review": "review",
 }
 
 
@@ -291,7 +281,7 @@ class ServiceBase:
     ) -> int:
         state, content = self._merged(workbook_id, expected_version, kind, number, content, model)
         current = state.workbook.version
-        with self._unit(state, current, SUBJECT_OF[kind], reason) as w:  # type: ignore[arg-type]
+        with self._unit(state, current, SUBJECT_OF[RecordKind(kind)], reason) as w:
             w.put(kind, number, content, reason)
             # the version this write makes (unchanged content stores nothing, and keeps it)
             version: int = w.workbook.version if w.changes else current

@@ -12,8 +12,8 @@ import pytest
 
 from pmwidgets.domain import NotFound, participation
 from pmwidgets.domain.agreement import SUBJECTS
+from pmwidgets.domain.kinds import CONTENT_KINDS
 from pmwidgets.services import Services
-from pmwidgets.services.base import CONTENT_KINDS
 from pmwidgets.store import Store
 from pmwidgets.widgets.agreement_panel import last_agreed
 

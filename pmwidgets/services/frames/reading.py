@@ -29,6 +29,7 @@ from ...domain.agreement import (
     status,
 )
 from ...domain.i18n import _
+from ...domain.kinds import CONTENT_KINDS
 from ...domain.model import DevelopmentPlan, Party, Person, Review, Role, Stage, Workbook
 from ...domain.participation import Participation
 from ...domain.state import WorkbookState, next_step
@@ -44,7 +45,6 @@ from ...store.models import (
     WorkbookRow,
 )
 from .. import access
-from ..base import CONTENT_KINDS
 from .columns import CHECK_IN_INTERVAL
 
 #: above this many workbooks a query reads every row and keeps the wanted ones, rather

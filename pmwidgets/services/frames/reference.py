@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...domain.agreement import AgreementStatus
+from ...domain.kinds import CONTENT_KINDS
 from ...domain.participation import participation
 from ...domain.state import WorkbookState, next_step
 from ...domain.wording import describe_change
 from ...store import Event
 from ..api import Services
-from ..base import CONTENT_KINDS
 from .columns import (
     ACTION_COLUMNS,
     CHECK_IN_COLUMNS,
