@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -238,28 +238,40 @@ class ServiceBase:
                 return state, mine  # nobody else touched this record
             merged, conflicts = merge3(then, mine, stored, kind)
             if conflicts:
-                others = [a for a in authors if a != self.me.id] or list(authors)
-                names = ", ".join(self._name(a) for a in others)
-                raise EditConflict(
-                    ngettext(
-                        "{names} also changed a field you changed, since you opened this: "
-                        "choose which to keep; nothing is saved until you do",
-                        "{names} also changed {n} fields you changed, since you opened this: "
-                        "choose which to keep; nothing is saved until you do",
-                        len(conflicts),
-                    ).format(names=names, n=len(conflicts)),
-                    kind,
-                    number,
-                    merged,
-                    conflicts,
-                    now,
-                    tuple(others),
-                )
+                raise self._conflict(kind, number, merged, conflicts, now, authors)
             if model is not None and merged is not None:
                 _revalidated(_validated(model, **merged))
             return state, merged
         raise StaleWrite(
             _("not saved: the workbook is changing fast (others are saving): save again"), now
+        )
+
+    def _conflict(
+        self,
+        kind: str,
+        number: int,
+        merged: Any,
+        conflicts: Any,
+        version: int,
+        authors: Sequence[str],
+    ) -> EditConflict:
+        """The refusal of a save whose fields others changed too, naming who they are."""
+        others = [a for a in authors if a != self.me.id] or list(authors)
+        names = ", ".join(self._name(a) for a in others)
+        return EditConflict(
+            ngettext(
+                "{names} also changed a field you changed, since you opened this: "
+                "choose which to keep; nothing is saved until you do",
+                "{names} also changed {n} fields you changed, since you opened this: "
+                "choose which to keep; nothing is saved until you do",
+                len(conflicts),
+            ).format(names=names, n=len(conflicts)),
+            kind,
+            number,
+            merged,
+            conflicts,
+            version,
+            tuple(others),
         )
 
     def _name(self, person_id: str) -> str:
