@@ -16,6 +16,7 @@ from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from tornado import web
 from tornado.web import HTTPError, authenticated
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import TemplateStaticFileHandler
@@ -83,15 +84,27 @@ def plain_page(title: str, message: str, form: str = "", kind: str = "") -> str:
     )
 
 
+def finish_plain(
+    handler: web.RequestHandler,
+    status: int,
+    title: str,
+    message: str,
+    form: str = "",
+    kind: str = "",
+) -> None:
+    """Finish ``handler``'s answer with a plain page, never cached."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(plain_page(title, message, form, kind))
+
+
 class PlainHandler(JupyterHandler):
     """A handler whose answers are plain pages."""
 
     def show(self, status: int, title: str, message: str, form: str = "", kind: str = "") -> None:
         """Finish with a plain page."""
-        self.set_status(status)
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(plain_page(title, message, form, kind))
+        finish_plain(self, status, title, message, form, kind)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Any failure is one plain sentence (the details stay in the server log)."""

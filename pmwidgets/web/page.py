@@ -25,7 +25,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from ..services import page_identity
 from .auth import person_of, session_of
-from .handlers import SIGN_IN_TEXT, SIGN_IN_TITLE, plain_page
+from .handlers import SIGN_IN_TEXT, SIGN_IN_TITLE, finish_plain, plain_page
 from .kernels import close_page
 from .owners import OWNERS, TOO_MANY_PAGES, fingerprint
 
@@ -91,10 +91,7 @@ class PageHandler(TornadoVoilaHandler):
             )
 
     def _plain(self, status: int, title: str, message: str, kind: str = "") -> None:
-        self.set_status(status)
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(plain_page(title, message, kind=kind))
+        finish_plain(self, status, title, message, kind=kind)
 
     @allow_unauthenticated
     async def get(self, path: str | None = None) -> None:
