@@ -6,16 +6,20 @@ acting. If someone has not been chosen yet, the page asks for it first.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import PmwError
+from ..domain.errors import EditConflict, PmwError
 from ..domain.i18n import _
-from ..services import Services
+from ..domain.model import Workbook
+from ..domain.state import WorkbookState
+from ..services import Services, StaleWrite
 from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
 from ..widgets.context import WorkbookContext
 from ..widgets.lean import close_replaced, make
@@ -137,15 +141,13 @@ class StepPage(W.VBox):
         return W.VBox([note, W.HBox([chooser, go]), self.status])
 
     def _picker(self, svc: Services) -> W.Widget:
-        from ..widgets.workbook_picker import WorkbookPicker
-
         def opened(workbook_id: int) -> None:
             session.save_selection(
                 replace(session.load_selection(), workbook=workbook_id, acting=None)
             )
             self.show()
 
-        return WorkbookPicker(svc, on_open=opened)
+        return _workbook_picker(svc, opened)
 
 
 def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
@@ -169,20 +171,13 @@ def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
 def _history(ctx: WorkbookContext) -> W.Accordion:
     """The workbook's history, folded; it is read and drawn when first opened."""
 
-    def build() -> W.Widget:
-        from ..widgets.history_view import HistoryView
-
-        return HistoryView(ctx)
-
-    return _folded(_("History of this workbook"), build)
+    return _folded(_("History of this workbook"), lambda: _history_view(ctx))
 
 
 def start_page() -> StepPage:
     """00 Start here: who is at the screen, the workbook, and where each step stands."""
 
     def build(ctx: WorkbookContext) -> list[W.Widget]:
-        from ..widgets.workbook_picker import WorkbookPicker
-
         state = ctx.state
         rows = [
             (_(label), state.agreement_status(subject).label)  # type: ignore[arg-type]
@@ -196,7 +191,7 @@ def start_page() -> StepPage:
         overview = html_widget(html_table([_("Step"), _("Agreement")], rows))
         picker = _folded(
             _("Open another workbook, or start a new cycle"),
-            lambda: WorkbookPicker(ctx.services, on_open=_reopen),
+            lambda: _workbook_picker(ctx.services, _reopen),
         )
         return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
 
@@ -279,3 +274,87 @@ def review_page() -> StepPage:
         lambda ctx: [ReviewForm(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
         _("5 Review"),
     )
+
+
+# --- wiring the pure views to the workbook: the one place a page calls the services ---
+
+V = TypeVar("V", bound=W.Widget)
+
+
+def _wired(ctx: WorkbookContext, view: V, **calls: Callable[..., Any]) -> V:
+    """Keep ``view.state`` current, and give it the callbacks ``calls`` (``on_save=...``).
+
+    Each callback makes its service call, then reloads the workbook, so that every view
+    of the page redraws from the new state; after a refusal for stale data or a
+    conflict too (the view shows the refusal, with what the other person saved).
+    """
+
+    def reloading(call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            try:
+                result = call(*args)
+            except (StaleWrite, EditConflict):
+                ctx.reload()
+                raise
+            ctx.reload()
+            return result
+
+        return run
+
+    for name, call in calls.items():
+        setattr(view, name, reloading(call))
+    ctx.subscribe(lambda state: setattr(view, "state", state))
+    return view
+
+
+def _history_view(ctx: WorkbookContext) -> W.Widget:
+    """The workbook's history, read again after every reload."""
+    from ..widgets.history_view import HistoryView
+
+    def read() -> dict[str, Any]:
+        svc = ctx.services
+        events = svc.history(ctx.workbook_id)
+        ids = {e.actor_id for e in events} | {e.facilitator_id for e in events}
+        return {
+            "events": events,
+            "names": ctx.names(ids),
+            "viewer": svc.me.id,
+            "shared_screen": ctx.facilitated,
+        }
+
+    view = HistoryView(**read())
+
+    def follow(_state: WorkbookState) -> None:
+        with view.hold_trait_notifications():
+            for name, value in read().items():
+                setattr(view, name, value)
+
+    ctx.subscribe(follow)
+    return view
+
+
+def _workbook_picker(svc: Services, on_open: Callable[[int], None]) -> W.Widget:
+    """The workbooks ``svc``'s person may see; opening and creating go through the services."""
+    from ..widgets.workbook_picker import WorkbookPicker
+
+    def open_checked(workbook_id: int) -> None:
+        svc.workbook(workbook_id)  # checks access again, whatever the page sent
+        on_open(workbook_id)
+
+    def create(
+        employee: str, manager: str, start: dt.date, end: dt.date, coach: str | None
+    ) -> Workbook:
+        wb = svc.create_workbook(employee, manager, start, end, coach_id=coach)
+        picker.people = {p.id: p for p in svc.people()}
+        picker.all_workbooks = svc.workbooks()
+        return wb
+
+    picker = WorkbookPicker(
+        svc.workbooks(),
+        svc.people(),
+        me=svc.me,
+        facilitator=svc.facilitator,
+        on_open=open_checked,
+        on_create=create,
+    )
+    return picker

@@ -13,7 +13,7 @@ from ..domain.errors import ValidationFailed, describe_validation_error
 from ..domain.i18n import _, format_date
 from ..domain.model import Amendment, CheckIn, ObjectiveProgress, Stage
 from ..domain.state import WorkbookState
-from . import charts
+from . import _svg as charts
 from .base import (
     WIDE,
     StatusArea,

@@ -24,7 +24,7 @@ from ..domain.model import (
 )
 from ..domain.rules import due_date_problem
 from ..domain.state import WorkbookState
-from . import charts
+from . import _svg as charts
 from .base import (
     WIDE,
     StatusArea,
