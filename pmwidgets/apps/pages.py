@@ -255,11 +255,10 @@ def development_page() -> StepPage:
 def check_ins_page() -> StepPage:
     """04 Check-ins: GROW conversations, progress and evidence, amendments."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.check_in_log import CheckInLog
 
     return StepPage(
         "04_check_ins",
-        lambda ctx: [CheckInLog(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
+        lambda ctx: [_check_in_log(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
         _("4 Check-ins"),
     )
 
@@ -358,3 +357,17 @@ def _workbook_picker(svc: Services, on_open: Callable[[int], None]) -> W.Widget:
         on_create=create,
     )
     return picker
+
+
+def _check_in_log(ctx: WorkbookContext) -> W.Widget:
+    """The check-ins; a new one is saved by the services (an amendment reopens the objectives)."""
+    from ..widgets.check_in_log import CheckInLog
+
+    log = CheckInLog(ctx.state, ctx.names())
+    return _wired(
+        ctx,
+        log,
+        on_save=lambda check_in, _reason: ctx.services.save_check_in(
+            ctx.workbook_id, check_in, log.based_on
+        ),
+    )

@@ -10,6 +10,7 @@ import ipywidgets as W
 import pytest
 
 MODULES = [
+    "pmwidgets.widgets.check_in_log",
     "pmwidgets.widgets.dashboard",
     "pmwidgets.widgets.history_view",
     "pmwidgets.widgets.workbook_picker",
