@@ -266,11 +266,10 @@ def check_ins_page() -> StepPage:
 def review_page() -> StepPage:
     """05 Review: assessments side by side with the evidence; both sign."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.review_form import ReviewForm
 
     return StepPage(
         "05_review",
-        lambda ctx: [ReviewForm(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
+        lambda ctx: [_review_form(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
         _("5 Review"),
     )
 
@@ -280,12 +279,18 @@ def review_page() -> StepPage:
 V = TypeVar("V", bound=W.Widget)
 
 
-def _wired(ctx: WorkbookContext, view: V, **calls: Callable[..., Any]) -> V:
+def _wired(
+    ctx: WorkbookContext,
+    view: V,
+    also: Callable[[], dict[str, Any]] = dict,
+    **calls: Callable[..., Any],
+) -> V:
     """Keep ``view.state`` current, and give it the callbacks ``calls`` (``on_save=...``).
 
     Each callback makes its service call, then reloads the workbook, so that every view
     of the page redraws from the new state; after a refusal for stale data or a
     conflict too (the view shows the refusal, with what the other person saved).
+    ``also`` gives other traits to set with the state (the acting party, in coach mode).
     """
 
     def reloading(call: Callable[..., Any]) -> Callable[..., Any]:
@@ -300,9 +305,14 @@ def _wired(ctx: WorkbookContext, view: V, **calls: Callable[..., Any]) -> V:
 
         return run
 
+    def follow(state: WorkbookState) -> None:
+        with view.hold_trait_notifications():
+            for name, value in {**also(), "state": state}.items():
+                setattr(view, name, value)
+
     for name, call in calls.items():
         setattr(view, name, reloading(call))
-    ctx.subscribe(lambda state: setattr(view, "state", state))
+    ctx.subscribe(follow)
     return view
 
 
@@ -370,4 +380,19 @@ def _check_in_log(ctx: WorkbookContext) -> W.Widget:
         on_save=lambda check_in, _reason: ctx.services.save_check_in(
             ctx.workbook_id, check_in, log.based_on
         ),
+    )
+
+
+def _review_form(ctx: WorkbookContext) -> W.Widget:
+    """The review: each party's assessments saved, and the review started, by the services."""
+    from ..widgets.review_form import ReviewForm
+
+    form = ReviewForm(ctx.state, ctx.party, ctx.names())
+    wb = ctx.workbook_id
+    return _wired(
+        ctx,
+        form,
+        also=lambda: {"party": ctx.party},
+        on_save=lambda review, _reason: ctx.services.set_review(wb, review, form.based_on),
+        on_start=lambda reason: ctx.services.start_review(wb, ctx.version, reason),
     )

@@ -25,6 +25,7 @@ from ._check_in_parts import (
     newest_first,
     progress_alt,
 )
+from ._two_way import filling, value_from_form
 from .base import (
     WIDE,
     StatusArea,
@@ -254,17 +255,7 @@ class CheckInLog(W.VBox):
 
     def _on_field(self, _change: Any = None) -> None:
         """Recompute ``value`` from the form (None while it is incomplete)."""
-        if self._filling:
-            return
-        try:
-            draft = self.draft()
-        except ValidationFailed:
-            draft = None
-        self._filling = True
-        try:
-            self.value = draft
-        finally:
-            self._filling = False
+        value_from_form(self, self.draft)
 
     @T.observe("value")
     def _on_value(self, change: dict[str, Any]) -> None:
@@ -277,8 +268,7 @@ class CheckInLog(W.VBox):
         if check_in is None:
             self.reset_form()
             return
-        self._filling = True
-        try:
+        with filling(self):
             self.on.value = check_in.on
             for f, _l, _h in grow():
                 getattr(self, f).value = getattr(check_in, f)
@@ -290,15 +280,12 @@ class CheckInLog(W.VBox):
             self.amend_objective.value = (amendment.objective or 0) if amendment else 0
             self.amend_proposal.value = amendment.proposal if amendment else ""
             self.amend_reason.value = amendment.reason if amendment else ""
-        finally:
-            self._filling = False
         self._on_field()
 
     def reset_form(self) -> None:
         """Clear the form for the next check-in (today's date, clamped into the cycle)."""
         wb = self.state.workbook
-        self._filling = True
-        try:
+        with filling(self):
             self.on.value = min(max(dt.date.today(), wb.cycle_start), wb.cycle_end)
             for field in (self.goal, self.reality, self.options, self.will, self.carried):
                 field.value = ""
@@ -306,8 +293,6 @@ class CheckInLog(W.VBox):
                 row.reset(self._last_percent(number))
             self.amend_objective.value = 0
             self.amend_proposal.value = self.amend_reason.value = ""
-        finally:
-            self._filling = False
         self._on_field()
 
     def draft(self) -> CheckIn:

@@ -13,6 +13,7 @@ MODULES = [
     "pmwidgets.widgets.check_in_log",
     "pmwidgets.widgets.dashboard",
     "pmwidgets.widgets.history_view",
+    "pmwidgets.widgets.review_form",
     "pmwidgets.widgets.workbook_picker",
 ]
 

@@ -1,0 +1,38 @@
+"""The two-way ``value`` of an editor: the form sets it, and a ``value`` set fills the form.
+
+An editor keeps a ``_filling`` flag, set while it changes its own inputs or its own
+``value``, so that neither direction echoes into the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as W
+
+from ..domain.errors import ValidationFailed
+
+
+@contextmanager
+def filling(editor: W.Widget) -> Iterator[None]:
+    """While the editor fills its form (or sets its ``value``) itself."""
+    before = getattr(editor, "_filling", False)
+    editor._filling = True
+    try:
+        yield
+    finally:
+        editor._filling = before
+
+
+def value_from_form(editor: W.Widget, draft: Callable[[], Any]) -> None:
+    """Set ``editor.value`` to what the form describes, None while ``draft`` refuses it."""
+    if getattr(editor, "_filling", False):
+        return
+    try:
+        new = draft()
+    except ValidationFailed:
+        new = None
+    with filling(editor):
+        editor.value = new
