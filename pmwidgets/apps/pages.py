@@ -6,25 +6,21 @@ acting. If someone has not been chosen yet, the page asks for it first.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import EditConflict, PmwError
+from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..domain.model import Workbook
-from ..domain.state import WorkbookState
-from ..services import Services, StaleWrite
+from ..services import Services
 from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
 from ..widgets.context import WorkbookContext
 from ..widgets.lean import close_replaced, make
 from ..widgets.session_bar import SessionBar
-from . import kernel_errors, session
+from . import kernel_errors, session, wiring
 from .logs import configure as configure_logging
 from .messages import sign_in_message
 from .style import stylesheet
@@ -147,7 +143,7 @@ class StepPage(W.VBox):
             )
             self.show()
 
-        return _workbook_picker(svc, opened)
+        return wiring.workbook_picker(svc, opened)
 
 
 def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
@@ -171,7 +167,7 @@ def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
 def _history(ctx: WorkbookContext) -> W.Accordion:
     """The workbook's history, folded; it is read and drawn when first opened."""
 
-    return _folded(_("History of this workbook"), lambda: _history_view(ctx))
+    return _folded(_("History of this workbook"), lambda: wiring.history_view(ctx))
 
 
 def start_page() -> StepPage:
@@ -191,7 +187,7 @@ def start_page() -> StepPage:
         overview = html_widget(html_table([_("Step"), _("Agreement")], rows))
         picker = _folded(
             _("Open another workbook, or start a new cycle"),
-            lambda: _workbook_picker(ctx.services, _reopen),
+            lambda: wiring.workbook_picker(ctx.services, _reopen),
         )
         return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
 
@@ -239,12 +235,11 @@ def objectives_page() -> StepPage:
 def development_page() -> StepPage:
     """03 Development plan: rate, find gaps, plan actions, commit support, agree."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.development_planner import DevelopmentPlanner
 
     return StepPage(
         "03_development_plan",
         lambda ctx: [
-            DevelopmentPlanner(ctx),
+            wiring.development_planner(ctx),
             AgreementPanel(ctx, "development_plan"),
             _history(ctx),
         ],
@@ -258,7 +253,7 @@ def check_ins_page() -> StepPage:
 
     return StepPage(
         "04_check_ins",
-        lambda ctx: [_check_in_log(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
+        lambda ctx: [wiring.check_in_log(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
         _("4 Check-ins"),
     )
 
@@ -269,130 +264,6 @@ def review_page() -> StepPage:
 
     return StepPage(
         "05_review",
-        lambda ctx: [_review_form(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
+        lambda ctx: [wiring.review_form(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
         _("5 Review"),
-    )
-
-
-# --- wiring the pure views to the workbook: the one place a page calls the services ---
-
-V = TypeVar("V", bound=W.Widget)
-
-
-def _wired(
-    ctx: WorkbookContext,
-    view: V,
-    also: Callable[[], dict[str, Any]] = dict,
-    **calls: Callable[..., Any],
-) -> V:
-    """Keep ``view.state`` current, and give it the callbacks ``calls`` (``on_save=...``).
-
-    Each callback makes its service call, then reloads the workbook, so that every view
-    of the page redraws from the new state; after a refusal for stale data or a
-    conflict too (the view shows the refusal, with what the other person saved).
-    ``also`` gives other traits to set with the state (the acting party, in coach mode).
-    """
-
-    def reloading(call: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any) -> Any:
-            try:
-                result = call(*args)
-            except (StaleWrite, EditConflict):
-                ctx.reload()
-                raise
-            ctx.reload()
-            return result
-
-        return run
-
-    def follow(state: WorkbookState) -> None:
-        with view.hold_trait_notifications():
-            for name, value in {**also(), "state": state}.items():
-                setattr(view, name, value)
-
-    for name, call in calls.items():
-        setattr(view, name, reloading(call))
-    ctx.subscribe(follow)
-    return view
-
-
-def _history_view(ctx: WorkbookContext) -> W.Widget:
-    """The workbook's history, read again after every reload."""
-    from ..widgets.history_view import HistoryView
-
-    def read() -> dict[str, Any]:
-        svc = ctx.services
-        events = svc.history(ctx.workbook_id)
-        ids = {e.actor_id for e in events} | {e.facilitator_id for e in events}
-        return {
-            "events": events,
-            "names": ctx.names(ids),
-            "viewer": svc.me.id,
-            "shared_screen": ctx.facilitated,
-        }
-
-    view = HistoryView(**read())
-
-    def follow(_state: WorkbookState) -> None:
-        with view.hold_trait_notifications():
-            for name, value in read().items():
-                setattr(view, name, value)
-
-    ctx.subscribe(follow)
-    return view
-
-
-def _workbook_picker(svc: Services, on_open: Callable[[int], None]) -> W.Widget:
-    """The workbooks ``svc``'s person may see; opening and creating go through the services."""
-    from ..widgets.workbook_picker import WorkbookPicker
-
-    def open_checked(workbook_id: int) -> None:
-        svc.workbook(workbook_id)  # checks access again, whatever the page sent
-        on_open(workbook_id)
-
-    def create(
-        employee: str, manager: str, start: dt.date, end: dt.date, coach: str | None
-    ) -> Workbook:
-        wb = svc.create_workbook(employee, manager, start, end, coach_id=coach)
-        picker.people = {p.id: p for p in svc.people()}
-        picker.all_workbooks = svc.workbooks()
-        return wb
-
-    picker = WorkbookPicker(
-        svc.workbooks(),
-        svc.people(),
-        me=svc.me,
-        facilitator=svc.facilitator,
-        on_open=open_checked,
-        on_create=create,
-    )
-    return picker
-
-
-def _check_in_log(ctx: WorkbookContext) -> W.Widget:
-    """The check-ins; a new one is saved by the services (an amendment reopens the objectives)."""
-    from ..widgets.check_in_log import CheckInLog
-
-    log = CheckInLog(ctx.state, ctx.names())
-    return _wired(
-        ctx,
-        log,
-        on_save=lambda check_in, _reason: ctx.services.save_check_in(
-            ctx.workbook_id, check_in, log.based_on
-        ),
-    )
-
-
-def _review_form(ctx: WorkbookContext) -> W.Widget:
-    """The review: each party's assessments saved, and the review started, by the services."""
-    from ..widgets.review_form import ReviewForm
-
-    form = ReviewForm(ctx.state, ctx.party, ctx.names())
-    wb = ctx.workbook_id
-    return _wired(
-        ctx,
-        form,
-        also=lambda: {"party": ctx.party},
-        on_save=lambda review, _reason: ctx.services.set_review(wb, review, form.based_on),
-        on_start=lambda reason: ctx.services.start_review(wb, ctx.version, reason),
     )

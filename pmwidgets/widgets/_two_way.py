@@ -26,13 +26,20 @@ def filling(editor: W.Widget) -> Iterator[None]:
         editor._filling = before
 
 
-def value_from_form(editor: W.Widget, draft: Callable[[], Any]) -> None:
-    """Set ``editor.value`` to what the form describes, None while ``draft`` refuses it."""
+def value_from_form(
+    editor: W.Widget, draft: Callable[[], Any], on_invalid: Callable[[str], None] | None = None
+) -> None:
+    """Set ``editor.value`` to what the form describes, None while ``draft`` refuses it.
+
+    ``on_invalid`` is told why, in words, when it does.
+    """
     if getattr(editor, "_filling", False):
         return
     try:
         new = draft()
-    except ValidationFailed:
+    except ValidationFailed as exc:
         new = None
+        if on_invalid is not None:
+            on_invalid(str(exc))
     with filling(editor):
         editor.value = new

@@ -280,7 +280,6 @@ class CheckInLog(W.VBox):
             self.amend_objective.value = (amendment.objective or 0) if amendment else 0
             self.amend_proposal.value = amendment.proposal if amendment else ""
             self.amend_reason.value = amendment.reason if amendment else ""
-        self._on_field()
 
     def reset_form(self) -> None:
         """Clear the form for the next check-in (today's date, clamped into the cycle)."""
@@ -325,8 +324,8 @@ class CheckInLog(W.VBox):
     # --- saving -------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Hand the new check-in to ``on_save``, then clear the form."""
-        draft = self.draft()
+        """Hand ``value``, the new check-in, to ``on_save``, then clear the form."""
+        draft = self.value if self.value is not None else self.draft()  # words if incomplete
         number = self.on_save(draft, "") if self.on_save is not None else None
         self.reset_form()
         message = (

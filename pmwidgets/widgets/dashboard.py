@@ -107,30 +107,7 @@ class Dashboard(W.VBox):
         self.status = StatusArea()
         guard = self.status.guard
         self.headline = html_widget()
-        self.stage = dropdown(_("Stage"))
-        self.manager = dropdown(_("Manager"))
-        self.search = make(
-            W.Text,
-            description=_("Search names"),
-            placeholder=_("employee, manager or coach"),
-            style=WIDE,
-        )
-        self.attention = make(
-            W.Checkbox,
-            description=_("Only those needing attention (overdue, one-sided or awaiting)"),
-            indent=False,
-            layout={"width": "auto"},
-        )
-        self.sort = dropdown(_("Sort by"), options=[(_(label), col) for label, col in SORTS])
-        self.order = W.ToggleButtons(
-            description=_("Order"),
-            options=[(_("Ascending"), "ascending"), (_("Descending"), "descending")],
-            style={"description_width": "4em"},
-        )
-        for control in (self.stage, self.manager, self.search, self.attention):
-            control.observe(guard(self._on_filter), names="value")
-        for control in (self.sort, self.order):
-            control.observe(guard(self._on_sort), names="value")
+        self._controls()
         self.table = html_widget(css="pmw-dashboard-table")
         self.previous_button = button(_("Previous"), tooltip=_("Previous page of workbooks"))
         self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"))
@@ -162,6 +139,33 @@ class Dashboard(W.VBox):
         show(self.refresh_button, on_refresh is not None)
         self.summaries = list(summaries)
         self.refresh()
+
+    def _controls(self) -> None:
+        """The filters and the sort menu, each redrawing the table when changed."""
+        self.stage = dropdown(_("Stage"))
+        self.manager = dropdown(_("Manager"))
+        self.search = make(
+            W.Text,
+            description=_("Search names"),
+            placeholder=_("employee, manager or coach"),
+            style=WIDE,
+        )
+        self.attention = make(
+            W.Checkbox,
+            description=_("Only those needing attention (overdue, one-sided or awaiting)"),
+            indent=False,
+            layout={"width": "auto"},
+        )
+        self.sort = dropdown(_("Sort by"), options=[(_(label), col) for label, col in SORTS])
+        self.order = W.ToggleButtons(
+            description=_("Order"),
+            options=[(_("Ascending"), "ascending"), (_("Descending"), "descending")],
+            style={"description_width": "4em"},
+        )
+        for control in (self.stage, self.manager, self.search, self.attention):
+            control.observe(self.status.guard(self._on_filter), names="value")
+        for control in (self.sort, self.order):
+            control.observe(self.status.guard(self._on_sort), names="value")
 
     # --- reading ----------------------------------------------------------------------
 

@@ -52,31 +52,9 @@ def _snapshot(event: Any) -> Mapping[str, Any]:
     return {}
 
 
-def describe_event(event: Any) -> str:
-    """What an event did, in words: "changed objective 2 “title”", "moved the workbook to Review"."""
-    kind, _dot, verb = event.action.partition(".")
-    snap = _snapshot(event)
-    if event.entity == "agreement":
-        subject = _(SUBJECT_LABELS.get(str(snap.get("subject")), str(snap.get("subject"))))
-        template = {
-            "confirmed": _("confirmed the {subject} (version {n})"),
-            "agreed": _("agreed the {subject} (version {n}): both have now confirmed it"),
-            "reopened": _("opened version {n} of the {subject}: both must agree again"),
-        }.get(verb, _("changed the agreement on the {subject} (version {n})"))
-        return template.format(subject=subject, n=snap.get("number"))
-    if event.entity == "workbook":
-        if verb == "created":
-            return _("opened the workbook for the cycle {start} to {end}").format(
-                start=describe_value("on", snap.get("cycle_start")),
-                end=describe_value("on", snap.get("cycle_end")),
-            )
-        if verb == "stage" and snap.get("stage") in {s.value for s in Stage}:
-            return _("moved the workbook to {stage}").format(stage=Stage(snap["stage"]).label)
-        return _("changed the workbook")
-    found = snap.get("content")
-    content: Mapping[str, Any] = found if isinstance(found, dict) else {}
-    n, title = snap.get("number"), describe_value("title", content.get("title"))
-    verbs = {
+def _record_verbs() -> dict[str, dict[str, str]]:
+    """What each change to a record did, by kind and verb, with its placeholders."""
+    return {
         "objective": {
             "added": _("proposed objective {n} {title}"),
             "updated": _("changed objective {n} {title}"),
@@ -104,6 +82,33 @@ def describe_event(event: Any) -> str:
         "review": {"added": _("started the review"), "updated": _("changed the review")},
         "note": {"added": _("wrote a private note that only you can see: {text}")},
     }
+
+
+def describe_event(event: Any) -> str:
+    """What an event did, in words: "changed objective 2 “title”", "moved the workbook to Review"."""
+    kind, _dot, verb = event.action.partition(".")
+    snap = _snapshot(event)
+    if event.entity == "agreement":
+        subject = _(SUBJECT_LABELS.get(str(snap.get("subject")), str(snap.get("subject"))))
+        template = {
+            "confirmed": _("confirmed the {subject} (version {n})"),
+            "agreed": _("agreed the {subject} (version {n}): both have now confirmed it"),
+            "reopened": _("opened version {n} of the {subject}: both must agree again"),
+        }.get(verb, _("changed the agreement on the {subject} (version {n})"))
+        return template.format(subject=subject, n=snap.get("number"))
+    if event.entity == "workbook":
+        if verb == "created":
+            return _("opened the workbook for the cycle {start} to {end}").format(
+                start=describe_value("on", snap.get("cycle_start")),
+                end=describe_value("on", snap.get("cycle_end")),
+            )
+        if verb == "stage" and snap.get("stage") in {s.value for s in Stage}:
+            return _("moved the workbook to {stage}").format(stage=Stage(snap["stage"]).label)
+        return _("changed the workbook")
+    found = snap.get("content")
+    content: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    n, title = snap.get("number"), describe_value("title", content.get("title"))
+    verbs = _record_verbs()
     template = verbs.get(kind, {}).get(verb, "")
     if not template:
         return event.action.replace(".", " ").replace("_", " ")

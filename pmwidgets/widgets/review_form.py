@@ -288,7 +288,6 @@ class ReviewForm(W.VBox):
                 self.comments[number].value = mine.comment if mine else ""
             self.outcomes.value = review.development_outcomes
             self.next_focus.value = review.next_cycle_focus
-        self._on_field()
 
     # --- actions --------------------------------------------------------------------
 
@@ -328,7 +327,8 @@ class ReviewForm(W.VBox):
         changed comes back as a conflict, shown under the button for a choice.
         """
         # the other party's column as this page shows it, kept exactly
-        self._store(self.draft(self.state.review), self.based_on, _("Your assessments are saved."))
+        review = self.value if self.value is not None else self.draft(self.state.review)
+        self._store(review, self.based_on, _("Your assessments are saved."))
 
     def _store(self, review: Review, based_on: int, message: str) -> None:
         self.based_on = based_on

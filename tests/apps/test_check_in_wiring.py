@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import ipywidgets as W
 import pytest
 
-from pmwidgets.apps.pages import _check_in_log
+from pmwidgets.apps.wiring import check_in_log
 from pmwidgets.domain.errors import NotFound
 from pmwidgets.domain.model import CheckIn, ObjectiveProgress
 from pmwidgets.services import Services
@@ -31,7 +31,7 @@ def page(store: Store, person: str, wb_id: int = 1) -> CheckInLog:
 
 def wired(ctx: WorkbookContext) -> CheckInLog:
     """The check-in log as the check-ins page wires it to the workbook."""
-    log = _check_in_log(ctx)
+    log = check_in_log(ctx)
     assert isinstance(log, CheckInLog)
     return log
 

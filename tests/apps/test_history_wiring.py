@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import ipywidgets as W
 import pytest
 
-from pmwidgets.apps.pages import _history_view
+from pmwidgets.apps.wiring import history_view
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.widgets.context import WorkbookContext
@@ -30,7 +30,7 @@ def view(store: Store, who: str, wb: int) -> HistoryView:
 
 def wired(ctx: WorkbookContext) -> HistoryView:
     """The history as the step pages wire it to a workbook."""
-    found = _history_view(ctx)
+    found = history_view(ctx)
     assert isinstance(found, HistoryView)
     return found
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import ipywidgets as W
 import pytest
 
-from pmwidgets.apps.pages import _review_form
+from pmwidgets.apps.wiring import review_form
 from pmwidgets.domain.model import Assessment, Review, Stage
 from pmwidgets.services import Services
 from pmwidgets.store import Store
@@ -33,7 +33,7 @@ CONTEXTS: dict[int, WorkbookContext] = {}
 
 def wired(ctx: WorkbookContext) -> ReviewForm:
     """The review form as the review page wires it to the workbook."""
-    form = _review_form(ctx)
+    form = review_form(ctx)
     assert isinstance(form, ReviewForm)
     CONTEXTS[id(form)] = ctx
     return form
@@ -151,8 +151,8 @@ def test_a_forged_change_of_the_managers_column_is_refused(demo: Store) -> None:
             )
         }
     )
-    # the page offers no input for Helen's column: forge the message the page would send
-    form.draft = lambda base: forged  # type: ignore[method-assign]
+    # the page offers no input for Helen's column: a notebook user may set ``value``
+    form.value = forged
     form.save_button.click()
     assert form.status.kind == "error"
     assert "only the manager can change the manager's assessments" in form.status.message

@@ -9,7 +9,7 @@ from unittest.mock import MagicMock
 import ipywidgets as W
 import pytest
 
-from pmwidgets.apps.pages import _workbook_picker
+from pmwidgets.apps.wiring import workbook_picker
 from pmwidgets.domain.model import Person
 from pmwidgets.services import Services
 from pmwidgets.store import Store
@@ -25,7 +25,7 @@ def _close_widgets() -> Iterator[None]:
 
 def wired(svc: Services, on_open: Callable[[int], None] | None = None) -> WorkbookPicker:
     """The picker as the pages wire it to the services."""
-    found = _workbook_picker(svc, on_open or (lambda _id: None))
+    found = workbook_picker(svc, on_open or (lambda _id: None))
     assert isinstance(found, WorkbookPicker)
     return found
 

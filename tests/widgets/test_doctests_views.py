@@ -12,6 +12,7 @@ import pytest
 MODULES = [
     "pmwidgets.widgets.check_in_log",
     "pmwidgets.widgets.dashboard",
+    "pmwidgets.widgets.development_planner",
     "pmwidgets.widgets.history_view",
     "pmwidgets.widgets.review_form",
     "pmwidgets.widgets.workbook_picker",
