@@ -201,12 +201,11 @@ def _reopen(workbook_id: int) -> None:
 def job_description_page() -> StepPage:
     """01 Job description: choose, import or write it; both confirm it is current."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.job_description_editor import JobDescriptionEditor
 
     return StepPage(
         "01_job_description",
         lambda ctx: [
-            JobDescriptionEditor(ctx),
+            wiring.job_description_editor(ctx),
             AgreementPanel(ctx, "job_description"),
             _history(ctx),
         ],

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import EditConflict
-from ..domain.model import Workbook
+from ..domain.errors import EditConflict, PmwError
+from ..domain.i18n import _
+from ..domain.model import JobDescription, Workbook
 from ..domain.state import WorkbookState
 from ..services import Services, StaleWrite
 from ..widgets.context import WorkbookContext
@@ -152,5 +153,60 @@ def development_planner(ctx: WorkbookContext) -> W.Widget:
         also=lambda: {"party": ctx.party},
         on_save=lambda plan, reason: ctx.services.set_plan(
             ctx.workbook_id, plan, planner.based_on, reason
+        ),
+    )
+
+
+def job_description_editor(ctx: WorkbookContext) -> W.Widget:
+    """The job description: found in the library or the catalogue, read from a file, saved."""
+    from ..widgets.job_description_editor import Found, JobDescriptionEditor
+
+    kept: dict[str, Any] = {}  # the occupation catalogue, read when first searched
+
+    def search(query: str) -> tuple[list[Found], str]:
+        found = [
+            Found(("library", job_id), _("Library: {title}").format(title=title))
+            for job_id, title, _src in ctx.services.library(query, 20)
+        ]
+        if not query:
+            return found, ""
+        try:
+            if "catalogue" not in kept:
+                from ..services.files import catalogue
+
+                kept["catalogue"] = catalogue()
+            entries = kept["catalogue"].search(query, 20)
+        except PmwError as exc:  # the library still answers without the catalogue
+            return found, str(exc)
+        attribution = kept["catalogue"].attribution
+        found += [
+            Found(
+                ("catalogue", e.code),
+                _("Catalogue {code}: {title}").format(code=e.code, title=e.title),
+                (e.summary, attribution),
+            )
+            for e in entries
+        ]
+        return found, ""
+
+    def pick(key: tuple[str, Any]) -> JobDescription:
+        kind, code = key
+        if kind == "library":
+            return ctx.services.library_job(code)
+        return kept["catalogue"].get(code)
+
+    def upload(name: str, data: bytes) -> JobDescription:
+        from ..services.files import read_job_description
+
+        return read_job_description(name, data)
+
+    editor = JobDescriptionEditor(
+        ctx.state, ctx.names(), on_search=search, on_pick=pick, on_upload=upload
+    )
+    return wired(
+        ctx,
+        editor,
+        on_save=lambda job, reason: ctx.services.set_job_description(
+            ctx.workbook_id, job, editor.based_on, reason
         ),
     )

@@ -16,6 +16,7 @@ from ..domain.rules import due_date_problem
 from ..domain.state import WorkbookState
 from . import _svg
 from ._plan_parts import KINDS, STATUSES, choose, kind_label, month_after, status_label, valid
+from ._two_way import offer_choice
 from .base import (
     WIDE,
     StatusArea,
@@ -240,11 +241,8 @@ class PlanEditor(W.VBox):
         def save(record: Any, version: int) -> None:
             self._save(valid(DevelopmentPlan, **record), _("Your choice is saved."), version)
 
-        self.conflicts.show_conflict(conflict, save)
-        if self.conflicts.view is not None:  # "Not now": the typing stays in the form
-            self.conflicts.view.on_cancel = self._cancelled
+        offer_choice(self.conflicts, conflict, save, self._cancelled)
 
     def _cancelled(self) -> None:
-        self.conflicts.clear()
         if self.on_cancel is not None:
             self.on_cancel()

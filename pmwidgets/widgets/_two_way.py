@@ -12,7 +12,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..domain.errors import ValidationFailed
+from ..domain.errors import EditConflict, ValidationFailed
+from .conflict_view import ConflictSlot
 
 
 @contextmanager
@@ -43,3 +44,23 @@ def value_from_form(
             on_invalid(str(exc))
     with filling(editor):
         editor.value = new
+
+
+def offer_choice(
+    slot: ConflictSlot,
+    conflict: EditConflict,
+    save: Callable[[Any, int], None],
+    on_cancel: Callable[[], object],
+) -> None:
+    """Show ``conflict`` in ``slot`` for the author's choice, which ``save`` stores.
+
+    *Not now* clears it (the typing stays in the form) and calls ``on_cancel``.
+    """
+    slot.show_conflict(conflict, save)
+
+    def cancelled() -> None:
+        slot.clear()
+        on_cancel()
+
+    if slot.view is not None:
+        slot.view.on_cancel = cancelled

@@ -24,7 +24,7 @@ from ..domain.model import (
 from ..domain.rules import review_opens
 from ..domain.state import WorkbookState
 from ._review_parts import column_html, evidence_html, objective_html, stage_note
-from ._two_way import filling, value_from_form
+from ._two_way import filling, offer_choice, value_from_form
 from .base import (
     WIDE,
     StatusArea,
@@ -345,12 +345,9 @@ class ReviewForm(W.VBox):
         def save(record: Any, version: int) -> None:
             self._store(Review.model_validate(record), version, _("Your choice is saved."))
 
-        self.conflicts.show_conflict(conflict, save)
-        if self.conflicts.view is not None:  # "Not now": the typing stays in the form
-            self.conflicts.view.on_cancel = self._cancelled
+        offer_choice(self.conflicts, conflict, save, self._cancelled)
 
     def _cancelled(self) -> None:
-        self.conflicts.clear()
         if self.on_cancel is not None:
             self.on_cancel()
 

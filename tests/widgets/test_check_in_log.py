@@ -9,15 +9,14 @@ from unittest.mock import MagicMock
 
 import ipywidgets as W
 import pytest
+from widgets.memory import objective, workbook
 
 from pmwidgets.domain.errors import NotAllowed
 from pmwidgets.domain.model import (
     Amendment,
     CheckIn,
-    Objective,
     ObjectiveProgress,
     Stage,
-    Workbook,
 )
 from pmwidgets.domain.state import WorkbookState
 from pmwidgets.store import StaleWrite
@@ -25,26 +24,7 @@ from pmwidgets.widgets.check_in_log import CheckInLog
 
 XSS = "<script>alert('x')</script>"
 NAMES = {"mchen": "Mei Chen", "rokafor": "Richard Okafor"}
-WB = Workbook(
-    id=1,
-    employee_id="mchen",
-    manager_id="rokafor",
-    cycle_start=dt.date(2026, 9, 1),
-    cycle_end=dt.date(2027, 8, 31),
-    stage=Stage.CHECK_INS,
-    version=9,
-)
-
-
-def objective(n: int, title: str) -> Objective:
-    return Objective(
-        id=n,
-        title=title,
-        responsibilities=(1,),
-        due=dt.date(2027, 6, 30),
-        weight=50,
-        proposed_by="mchen",
-    )
+WB = workbook(stage=Stage.CHECK_INS, version=9)
 
 
 OBJECTIVES = (objective(1, "Pass rate"), objective(2, "Retention"))

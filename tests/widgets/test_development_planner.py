@@ -9,6 +9,7 @@ from typing import Any
 
 import ipywidgets as W
 import pytest
+from widgets.memory import workbook
 
 from pmwidgets.domain.errors import EditConflict, NotAllowed
 from pmwidgets.domain.merge import merge3
@@ -19,7 +20,6 @@ from pmwidgets.domain.model import (
     JobDescription,
     Rating,
     Responsibility,
-    Workbook,
 )
 from pmwidgets.domain.state import WorkbookState
 from pmwidgets.widgets.development_planner import DevelopmentPlanner
@@ -34,14 +34,7 @@ JOB = JobDescription(
         Competency(name=EV, required=3),
     ),
 )
-WB = Workbook(
-    id=1,
-    employee_id="mchen",
-    manager_id="rokafor",
-    cycle_start=dt.date(2026, 9, 1),
-    cycle_end=dt.date(2027, 8, 31),
-    version=12,
-)
+WB = workbook(version=12)
 PLAN = DevelopmentPlan(
     ratings=(Rating(competency=EV, by="manager", level=2, comment="Needs data"),),
     actions=(

@@ -14,6 +14,7 @@ MODULES = [
     "pmwidgets.widgets.dashboard",
     "pmwidgets.widgets.development_planner",
     "pmwidgets.widgets.history_view",
+    "pmwidgets.widgets.job_description_editor",
     "pmwidgets.widgets.review_form",
     "pmwidgets.widgets.workbook_picker",
 ]

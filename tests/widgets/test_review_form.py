@@ -9,6 +9,7 @@ from unittest.mock import MagicMock
 
 import ipywidgets as W
 import pytest
+from widgets import memory
 
 from pmwidgets.domain.errors import EditConflict, NotAllowed
 from pmwidgets.domain.merge import merge3
@@ -30,27 +31,11 @@ NAMES = {"mchen": "Mei Chen", "rokafor": "Richard Okafor"}
 
 
 def workbook(stage: Stage = Stage.REVIEW, version: int = 20) -> Workbook:
-    return Workbook(
-        id=1,
-        employee_id="mchen",
-        manager_id="rokafor",
-        cycle_start=dt.date(2026, 9, 1),
-        cycle_end=dt.date(2027, 8, 31),
-        stage=stage,
-        version=version,
-    )
+    return memory.workbook(stage=stage, version=version)
 
 
 def objective(n: int) -> Objective:
-    return Objective(
-        id=n,
-        title=f"Objective title {n}",
-        responsibilities=(1,),
-        due=dt.date(2027, 6, 30),
-        weight=50,
-        proposed_by="mchen",
-        measure="Pass rate",
-    )
+    return memory.objective(n, f"Objective title {n}", measure="Pass rate")
 
 
 REVIEW = Review(
