@@ -241,10 +241,10 @@ def measure(folder: Path, quick: bool) -> list[Row]:
     import ipywidgets  # noqa: F401  (imports are measured with the pages, not here)
     import pandas  # noqa: F401
 
+    from pmwidgets.apps.dashboard import dashboard_for
     from pmwidgets.services import Services
     from pmwidgets.services.frames import forget, frames, warm
     from pmwidgets.store import Store
-    from pmwidgets.widgets.dashboard import Dashboard
 
     size = QUICK if quick else FULL
     runs = 3
@@ -309,15 +309,15 @@ def measure(folder: Path, quick: bool) -> list[Row]:
         cold = []
         for _ in range(runs):
             forget()
-            cold.append(_seconds(lambda: Dashboard(hr, today=TODAY)))
+            cold.append(_seconds(lambda: dashboard_for(hr, today=TODAY)))
         _touch(store, 10)
         on_disk = []
         for _ in range(runs):
             forget(disk=False)  # a new kernel: the rows an earlier one kept on disk
-            on_disk.append(_seconds(lambda: Dashboard(hr, today=TODAY)))
+            on_disk.append(_seconds(lambda: dashboard_for(hr, today=TODAY)))
         warm(store)
         _touch(store, 10)
-        kept = [_seconds(lambda: Dashboard(hr, today=TODAY)) for _ in range(runs)]
+        kept = [_seconds(lambda: dashboard_for(hr, today=TODAY)) for _ in range(runs)]
         rows += [
             Row(SECTION, f"dashboard widget for HR ({n} workbooks): nothing kept", "s", cold,
                 note="frames and the widget, in process; the first kernel ever on this "

@@ -47,17 +47,8 @@ STILL_TOO_LONG = {
     "pmwidgets/widgets/agreement_panel.py::__init__",
     "pmwidgets/widgets/agreement_panel.py::refresh",
     "pmwidgets/widgets/conflict_view.py::__init__",
-    "pmwidgets/widgets/dashboard.py",
-    "pmwidgets/widgets/dashboard.py::__init__",
-    "pmwidgets/widgets/development_planner.py",
-    "pmwidgets/widgets/development_planner.py::__init__",
-    "pmwidgets/widgets/history_view.py::describe_event",
-    "pmwidgets/widgets/job_description_editor.py",
-    "pmwidgets/widgets/job_description_editor.py::__init__",
     "pmwidgets/widgets/objective_editor.py",
     "pmwidgets/widgets/objective_editor.py::__init__",
-    "pmwidgets/widgets/review_form.py::__init__",
-    "pmwidgets/widgets/review_form.py::_refresh",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import ipywidgets as W
@@ -9,8 +10,9 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..domain.model import Role
+from ..services import Services
 from ..widgets.base import esc, heading, html_widget, paragraph
-from ..widgets.dashboard import Dashboard
+from ..widgets.dashboard import PAGE_SIZE, Dashboard
 from . import session
 from .logs import configure as configure_logging
 from .messages import failure_message, sign_in_message
@@ -84,8 +86,23 @@ def _fill(page: W.VBox, css: W.HTML, link_base: str) -> None:
             "overdue, and where one person does all the writing. Open a step to work on a "
             "workbook."
         )
-        page.children = (css, title, paragraph(intro), Dashboard(svc, link_base))
+        page.children = (css, title, paragraph(intro), dashboard_for(svc, link_base))
     except PmwError:
         page.children = (css, sign_in_message())
     except Exception:
         page.children = (css, failure_message("dashboard page"))
+
+
+def dashboard_for(
+    svc: Services, link_base: str = "", today: dt.date | None = None, page_size: int = PAGE_SIZE
+) -> Dashboard:
+    """The dashboard of the workbooks ``svc``'s person may see; *Read again* reads them again.
+
+    ``today``: the day overdue check-ins are judged against (default: today).
+    """
+    from ..services.frames import workbook_summaries
+
+    def read() -> list[object]:
+        return list(workbook_summaries(svc, today))
+
+    return Dashboard(read(), link_base, page_size, on_refresh=read)

@@ -20,7 +20,7 @@ from ..widgets.base import StatusArea, button, heading, html_table, html_widget,
 from ..widgets.context import WorkbookContext
 from ..widgets.lean import close_replaced, make
 from ..widgets.session_bar import SessionBar
-from . import kernel_errors, session
+from . import kernel_errors, session, wiring
 from .logs import configure as configure_logging
 from .messages import sign_in_message
 from .style import stylesheet
@@ -137,15 +137,13 @@ class StepPage(W.VBox):
         return W.VBox([note, W.HBox([chooser, go]), self.status])
 
     def _picker(self, svc: Services) -> W.Widget:
-        from ..widgets.workbook_picker import WorkbookPicker
-
         def opened(workbook_id: int) -> None:
             session.save_selection(
                 replace(session.load_selection(), workbook=workbook_id, acting=None)
             )
             self.show()
 
-        return WorkbookPicker(svc, on_open=opened)
+        return wiring.workbook_picker(svc, opened)
 
 
 def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
@@ -169,20 +167,13 @@ def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
 def _history(ctx: WorkbookContext) -> W.Accordion:
     """The workbook's history, folded; it is read and drawn when first opened."""
 
-    def build() -> W.Widget:
-        from ..widgets.history_view import HistoryView
-
-        return HistoryView(ctx)
-
-    return _folded(_("History of this workbook"), build)
+    return _folded(_("History of this workbook"), lambda: wiring.history_view(ctx))
 
 
 def start_page() -> StepPage:
     """00 Start here: who is at the screen, the workbook, and where each step stands."""
 
     def build(ctx: WorkbookContext) -> list[W.Widget]:
-        from ..widgets.workbook_picker import WorkbookPicker
-
         state = ctx.state
         rows = [
             (_(label), state.agreement_status(subject).label)  # type: ignore[arg-type]
@@ -196,7 +187,7 @@ def start_page() -> StepPage:
         overview = html_widget(html_table([_("Step"), _("Agreement")], rows))
         picker = _folded(
             _("Open another workbook, or start a new cycle"),
-            lambda: WorkbookPicker(ctx.services, on_open=_reopen),
+            lambda: wiring.workbook_picker(ctx.services, _reopen),
         )
         return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
 
@@ -210,12 +201,11 @@ def _reopen(workbook_id: int) -> None:
 def job_description_page() -> StepPage:
     """01 Job description: choose, import or write it; both confirm it is current."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.job_description_editor import JobDescriptionEditor
 
     return StepPage(
         "01_job_description",
         lambda ctx: [
-            JobDescriptionEditor(ctx),
+            wiring.job_description_editor(ctx),
             AgreementPanel(ctx, "job_description"),
             _history(ctx),
         ],
@@ -244,12 +234,11 @@ def objectives_page() -> StepPage:
 def development_page() -> StepPage:
     """03 Development plan: rate, find gaps, plan actions, commit support, agree."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.development_planner import DevelopmentPlanner
 
     return StepPage(
         "03_development_plan",
         lambda ctx: [
-            DevelopmentPlanner(ctx),
+            wiring.development_planner(ctx),
             AgreementPanel(ctx, "development_plan"),
             _history(ctx),
         ],
@@ -260,11 +249,10 @@ def development_page() -> StepPage:
 def check_ins_page() -> StepPage:
     """04 Check-ins: GROW conversations, progress and evidence, amendments."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.check_in_log import CheckInLog
 
     return StepPage(
         "04_check_ins",
-        lambda ctx: [CheckInLog(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
+        lambda ctx: [wiring.check_in_log(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
         _("4 Check-ins"),
     )
 
@@ -272,10 +260,9 @@ def check_ins_page() -> StepPage:
 def review_page() -> StepPage:
     """05 Review: assessments side by side with the evidence; both sign."""
     from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.review_form import ReviewForm
 
     return StepPage(
         "05_review",
-        lambda ctx: [ReviewForm(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
+        lambda ctx: [wiring.review_form(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
         _("5 Review"),
     )

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 from pydantic import ValidationError
 
 from ..domain.errors import ValidationFailed, describe_validation_error
 from ..domain.i18n import _, format_date
-from ..domain.model import Amendment, CheckIn, ObjectiveProgress, Stage
+from ..domain.model import Amendment, CheckIn, Stage
 from ..domain.state import WorkbookState
-from . import charts
+from . import _svg
+from ._check_in_parts import (
+    ProgressRow,
+    entry_html,
+    entry_title,
+    grow,
+    hint,
+    items_html,
+    newest_first,
+    progress_alt,
+)
+from ._two_way import filling, value_from_form
 from .base import (
     WIDE,
     StatusArea,
@@ -25,101 +37,10 @@ from .base import (
     paragraph_html,
     text,
 )
-from .context import WorkbookContext
 from .lean import close_replaced, make
 
-
-def _status_words() -> dict[str, str]:
-    """Each progress status in words, in the order they are offered."""
-    words = (_("not started"), _("on track"), _("at risk"), _("off track"), _("done"))
-    return dict(
-        zip(("not_started", "on_track", "at_risk", "off_track", "done"), words, strict=True)
-    )
-
-
-def _grow() -> tuple[tuple[str, str, str], ...]:
-    """(field, label, one-line hint) for each part of a GROW conversation."""
-    return (
-        ("goal", _("Goal"), _("Goal: what do we want from this conversation?")),
-        ("reality", _("Reality"), _("Reality: where do things stand now, and what shows it?")),
-        ("options", _("Options"), _("Options: what could we do?")),
-        ("will", _("Will"), _("Will: what will each of us do, and by when?")),
-    )
-
-
-def _multiline(value: str) -> str:
-    """Escaped text with its line breaks kept."""
-    return esc(value).replace("\n", "<br>")
-
-
-def _items(title: str, lines: Sequence[str]) -> str:
-    """A titled list of already-escaped lines (empty when there are none)."""
-    if not lines:
-        return ""
-    body = "".join(f"<li>{line}</li>" for line in lines)
-    return f"<h4>{esc(title)}</h4><ul>{body}</ul>"
-
-
-def _newest_first(check_ins: Sequence[CheckIn]) -> list[CheckIn]:
-    return sorted(check_ins, key=lambda c: (c.on, c.id or 0), reverse=True)
-
-
-def _hint(message: str) -> W.HTML:
-    """A one-line hint under a heading or above an input."""
-    return paragraph(message, "pmw-muted")
-
-
-class _ProgressRow:
-    """The inputs for one objective's progress in the new check-in."""
-
-    def __init__(self, number: int, title: str) -> None:
-        self.number = number
-        self.label = html_widget()
-        self.percent = make(
-            W.BoundedIntText,
-            description=_("Objective {n} (%)").format(n=number),
-            min=0,
-            max=100,
-            style=WIDE,
-        )
-        self.status = make(
-            W.Dropdown,
-            description=_("Status"),
-            options=[(_("not discussed"), ""), *((w, s) for s, w in _status_words().items())],
-            style=WIDE,
-        )
-        self.evidence = text(_("Evidence"), placeholder=_("What shows the progress"))
-        self.previous = 0
-        inputs = make(W.HBox, children=[self.percent, self.status])
-        self.box = make(W.VBox, children=[self.label, inputs, self.evidence], classes=("pmw-card",))
-        self.retitle(title)
-
-    def retitle(self, title: str) -> None:
-        words = _("Objective {n}: {title}").format(n=self.number, title=title)
-        self.label.value = f"<strong>{esc(words)}</strong>"
-
-    def reset(self, previous: int) -> None:
-        self.previous = previous
-        self.percent.value = previous
-        self.status.value = ""
-        self.evidence.value = ""
-
-    def progress(self) -> ObjectiveProgress | None:
-        """The progress typed in, None when the objective was not discussed."""
-        if not self.status.value:
-            if self.evidence.value.strip() or self.percent.value != self.previous:
-                raise ValidationFailed(
-                    _("choose a status for objective {n}, or leave its progress as it was").format(
-                        n=self.number
-                    )
-                )
-            return None
-        return ObjectiveProgress(
-            objective=self.number,
-            percent=int(self.percent.value),
-            status=self.status.value,
-            evidence=self.evidence.value,
-        )
+#: what ``on_save`` is: called with the new check-in and a reason ("" here); returns its number
+SaveCheckIn = Callable[[CheckIn, str], Any]
 
 
 class CheckInLog(W.VBox):
@@ -127,27 +48,66 @@ class CheckInLog(W.VBox):
 
     The log shows each conversation's GROW notes, progress per objective,
     actions carried forward and proposed amendments, with a chart of progress
-    across check-ins. The form records a new check-in; proposing an amendment
-    reopens the agreed objectives (the services layer does that), so both
-    parties must agree them again. What was typed survives a refused save.
+    across check-ins. The form records a new check-in: ``value`` is the check-in
+    it describes (None while it is incomplete), and setting ``value`` fills the
+    form. *Save check-in* hands it to ``on_save(check_in, reason)``, which stores it
+    and may return its number; a proposed amendment reopens the agreed objectives
+    there (the services do that), so both parties must agree them again. A refusal
+    ``on_save`` raises is shown in words, and what was typed survives it.
+
+    Parameters
+    ----------
+    state:
+        The workbook (its check-ins, objectives and cycle); setting it redraws the log.
+    names:
+        People's names by id (who wrote each check-in).
+    on_save:
+        ``on_save(check_in, reason)``: stores the check-in; may return its number.
+    on_cancel:
+        Called by :meth:`cancel`, after the form is cleared.
 
     Examples
     --------
-    >>> log = CheckInLog(context)  # doctest: +SKIP
-    >>> log.goal.value = "Half-term review of progress."  # doctest: +SKIP
-    >>> log.save_button.click()  # doctest: +SKIP
-    >>> log.status.kind  # doctest: +SKIP
-    'ok'
+    >>> import datetime as dt
+    >>> from pmwidgets.domain.model import Objective, Stage, Workbook
+    >>> from pmwidgets.domain.state import WorkbookState
+    >>> wb = Workbook(id=1, employee_id="mchen", manager_id="rokafor", stage=Stage.CHECK_INS,
+    ...               cycle_start=dt.date(2026, 9, 1), cycle_end=dt.date(2027, 8, 31))
+    >>> pass_rate = Objective(id=1, title="Pass rate", responsibilities=(1,),
+    ...                       due=dt.date(2027, 6, 30), weight=100, proposed_by="mchen")
+    >>> saved = []
+    >>> log = CheckInLog(WorkbookState(wb, objectives=(pass_rate,)),
+    ...                  on_save=lambda check_in, reason: saved.append(check_in) or len(saved))
+    >>> log.value is None  # nothing written yet
+    True
+    >>> log.goal.value = "Half-term review"
+    >>> log.rows[1].status.value = "on_track"
+    >>> log.rows[1].percent.value = 40
+    >>> log.value.progress[0].percent
+    40
+    >>> log.save_button.click()
+    >>> log.status.message
+    'Check-in 1 saved.'
+    >>> saved[0].goal, log.goal.value
+    ('Half-term review', '')
     """
 
+    value = T.Instance(CheckIn, allow_none=True)
+    state = T.Instance(WorkbookState)
+    names = T.Dict()
+
     def __init__(
-        self, context: WorkbookContext, on_saved: Callable[[int], None] | None = None
+        self,
+        state: WorkbookState,
+        names: Mapping[str, str] | None = None,
+        on_save: SaveCheckIn | None = None,
+        on_cancel: Callable[[], None] | None = None,
     ) -> None:
-        self.context = context
-        self.on_saved = on_saved
-        self._names = {p.id: p.name for p in context.services.people()}
+        self.on_save, self.on_cancel = on_save, on_cancel
         self._chart_key: object = None
-        self.rows: dict[int, _ProgressRow] = {}
+        self._filling = False  # set while the form is filled from ``value``
+        self._ready = False  # set once the traits are given
+        self.rows: dict[int, ProgressRow] = {}
         self.entries = make(W.Accordion)
         self.entries_note = html_widget()
         self.chart_box = make(W.VBox)
@@ -156,9 +116,9 @@ class CheckInLog(W.VBox):
         self.on = make(W.DatePicker, description=_("Date"), style=WIDE)
         self.date_hint = html_widget()
         self.goal, self.reality, self.options, self.will = (
-            text(label, area=True) for _f, label, _h in _grow()
+            text(label, area=True) for _f, label, _h in grow()
         )
-        grow = [w for f, _l, h in _grow() for w in (_hint(h), getattr(self, f))]
+        prompts = [w for f, _l, h in grow() for w in (hint(h), getattr(self, f))]
         self.progress_box = make(W.VBox)
         one_per_line = _("One action per line")
         self.carried = text(_("Carried forward"), area=True, placeholder=one_per_line)
@@ -168,7 +128,7 @@ class CheckInLog(W.VBox):
         self.amend_reason = text(_("Reason"), placeholder=_("Why it should change"))
         self.save_button = button(_("Save check-in"), "primary")
         self.status = StatusArea()
-        self.save_button.on_click(self.status.guard(lambda _b: self.save(), on_stale=self._stale))
+        self.save_button.on_click(self.status.guard(lambda _b: self.save()))
         amend_note = _(
             "Proposing an amendment reopens the agreed objectives: "
             "the employee and the manager will both need to agree them again."
@@ -176,23 +136,37 @@ class CheckInLog(W.VBox):
         progress_hint = _("Choose a status for each objective you discussed; leave the others.")
         past = [heading(_("Check-ins so far")), self.entries_note, self.entries, self.chart_box]
         intro = [heading(_("New check-in")), self.stage_note, self.carried_in, self.on]
-        progress = [heading(_("Progress per objective"), 4), _hint(progress_hint)]
-        amend = [heading(_("Amendment (optional)"), 4), _hint(amend_note), self.amend_objective]
-        form = [*intro, self.date_hint, *grow, *progress, self.progress_box, self.carried, *amend]
-        form += [self.amend_proposal, self.amend_reason, self.save_button]
+        progress = [heading(_("Progress per objective"), 4), hint(progress_hint)]
+        amend = [heading(_("Amendment (optional)"), 4), hint(amend_note), self.amend_objective]
+        form = [*intro, self.date_hint, *prompts, *progress, self.progress_box, self.carried]
+        form += [*amend, self.amend_proposal, self.amend_reason, self.save_button]
         super().__init__([*past, *form, self.status])
         self.add_class("pmw-check-in-log")
-        context.subscribe(self._refresh)
-        self._refresh(context.state)
+        for field in self._fields():
+            field.observe(self._on_field, names="value")
+        self.names = dict(names or {})
+        self.state = state
+        self._ready = True
+        self._refresh(state)
         self.reset_form()
 
-    # --- read-only parts, refreshed whenever anyone saves --------------------------
+    # --- read-only parts, redrawn whenever the state changes ---------------------------
+
+    @property
+    def based_on(self) -> int:
+        """The workbook version this page shows (a check-in is saved against it)."""
+        return self.state.workbook.version
+
+    @T.observe("state", "names")
+    def _on_state(self, _change: Any = None) -> None:
+        if self._ready:
+            self.status.guard(self._refresh)(self.state)
 
     def _refresh(self, state: WorkbookState) -> None:
-        newest = _newest_first(state.check_ins)
+        newest = newest_first(state.check_ins)
         old = tuple(self.entries.children)
-        self.entries.children = [self._entry(c, state) for c in newest]
-        self.entries.titles = tuple(self._title(c) for c in newest)
+        self.entries.children = [html_widget(entry_html(c, state), "pmw-card") for c in newest]
+        self.entries.titles = tuple(entry_title(c, self.names) for c in newest)
         self.entries.selected_index = 0 if newest else None
         close_replaced(old, ())  # so a long session does not pile up widgets
         self.entries_note.value = "" if newest else paragraph_html(_("No check-ins yet."))
@@ -210,41 +184,6 @@ class CheckInLog(W.VBox):
         )
         self._sync_objectives(state)
 
-    def _title(self, check_in: CheckIn) -> str:
-        author = check_in.author or ""
-        name = self._names.get(author, author or _("unknown"))
-        return _("{date} — by {name}").format(date=format_date(check_in.on), name=name)
-
-    def _entry(self, c: CheckIn, state: WorkbookState) -> W.HTML:
-        notes = ((label, getattr(c, f)) for f, label, _h in _grow())
-        parts = [
-            f"<p><strong>{esc(label)}:</strong> {_multiline(value)}</p>"
-            for label, value in notes
-            if value.strip()
-        ]
-        progress = []
-        for p in c.progress:
-            objective = state.objective(p.objective)
-            line = _("Objective {n} {title}: {percent}%, {status}").format(
-                n=p.objective,
-                title=objective.title if objective else "",
-                percent=p.percent,
-                status=_status_words().get(p.status, p.status),
-            )
-            if p.evidence.strip():
-                line += _(" — evidence: {evidence}").format(evidence=p.evidence)
-            progress.append(esc(line))
-        amendments = []
-        for a in c.amendments:
-            what = _("Objective {n}").format(n=a.objective) if a.objective else _("No objective")
-            line = _("{what}: {proposal} (reason: {reason})")
-            amendments.append(esc(line.format(what=what, proposal=a.proposal, reason=a.reason)))
-        body = "".join(parts)
-        body += _items(_("Progress"), progress)
-        body += _items(_("Actions carried forward"), [esc(a) for a in c.carried_forward])
-        body += _items(_("Proposed amendments"), amendments)
-        return html_widget(body or paragraph_html(_("No notes were written.")), "pmw-card")
-
     def _chart(self, state: WorkbookState) -> None:
         dated = sorted(state.check_ins, key=lambda c: (c.on, c.id or 0))
         series: dict[str, Sequence[tuple[dt.date, int]]] = {}
@@ -260,17 +199,7 @@ class CheckInLog(W.VBox):
             note = paragraph(_("No progress has been recorded at a check-in yet."), "pmw-muted")
             self.chart_box.children = (note,)
             return
-        alt = _("Progress at each check-in: {details}").format(
-            details="; ".join(
-                f"{label}: "
-                + ", ".join(
-                    _("{percent}% on {date}").format(percent=pct, date=format_date(day))
-                    for day, pct in points
-                )
-                for label, points in series.items()
-            )
-        )
-        self.chart_box.children = (charts.chart(charts.progress_chart(series), alt),)
+        self.chart_box.children = (_svg.chart(_svg.progress_chart(series), progress_alt(series)),)
 
     def _carried_in(self, previous: CheckIn | None) -> None:
         if previous is None or not previous.carried_forward:
@@ -281,7 +210,7 @@ class CheckInLog(W.VBox):
         title = _("Carried forward from the check-in of {date}").format(
             date=format_date(previous.on)
         )
-        self.carried_in.value = _items(title, [esc(a) for a in previous.carried_forward])
+        self.carried_in.value = items_html(title, [esc(a) for a in previous.carried_forward])
 
     def _sync_objectives(self, state: WorkbookState) -> None:
         """Match the progress rows and the amendment choices to the current objectives."""
@@ -291,8 +220,10 @@ class CheckInLog(W.VBox):
             if number in self.rows:
                 self.rows[number].retitle(o.title)
             else:
-                self.rows[number] = row = _ProgressRow(number, o.title)
+                self.rows[number] = row = ProgressRow(number, o.title)
                 row.reset(self._last_percent(number))
+                for field in row.inputs():
+                    field.observe(self._on_field, names="value")
         keep = {o.id for o in objectives}
         self.rows = {n: r for n, r in self.rows.items() if n in keep}
         self.progress_box.children = [self.rows[o.id or 0].box for o in objectives]
@@ -303,30 +234,65 @@ class CheckInLog(W.VBox):
         choices = [(label.format(n=o.id, title=o.title)[:80], o.id or 0) for o in objectives]
         self.amend_objective.options = [(_("No objective"), 0), *choices]
         self.amend_objective.value = chosen if chosen in keep else 0
+        self._on_field()
 
     def _last_percent(self, number: int) -> int:
         return next(
             (
                 p.percent
-                for c in _newest_first(self.context.state.check_ins)
+                for c in newest_first(self.state.check_ins)
                 for p in c.progress
                 if p.objective == number
             ),
             0,
         )
 
-    # --- the form ---------------------------------------------------------------------
+    # --- the form and ``value`` ---------------------------------------------------------
+
+    def _fields(self) -> list[W.ValueWidget]:
+        notes = [self.goal, self.reality, self.options, self.will, self.carried]
+        return [self.on, *notes, self.amend_objective, self.amend_proposal, self.amend_reason]
+
+    def _on_field(self, _change: Any = None) -> None:
+        """Recompute ``value`` from the form (None while it is incomplete)."""
+        value_from_form(self, self.draft)
+
+    @T.observe("value")
+    def _on_value(self, change: dict[str, Any]) -> None:
+        """Someone set ``value``: show it in the form (None: a blank form)."""
+        if not self._filling:
+            self.fill(change["new"])
+
+    def fill(self, check_in: CheckIn | None) -> None:
+        """Show ``check_in`` in the form (None: clear it); nothing is stored."""
+        if check_in is None:
+            self.reset_form()
+            return
+        with filling(self):
+            self.on.value = check_in.on
+            for f, _l, _h in grow():
+                getattr(self, f).value = getattr(check_in, f)
+            self.carried.value = "\n".join(check_in.carried_forward)
+            given = {p.objective: p for p in check_in.progress}
+            for number, row in self.rows.items():
+                row.load(given.get(number))
+            amendment = check_in.amendments[0] if check_in.amendments else None
+            self.amend_objective.value = (amendment.objective or 0) if amendment else 0
+            self.amend_proposal.value = amendment.proposal if amendment else ""
+            self.amend_reason.value = amendment.reason if amendment else ""
 
     def reset_form(self) -> None:
         """Clear the form for the next check-in (today's date, clamped into the cycle)."""
-        wb = self.context.state.workbook
-        self.on.value = min(max(dt.date.today(), wb.cycle_start), wb.cycle_end)
-        for field in (self.goal, self.reality, self.options, self.will, self.carried):
-            field.value = ""
-        for number, row in self.rows.items():
-            row.reset(self._last_percent(number))
-        self.amend_objective.value = 0
-        self.amend_proposal.value = self.amend_reason.value = ""
+        wb = self.state.workbook
+        with filling(self):
+            self.on.value = min(max(dt.date.today(), wb.cycle_start), wb.cycle_end)
+            for field in (self.goal, self.reality, self.options, self.will, self.carried):
+                field.value = ""
+            for number, row in self.rows.items():
+                row.reset(self._last_percent(number))
+            self.amend_objective.value = 0
+            self.amend_proposal.value = self.amend_reason.value = ""
+        self._on_field()
 
     def draft(self) -> CheckIn:
         """The check-in the form describes; ValidationFailed in plain words if it is incomplete."""
@@ -335,7 +301,7 @@ class CheckInLog(W.VBox):
         progress = tuple(p for p in (r.progress() for r in self.rows.values()) if p is not None)
         carried = tuple(line.strip() for line in self.carried.value.splitlines() if line.strip())
         proposal, reason = self.amend_proposal.value.strip(), self.amend_reason.value.strip()
-        notes: dict[str, Any] = {f: getattr(self, f).value for f, _l, _h in _grow()}
+        notes: dict[str, Any] = {f: getattr(self, f).value for f, _l, _h in grow()}
         if not (
             any(n.strip() for n in notes.values()) or progress or carried or proposal or reason
         ):
@@ -355,22 +321,27 @@ class CheckInLog(W.VBox):
         except ValidationError as exc:
             raise ValidationFailed(describe_validation_error(exc)) from None
 
+    # --- saving -------------------------------------------------------------------------
+
     def save(self) -> None:
-        """Store the new check-in, then clear the form."""
-        draft = self.draft()
-        ctx = self.context
-        number = ctx.services.save_check_in(ctx.workbook_id, draft, ctx.version)
-        ctx.reload()
+        """Hand ``value``, the new check-in, to ``on_save``, then clear the form."""
+        draft = self.value if self.value is not None else self.draft()  # words if incomplete
+        number = self.on_save(draft, "") if self.on_save is not None else None
         self.reset_form()
-        message = _("Check-in {n} saved.").format(n=number)
+        message = (
+            _("Check-in {n} saved.").format(n=number)
+            if number is not None
+            else _("Check-in saved.")
+        )
         if draft.amendments:
             message += " " + _(
                 "The proposed amendment reopened the objectives: both need to agree them again."
             )
         self.status.ok(message)
-        if self.on_saved:
-            self.on_saved(number)
 
-    def _stale(self) -> None:
-        """Someone else saved first: show their changes, keep what was typed here."""
-        self.context.reload()
+    def cancel(self) -> None:
+        """Drop what was typed: clear the form, then call ``on_cancel``."""
+        self.reset_form()
+        self.status.clear()
+        if self.on_cancel is not None:
+            self.on_cancel()

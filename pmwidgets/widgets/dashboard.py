@@ -1,35 +1,28 @@
 """Dashboard: where every workbook stands, for a coach or an HR lead looking across many.
 
-It works on plain rows (:func:`~pmwidgets.services.frames.workbook_summaries`), never on
-pandas frames, so that the page's kernel does without pandas and numpy (about 58 MiB;
+It works on plain rows (``WorkbookSummary``, one per workbook, made by the services'
+``frames.workbook_summaries``), never on pandas frames, so that the page's kernel does without pandas and numpy (about 58 MiB;
 see docs/performance.md). Filtering, sorting, counting and the charts' data are each one
 pass over the rows.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 
-from ..domain.i18n import _, format_date
+from ..domain.i18n import _
 from ..domain.model import Stage
-from ..services import Services
-from ..services.frames import (
-    CHECK_IN_VALUES,
-    WORKBOOK_COLUMNS,
-    WorkbookSummary,
-    workbook_summaries,
-)
-from . import charts
+from . import _svg as charts
+from ._dashboard_table import table_html
 from .base import WIDE, StatusArea, button, dropdown, esc, heading, html_widget
 from .dashboard_charts import MAX_BARS, coverage_share_chart, stage_chart
-from .lean import make
-from .session_bar import STEPS
+from .lean import make, show
 
 #: rows shown on one page of the table.
 PAGE_SIZE = 50
@@ -44,86 +37,77 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("Next check-in due", "next_check_in_due"),
     ("Coverage of the job", "coverage_share"),
 )
-#: short link texts for the steps, so that a row stays compact (the full label is its title).
-SHORT_STEPS: dict[str, str] = {
-    "00_start_here": "Start",
-    "01_job_description": "1 Job",
-    "03_development_plan": "3 Plan",
-}
 _STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
 #: the kinds of development action, in the mix chart's order.
 _KINDS = ("experience", "exposure", "education")
 
 
+#: one workbook's row: a ``WorkbookSummary`` of the services' frames (a NamedTuple)
+WorkbookSummary = Any
+
+
 class Dashboard(W.VBox):
     """Headline counts, a filterable and sortable table of workbooks, and charts.
 
-    Everything comes from :func:`pmwidgets.services.frames.workbook_summaries` (the
-    rows of the ``workbooks`` frame, as plain values), so only the workbooks the
-    person may see are shown, and no private note. Each row links to its
-    workbook's steps and to its agreement document.
+    Everything comes from the rows it is given (``summaries``: one
+    ``WorkbookSummary`` per workbook the person may see, from the services'
+    ``frames.workbook_summaries``, so no private note); setting them redraws it.
+    Each row links to its workbook's steps and to its agreement document.
 
     Parameters
     ----------
-    services:
-        The services of the person looking (a coach or an admin).
+    summaries:
+        The rows, one per workbook.
     link_base:
         Prefix of the links to the step pages (empty: relative to this page).
     page_size:
         Rows per page of the table.
-    today:
-        The day overdue check-ins are judged against (default: today).
+    on_refresh:
+        Called by *Read again*; returns the rows read again (no button without it).
 
     Examples
     --------
-    >>> board = Dashboard(Services(store, "kwalsh"))  # doctest: +SKIP
-    >>> board.attention.value = True  # doctest: +SKIP
-    >>> [(r.employee, r.pending) for r in board.rows()]  # doctest: +SKIP
+    >>> import datetime as dt
+    >>> from types import SimpleNamespace
+    >>> def row(n, employee, **more):  # the fields of a WorkbookSummary that it reads
+    ...     fields = dict(workbook_id=n, employee_id=f"e{n}", employee=employee,
+    ...         manager_id="rokafor", manager="Richard Okafor", coach=None,
+    ...         stage="check_ins", stage_label="Check-ins", next_step="", job_title=None,
+    ...         check_ins=0, last_check_in=None, next_check_in_due=dt.date(2026, 10, 13),
+    ...         overdue_check_in=False, pending="", one_sided=None, coverage_share=None,
+    ...         employee_contributions=0, manager_contributions=0, responsibilities=0,
+    ...         responsibilities_covered=0, responsibilities_excused=0,
+    ...         actions_experience=0, actions_exposure=0, actions_education=0)
+    ...     return SimpleNamespace(**{**fields, **more})
+    >>> board = Dashboard([row(1, "Mei Chen"), row(2, "Dan Silva", overdue_check_in=True)])
+    >>> board.counts["overdue"]
+    1
+    >>> board.attention.value = True
+    >>> [r.employee for r in board.rows()]
+    ['Dan Silva']
     """
+
+    summaries: T.List[Any] = T.List()
 
     def __init__(
         self,
-        services: Services,
+        summaries: Sequence[WorkbookSummary] = (),
         link_base: str = "",
         page_size: int = PAGE_SIZE,
-        today: dt.date | None = None,
+        on_refresh: Callable[[], Sequence[WorkbookSummary]] | None = None,
     ) -> None:
-        self.services = services
         self.link_base = link_base
         self.page_size = max(1, page_size)
-        self.today = today
+        self.on_refresh = on_refresh
         self.page = 0
         self.counts: dict[str, int] = {}
-        #: every visible workbook, by number, as last read.
-        self.summaries: list[WorkbookSummary] = []
+        #: every workbook given, by number.
+        self.ordered: list[WorkbookSummary] = []
         self._quiet = False
         self.status = StatusArea()
         guard = self.status.guard
         self.headline = html_widget()
-        self.stage = dropdown(_("Stage"))
-        self.manager = dropdown(_("Manager"))
-        self.search = make(
-            W.Text,
-            description=_("Search names"),
-            placeholder=_("employee, manager or coach"),
-            style=WIDE,
-        )
-        self.attention = make(
-            W.Checkbox,
-            description=_("Only those needing attention (overdue, one-sided or awaiting)"),
-            indent=False,
-            layout={"width": "auto"},
-        )
-        self.sort = dropdown(_("Sort by"), options=[(_(label), col) for label, col in SORTS])
-        self.order = W.ToggleButtons(
-            description=_("Order"),
-            options=[(_("Ascending"), "ascending"), (_("Descending"), "descending")],
-            style={"description_width": "4em"},
-        )
-        for control in (self.stage, self.manager, self.search, self.attention):
-            control.observe(guard(self._on_filter), names="value")
-        for control in (self.sort, self.order):
-            control.observe(guard(self._on_sort), names="value")
+        self._controls()
         self.table = html_widget(css="pmw-dashboard-table")
         self.previous_button = button(_("Previous"), tooltip=_("Previous page of workbooks"))
         self.next_button = button(_("Next"), tooltip=_("Next page of workbooks"))
@@ -152,14 +136,47 @@ class Dashboard(W.VBox):
             ]
         )
         self.add_class("pmw-dashboard")
+        show(self.refresh_button, on_refresh is not None)
+        self.summaries = list(summaries)
         self.refresh()
+
+    def _controls(self) -> None:
+        """The filters and the sort menu, each redrawing the table when changed."""
+        self.stage = dropdown(_("Stage"))
+        self.manager = dropdown(_("Manager"))
+        self.search = make(
+            W.Text,
+            description=_("Search names"),
+            placeholder=_("employee, manager or coach"),
+            style=WIDE,
+        )
+        self.attention = make(
+            W.Checkbox,
+            description=_("Only those needing attention (overdue, one-sided or awaiting)"),
+            indent=False,
+            layout={"width": "auto"},
+        )
+        self.sort = dropdown(_("Sort by"), options=[(_(label), col) for label, col in SORTS])
+        self.order = W.ToggleButtons(
+            description=_("Order"),
+            options=[(_("Ascending"), "ascending"), (_("Descending"), "descending")],
+            style={"description_width": "4em"},
+        )
+        for control in (self.stage, self.manager, self.search, self.attention):
+            control.observe(self.status.guard(self._on_filter), names="value")
+        for control in (self.sort, self.order):
+            control.observe(self.status.guard(self._on_sort), names="value")
 
     # --- reading ----------------------------------------------------------------------
 
+    @T.observe("summaries")
+    def _on_summaries(self, _change: Any = None) -> None:
+        self.status.guard(self.refresh)()
+
     def refresh(self) -> None:
-        """Read every visible workbook again; keep the filters where they still apply."""
-        rows = sorted(workbook_summaries(self.services, self.today), key=_BY_NUMBER)
-        self.summaries = rows
+        """Redraw from ``summaries``; keep the filters where they still apply."""
+        rows = sorted(self.summaries, key=_BY_NUMBER)
+        self.ordered = rows
         per_stage: Counter[str] = Counter()
         managers: dict[str, str] = {}
         kinds = dict.fromkeys(_KINDS, 0)
@@ -211,7 +228,7 @@ class Dashboard(W.VBox):
             workbook number; a missing value (no check-in yet, no job description)
             comes last in either order.
         """
-        rows = self.summaries
+        rows = self.ordered
         if self.stage.value:
             rows = [r for r in rows if r.stage == self.stage.value]
         if self.manager.value:
@@ -282,79 +299,12 @@ class Dashboard(W.VBox):
         pages = self._pages(len(rows))
         self.page = min(self.page, pages - 1)
         shown = rows[self.page * self.page_size : (self.page + 1) * self.page_size]
-        self.table.value = self._html(shown)
+        self.table.value = table_html(shown, self.link_base)
         self.page_label.value = _("Page {page} of {pages} ({n} workbooks)").format(
             page=self.page + 1, pages=pages, n=len(rows)
         )
         self.previous_button.disabled = self.page == 0
         self.next_button.disabled = self.page >= pages - 1
-
-    def _html(self, rows: Sequence[WorkbookSummary]) -> str:
-        headers = [
-            _("No."), _("Employee"), _("Job"), _("Stage"), _("Check-ins"), _("Coverage"),
-            _("Contributions"), _("Awaiting"), _("Open a step"), _("Agreement document"),
-        ]  # fmt: skip
-        head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in headers)
-        body = "".join(self._row(r) for r in rows)
-        if not body:
-            text = _("No workbooks match these filters.")
-            body = f"<tr><td colspan='{len(headers)}'>{esc(text)}</td></tr>"
-        return (
-            "<table class='pmw-table pmw-dashboard-rows'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
-
-    def _row(self, r: WorkbookSummary) -> str:
-        n = r.workbook_id
-        coach = esc(_("coach: {name}").format(name=r.coach)) if r.coach is not None else ""
-        person = (
-            f"<strong>{esc(r.employee)}</strong><br><span class='pmw-muted'>"
-            f"{esc(_('with {m}').format(m=r.manager))}</span>"
-            f"<div class='pmw-muted'>{coach}</div>"
-        )
-        stage = f"{esc(r.stage_label)}<div class='pmw-muted'>{esc(r.next_step)}</div>"
-        last = _date(r.last_check_in)
-        visits = _("{n}, last on {day}").format(n=r.check_ins, day=last)
-        check_ins = esc(visits if last else _("none yet"))
-        if r.stage in CHECK_IN_VALUES:  # in review and after, no check-in is due
-            due = _("next due {day}").format(day=_date(r.next_check_in_due))
-            check_ins += f"<div class='pmw-muted'>{esc(due)}</div>"
-        if r.overdue_check_in:
-            check_ins += f"<div class='pmw-bad'>⚠ {esc(_('check-in overdue'))}</div>"
-        if r.coverage_share is not None:
-            cover = _("{share}% of time; {c} of {n} responsibilities").format(
-                share=r.coverage_share, c=r.responsibilities_covered, n=r.responsibilities
-            )
-            if r.responsibilities_excused:
-                cover += " " + _("({n} left out with a reason)").format(
-                    n=r.responsibilities_excused
-                )
-        else:
-            cover = _("no job description yet")
-        balance = _("employee {e} · manager {m}").format(
-            e=r.employee_contributions, m=r.manager_contributions
-        )
-        if r.one_sided is not None:
-            only = _("one-sided: only the {party} writes").format(party=_(r.one_sided))
-            balance = f"{esc(balance)}<div class='pmw-bad'>⚠ {esc(only)}</div>"
-        else:
-            balance = esc(balance)
-        pending = esc(r.pending) if r.pending else "<span class='pmw-muted'>—</span>"
-        steps = " ".join(
-            f"<a class='pmw-step' href='{self._href(stem, n)}' title='{esc(_(label))}' "
-            f"aria-label='{esc(_(label))}'>{esc(_(SHORT_STEPS.get(stem, label)))}</a>"
-            for stem, label in STEPS
-        )
-        document = f"<a href='{self._href('agreement', n)}'>{esc(_('Agreement (PDF)'))}</a>"
-        cells = [
-            str(n), person, esc(r.job_title) if r.job_title is not None else "—", stage,
-            check_ins, esc(cover), balance, pending, f"<nav class='pmw-steps'>{steps}</nav>",
-            document,
-        ]  # fmt: skip
-        return f"<tr data-workbook='{n}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-
-    def _href(self, stem: str, workbook_id: int) -> str:
-        return esc(f"{self.link_base}{stem}.ipynb?workbook={int(workbook_id)}")
 
     # --- callbacks --------------------------------------------------------------------
 
@@ -368,12 +318,18 @@ class Dashboard(W.VBox):
             self._redraw()
 
     def _on_refresh(self, _b: Any = None) -> None:
-        self.refresh()
+        rows = list(self.on_refresh()) if self.on_refresh is not None else self.summaries
+        if rows == self.summaries:
+            self.refresh()
+        else:
+            self.summaries = rows  # redraws
         self.status.ok(_("Read {n} workbooks again.").format(n=self.counts["workbooks"]))
 
 
 _BY_NUMBER = attrgetter("workbook_id")
 _FIRST = itemgetter(0)
+#: the sorts by text (without regard to case).
+_TEXT = frozenset({"employee", "manager"})
 #: the fields the search looks in.
 _SEARCHED = ("employee", "manager", "coach", "employee_id")
 
@@ -384,7 +340,7 @@ def _sort_key(column: str) -> Callable[[WorkbookSummary], Any]:
     if column == "stage_order":
         return lambda r: _STAGE_ORDER[r.stage]
     get = attrgetter(column)
-    if WORKBOOK_COLUMNS[column] == "string":  # text: the names
+    if column in _TEXT:  # text: the names
         return lambda r: None if (value := get(r)) is None else value.casefold()
     return get
 
@@ -398,7 +354,3 @@ def _mentions(r: WorkbookSummary, words: str) -> bool:
     """Whether ``words`` (case-folded) is in the employee's, manager's or coach's name, or
     the employee's id, without regard to case."""
     return any(words in (getattr(r, f) or "").casefold() for f in _SEARCHED)
-
-
-def _date(value: dt.date | None) -> str:
-    return format_date(value) if value is not None else ""

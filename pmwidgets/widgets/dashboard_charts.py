@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from ..domain.i18n import _
 from ..domain.model import Stage
-from .charts import Lane, Segment, hbars
+from ._svg import Lane, Segment, hbars
 
 _BAR = "#2a6f97"
 _COVERED = "#2a9d8f"

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 
 from ..domain.agreement import SUBJECT_LABELS
 from ..domain.i18n import _, format_datetime
 from ..domain.model import Stage
-from ..domain.state import WorkbookState
 from .agreement_panel import N_, describe_changes, describe_value
 from .base import StatusArea, dropdown, esc, heading, html_table, html_widget
-from .context import WorkbookContext
 from .lean import make
 
 #: the kind filter: (value, label in English, marked for translation where shown).
@@ -53,31 +52,9 @@ def _snapshot(event: Any) -> Mapping[str, Any]:
     return {}
 
 
-def describe_event(event: Any) -> str:
-    """What an event did, in words: "changed objective 2 “title”", "moved the workbook to Review"."""
-    kind, _dot, verb = event.action.partition(".")
-    snap = _snapshot(event)
-    if event.entity == "agreement":
-        subject = _(SUBJECT_LABELS.get(str(snap.get("subject")), str(snap.get("subject"))))
-        template = {
-            "confirmed": _("confirmed the {subject} (version {n})"),
-            "agreed": _("agreed the {subject} (version {n}): both have now confirmed it"),
-            "reopened": _("opened version {n} of the {subject}: both must agree again"),
-        }.get(verb, _("changed the agreement on the {subject} (version {n})"))
-        return template.format(subject=subject, n=snap.get("number"))
-    if event.entity == "workbook":
-        if verb == "created":
-            return _("opened the workbook for the cycle {start} to {end}").format(
-                start=describe_value("on", snap.get("cycle_start")),
-                end=describe_value("on", snap.get("cycle_end")),
-            )
-        if verb == "stage" and snap.get("stage") in {s.value for s in Stage}:
-            return _("moved the workbook to {stage}").format(stage=Stage(snap["stage"]).label)
-        return _("changed the workbook")
-    found = snap.get("content")
-    content: Mapping[str, Any] = found if isinstance(found, dict) else {}
-    n, title = snap.get("number"), describe_value("title", content.get("title"))
-    verbs = {
+def _record_verbs() -> dict[str, dict[str, str]]:
+    """What each change to a record did, by kind and verb, with its placeholders."""
+    return {
         "objective": {
             "added": _("proposed objective {n} {title}"),
             "updated": _("changed objective {n} {title}"),
@@ -105,6 +82,33 @@ def describe_event(event: Any) -> str:
         "review": {"added": _("started the review"), "updated": _("changed the review")},
         "note": {"added": _("wrote a private note that only you can see: {text}")},
     }
+
+
+def describe_event(event: Any) -> str:
+    """What an event did, in words: "changed objective 2 “title”", "moved the workbook to Review"."""
+    kind, _dot, verb = event.action.partition(".")
+    snap = _snapshot(event)
+    if event.entity == "agreement":
+        subject = _(SUBJECT_LABELS.get(str(snap.get("subject")), str(snap.get("subject"))))
+        template = {
+            "confirmed": _("confirmed the {subject} (version {n})"),
+            "agreed": _("agreed the {subject} (version {n}): both have now confirmed it"),
+            "reopened": _("opened version {n} of the {subject}: both must agree again"),
+        }.get(verb, _("changed the agreement on the {subject} (version {n})"))
+        return template.format(subject=subject, n=snap.get("number"))
+    if event.entity == "workbook":
+        if verb == "created":
+            return _("opened the workbook for the cycle {start} to {end}").format(
+                start=describe_value("on", snap.get("cycle_start")),
+                end=describe_value("on", snap.get("cycle_end")),
+            )
+        if verb == "stage" and snap.get("stage") in {s.value for s in Stage}:
+            return _("moved the workbook to {stage}").format(stage=Stage(snap["stage"]).label)
+        return _("changed the workbook")
+    found = snap.get("content")
+    content: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    n, title = snap.get("number"), describe_value("title", content.get("title"))
+    verbs = _record_verbs()
     template = verbs.get(kind, {}).get(verb, "")
     if not template:
         return event.action.replace(".", " ").replace("_", " ")
@@ -141,19 +145,50 @@ class HistoryView(W.VBox):
     words and why. Filters narrow it to one person or one part of the workbook.
     Choosing a change shows its before and after field by field. Other people's
     private notes are never shown (the services leave them out; so does this view),
-    and in a facilitated session, on a shared screen, not even one's own.
+    and on a shared screen (a facilitated session) not even one's own.
+
+    Parameters
+    ----------
+    events:
+        The workbook's events, oldest first (``Services.history``): each has ``seq``,
+        ``at``, ``actor_id``, ``facilitator_id``, ``action``, ``entity``, ``reason``,
+        ``before`` and ``after``. Setting the trait redraws the view.
+    names:
+        People's names by id.
+    viewer:
+        The id of the person looking (their own private notes are shown to them).
+    shared_screen:
+        A facilitated session: no private note at all.
 
     Examples
     --------
-    >>> history = HistoryView(context)  # doctest: +SKIP
-    >>> history.kind.value = "objectives"  # doctest: +SKIP
-    >>> history.change.value = history.change.options[0][1]  # doctest: +SKIP
+    >>> from types import SimpleNamespace as Event
+    >>> changed = Event(seq=2, at="2026-10-01T09:00:00", actor_id="mchen",
+    ...     facilitator_id=None, action="objective.updated", entity="record", reason="typo",
+    ...     before={"number": 1, "content": {"title": "Pass rate"}},
+    ...     after={"number": 1, "content": {"title": "Pass rate 80%"}})
+    >>> history = HistoryView(events=[changed], names={"mchen": "Mei Chen"}, viewer="mchen")
+    >>> "changed objective 1" in history.table.value
+    True
+    >>> history.kind.value = "review"
+    >>> "Nothing in the history matches" in history.table.value
+    True
     """
 
-    def __init__(self, context: WorkbookContext) -> None:
-        self.context = context
-        self.events: list[Any] = []
-        self._names: dict[str, str] = {}
+    events: T.List[Any] = T.List()
+    names = T.Dict()
+    viewer = T.Unicode("")
+    shared_screen = T.Bool(False)
+
+    def __init__(
+        self,
+        events: Sequence[Any] = (),
+        names: Mapping[str, str] | None = None,
+        viewer: str = "",
+        shared_screen: bool = False,
+    ) -> None:
+        #: the events shown (no private note of someone else), newest first
+        self.shown_events: list[Any] = []
         self._quiet = False  # set while options are replaced, so observers wait
         self.person = dropdown(_("Person"))
         self.kind = dropdown(_("Part"), options=[(_(label), v) for v, label in KINDS])
@@ -176,27 +211,30 @@ class HistoryView(W.VBox):
             ]
         )
         self.add_class("pmw-history-view")
-        context.subscribe(self.refresh)
-        self.refresh(context.state)
+        self.names = dict(names or {})
+        self.viewer, self.shared_screen = viewer, shared_screen
+        self.events = list(events)
+        self._refresh()
 
     # --- reading ----------------------------------------------------------------------
 
-    def refresh(self, state: WorkbookState | None = None) -> None:
-        """Read the history again (after any save) and redraw, keeping the filters."""
-        svc = self.context.services
-        me = svc.me.id
-        self._names = {p.id: p.name for p in svc.people()}
+    @T.observe("events", "names", "viewer", "shared_screen")
+    def _on_state(self, _change: Any = None) -> None:
+        self.status.guard(self._refresh)()
+
+    def _refresh(self) -> None:
+        """Redraw from the traits, keeping the filters."""
         # never others' notes; and none on a shared screen in a facilitated session
-        shared = self.context.facilitated
-        self.events = [
+        shared, me = self.shared_screen, self.viewer
+        self.shown_events = [
             e
-            for e in reversed(svc.history(self.context.workbook_id))
+            for e in reversed(self.events)
             if not (e.action.startswith("note.") and (shared or e.actor_id != me))
         ]
-        ids = {e.actor_id for e in self.events} | {
-            e.facilitator_id for e in self.events if e.facilitator_id
+        ids = {e.actor_id for e in self.shown_events} | {
+            e.facilitator_id for e in self.shown_events if e.facilitator_id
         }
-        people = sorted(((self._names.get(i, i), i) for i in ids), key=lambda p: p[0].casefold())
+        people = sorted(((self.names.get(i, i), i) for i in ids), key=lambda p: p[0].casefold())
         chosen = self.person.value
         self._quiet = True
         try:
@@ -211,16 +249,16 @@ class HistoryView(W.VBox):
         who, kind = self.person.value or "", self.kind.value or ""
         return [
             e
-            for e in self.events
+            for e in self.shown_events
             if (not who or who in (e.actor_id, e.facilitator_id))
             and (not kind or event_kind(e) == kind)
         ]
 
     def who(self, event: Any) -> str:
         """Who did it, by name, with the coach who facilitated."""
-        name = self._names.get(event.actor_id, event.actor_id)
+        name = self.names.get(event.actor_id, event.actor_id)
         if event.facilitator_id:
-            coach = self._names.get(event.facilitator_id, event.facilitator_id)
+            coach = self.names.get(event.facilitator_id, event.facilitator_id)
             return _("{name}, facilitated by {coach}").format(name=name, coach=coach)
         return name
 
@@ -256,7 +294,7 @@ class HistoryView(W.VBox):
     def _on_change(self, _change: Any = None) -> None:
         if self._quiet:
             return
-        event = next((e for e in self.events if e.seq == self.change.value), None)
+        event = next((e for e in self.shown_events if e.seq == self.change.value), None)
         if event is None or not is_update(event):
             self.difference.value = ""
             return

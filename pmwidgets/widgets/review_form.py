@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 from pydantic import ValidationError
 
 from ..domain.errors import EditConflict, ValidationFailed, describe_validation_error
-from ..domain.i18n import _, format_date
+from ..domain.i18n import _
 from ..domain.model import (
     ASSESSMENT_LABELS,
     PARTIES,
@@ -22,66 +23,91 @@ from ..domain.model import (
 )
 from ..domain.readiness import review_opens
 from ..domain.state import WorkbookState
+from ._review_parts import column_html, evidence_html, objective_html, stage_note
+from ._two_way import filling, offer_choice, value_from_form
 from .base import (
     WIDE,
     StatusArea,
     button,
     esc,
     heading,
-    html_table,
     html_widget,
     paragraph,
     paragraph_html,
     text,
 )
 from .conflict_view import ConflictSlot
-from .context import WorkbookContext
 from .lean import close_replaced, make, show
 
 #: each party's column beside the evidence (which takes the other 40%)
 COLUMN = {"width": "30%"}
 
 
-def _status_label(status: str) -> str:
-    return {
-        "not_started": _("not started"),
-        "on_track": _("on track"),
-        "at_risk": _("at risk"),
-        "off_track": _("off track"),
-        "done": _("done"),
-    }.get(status, status)
-
-
-def _stage_index(stage: Stage) -> int:
-    return list(Stage).index(stage)
-
-
 class ReviewForm(W.VBox):
     """Self and manager assessment of every objective, with the check-in evidence beside it.
 
-    The acting party edits only their own column (a level and a comment per
-    objective); the other party's column is shown as read-only text. *Save my
-    assessments* merges the acting party's assessments into the stored review,
-    keeping the other party's exactly, together with the development outcomes
-    and the next cycle's focus. The services layer refuses any change to the
-    other party's column. Signing is done by the agreement panel on "review".
+    The acting ``party`` edits only their own column (a level and a comment per
+    objective); the other party's column is shown as read-only text. ``value`` is
+    the review as *Save my assessments* would store it: the review of ``state``
+    with this party's assessments, the development outcomes and the next cycle's
+    focus as typed (None while a comment has no level); setting ``value`` fills
+    the form. ``on_save(review, reason)`` stores it, against :attr:`based_on`, the
+    version the typing started from; it may raise a refusal, shown in words, and an
+    :class:`EditConflict` (both changed one field) shows both values for a choice.
+    ``on_start(reason)`` moves the workbook into its review. Signing is done by the
+    agreement panel on "review".
+
+    Parameters
+    ----------
+    state:
+        The workbook: its objectives, check-ins (the evidence) and review.
+    party:
+        The acting person's party ("employee" or "manager"), None for anyone else.
+    names:
+        People's names by id.
+    on_save, on_start, on_cancel:
+        The callbacks (``on_cancel``: the person drops a conflicting save).
 
     Examples
     --------
-    >>> form = ReviewForm(context)  # doctest: +SKIP
-    >>> form.levels[1].value = "met"  # doctest: +SKIP
-    >>> form.save_button.click()  # doctest: +SKIP
-    >>> form.status.kind  # doctest: +SKIP
-    'ok'
+    >>> from datetime import date
+    >>> from pmwidgets.domain import model
+    >>> from pmwidgets.domain.state import WorkbookState
+    >>> events = model.Objective(id=1, title="Open days", weight=100, proposed_by="aberg",
+    ...                          responsibilities=(2,), due=date(2027, 5, 31))
+    >>> cycle = model.Workbook(employee_id="aberg", manager_id="hlambert",
+    ...     cycle_start=date(2026, 9, 1), cycle_end=date(2027, 8, 31), stage="review")
+    >>> form = ReviewForm(WorkbookState(cycle, objectives=(events,)), party="employee",
+    ...                   on_save=lambda review, reason: print(review.assessments[0].level))
+    >>> form.levels[1].value = "met"
+    >>> form.value.assessments[0].by
+    'employee'
+    >>> form.save_button.click()
+    met
+    >>> form.status.message
+    'Your assessments are saved.'
     """
 
+    value = T.Instance(Review, allow_none=True)
+    state = T.Instance(WorkbookState)
+    party = T.Unicode(None, allow_none=True)
+    names = T.Dict()
+    #: the version this form's typing started from: saved with it, so that a change the
+    #: other person made meanwhile is kept, or shown beside this one
+    based_on = T.Int(0)
+
     def __init__(
-        self, context: WorkbookContext, on_saved: Callable[[int], None] | None = None
+        self,
+        state: WorkbookState,
+        party: Party | None = None,
+        names: Mapping[str, str] | None = None,
+        on_save: Callable[[Review, str], object] | None = None,
+        on_start: Callable[[str], object] | None = None,
+        on_cancel: Callable[[], None] | None = None,
     ) -> None:
-        self.context = context
-        self.on_saved = on_saved
-        self._names = {p.id: p.name for p in context.services.people()}
-        self._party: Party | str | None = "?"
+        self.on_save, self.on_start, self.on_cancel = on_save, on_start, on_cancel
+        self._shown_party: Party | str | None = "?"
+        self._ready = self._filling = False
         self._loaded: dict[str, Any] = {}
         self.cards: dict[int, W.VBox] = {}
         self.headers: dict[int, W.HTML] = {}
@@ -101,52 +127,30 @@ class ReviewForm(W.VBox):
         self.next_focus = text(_("Next-cycle focus"), area=True, placeholder=start_from)
         self.save_button = button(_("Save my assessments"), "primary")
         self.status = StatusArea()
-        self.body = make(
-            W.VBox,
-            children=[
-                self.cards_box,
-                heading(_("Development and the next cycle"), 4),
-                self.outcomes,
-                self.next_focus,
-                paragraph(
-                    _(
-                        "Once both assessments are complete, the employee and the manager "
-                        "both sign the review below."
-                    ),
-                    "pmw-muted",
-                ),
-                self.save_button,
-            ],
+        sign = _(
+            "Once both assessments are complete, the employee and the manager both sign the review below."
         )
+        body = [self.cards_box, heading(_("Development and the next cycle"), 4), self.outcomes]
+        body += [self.next_focus, paragraph(sign, "pmw-muted"), self.save_button]
+        self.body = make(W.VBox, children=body)
         #: why the review starts before the last weeks of the cycle (recorded)
         self.start_reason = text(
             _("Reason to start early"), placeholder=_("Why the review starts now")
         )
         #: both changed one field: the two values, for a choice
-        self.conflicts = ConflictSlot(context.names)
-        #: the version this form's typing started from: saved with it, so that a change
-        #: the other person made meanwhile is kept, or shown beside this one
-        self._based_on = context.version
-        self.start_button.on_click(self.status.guard(lambda _b: self.start(), on_stale=self._stale))
+        self.conflicts = ConflictSlot(lambda _ids: self.names)
+        self.start_button.on_click(self.status.guard(lambda _b: self.start()))
         self.save_button.on_click(
-            self.status.guard(
-                lambda _b: self.save(), on_stale=self._stale, on_conflict=self._conflict
-            )
+            self.status.guard(lambda _b: self.save(), on_conflict=self._conflict)
         )
-        super().__init__(
-            [
-                heading(_("Review")),
-                self.stage_note,
-                self.start_reason,
-                self.start_button,
-                self.body,
-                self.status,
-                self.conflicts,
-            ]
-        )
+        for field in (self.outcomes, self.next_focus):
+            field.observe(self._on_field, names="value")
+        top = [heading(_("Review")), self.stage_note, self.start_reason, self.start_button]
+        super().__init__([*top, self.body, self.status, self.conflicts])
         self.add_class("pmw-review-form")
-        context.subscribe(self._refresh)
-        self._refresh(context.state)
+        self.names, self.party, self.state = dict(names or {}), party, state
+        self._ready = True
+        self._refresh(state)
 
     # --- showing the state -----------------------------------------------------------
 
@@ -160,31 +164,42 @@ class ReviewForm(W.VBox):
         fields.update({f"comment{n}": w for n, w in self.comments.items()})
         return any(k in self._loaded and w.value != self._loaded[k] for k, w in fields.items())
 
+    @T.observe("state", "party", "names")
+    def _on_state(self, _change: Any = None) -> None:
+        if self._ready:
+            self.status.guard(self._refresh)(self.state)
+
     def _refresh(self, state: WorkbookState) -> None:
-        party = self.context.party
-        stage = state.workbook.stage
+        party = self.party
         # nothing typed: the form now starts from this version; else from where typing began
-        follow = not self._edited() or party != self._party
-        if party != self._party:  # a new acting person (coach mode): start from what is stored
-            self._party = party
+        follow = not self._edited() or party != self._shown_party
+        if party != self._shown_party:  # a new acting person (coach mode): from what is stored
+            self._shown_party = party
             for parts in (self.cards, self.headers, self.evidence, self.levels, self.comments):
                 parts.clear()
             self.others.clear()
             self._loaded.clear()
         objectives = sorted(state.objectives, key=lambda o: o.id or 0)
-        for o in objectives:
-            if (o.id or 0) not in self.cards:
-                self.cards[o.id or 0] = self._card(o.id or 0, party)
-            self._show(o, state)
+        with filling(self):
+            for o in objectives:
+                if (o.id or 0) not in self.cards:
+                    self.cards[o.id or 0] = self._card(o.id or 0, party)  # type: ignore[arg-type]
+                self._show(o, state)
+            self._sync("outcomes", self.outcomes, state.review.development_outcomes)
+            self._sync("next_focus", self.next_focus, state.review.next_cycle_focus)
         old = tuple(self.cards_box.children)
         self.cards_box.children = [self.cards[o.id or 0] for o in objectives] or [
             paragraph(_("There are no objectives to assess."))
         ]
         close_replaced(old, tuple(self.cards_box.children))  # cards of another acting person
-        self._sync("outcomes", self.outcomes, state.review.development_outcomes)
-        self._sync("next_focus", self.next_focus, state.review.next_cycle_focus)
         if follow:
-            self._based_on = state.workbook.version
+            self.based_on = state.workbook.version
+        self._show_stage(state, party)
+        self._on_field()
+
+    def _show_stage(self, state: WorkbookState, party: Party | str | None) -> None:
+        """Show, hide and enable what the workbook's stage allows, and say what comes next."""
+        stage = state.workbook.stage
         in_review = stage == Stage.REVIEW
         show(self.body, stage in (Stage.REVIEW, Stage.CLOSED))
         show(self.save_button, in_review)
@@ -199,30 +214,7 @@ class ReviewForm(W.VBox):
         show(self.start_button, starting)
         early = dt.date.today() < review_opens(state.workbook)
         show(self.start_reason, starting and early)
-        if _stage_index(stage) < _stage_index(Stage.CHECK_INS):
-            note = _(
-                "The review comes at the end of the cycle: the objectives and the development "
-                "plan must be agreed by both first."
-            )
-        elif stage == Stage.CHECK_INS:
-            note = _(
-                "Starting the review moves this workbook to its last step: each of you assesses "
-                "every objective against the evidence gathered at the check-ins, then both sign."
-            )
-            opens = review_opens(state.workbook)
-            if dt.date.today() < opens:
-                note += " " + _(
-                    "The cycle ends on {end}, so the review starts from {opens}. To start it "
-                    "earlier, give the reason below: it is recorded, and both of you see it."
-                ).format(end=format_date(state.workbook.cycle_end), opens=format_date(opens))
-        elif stage == Stage.REVIEW:
-            note = _(
-                "Each of you assesses every objective in your own column, with the evidence "
-                "from the check-ins beside it."
-            )
-        else:
-            note = _("The review has been signed by both; this workbook is closed.")
-        self.stage_note.value = paragraph_html(note)
+        self.stage_note.value = paragraph_html(stage_note(state))
 
     def _card(self, number: int, party: Party | None) -> W.VBox:
         """The inputs and read-only parts for one objective (its widgets share their layouts)."""
@@ -240,6 +232,8 @@ class ReviewForm(W.VBox):
                     style=WIDE,
                 )
                 comment = text(_("Comment"), area=True)
+                level.observe(self._on_field, names="value")
+                comment.observe(self._on_field, names="value")
                 self.levels[number], self.comments[number] = level, comment
                 row.append(make(W.VBox, children=[title, level, comment], layout=COLUMN))
             else:
@@ -250,44 +244,21 @@ class ReviewForm(W.VBox):
         return make(W.VBox, children=[self.headers[number], columns], classes=("pmw-card",))
 
     def _column_title(self, who: str) -> str:
-        wb = self.context.state.workbook
+        wb = self.state.workbook
         person = wb.employee_id if who == "employee" else wb.manager_id
-        name = self._names.get(person, person)
+        name = self.names.get(person, person)
         if who == "employee":
             return _("Self-assessment by {name}").format(name=name)
         return _("Manager's assessment by {name}").format(name=name)
 
     def _show(self, o: Objective, state: WorkbookState) -> None:
         number = o.id or 0
-        self.headers[number].value = (
-            f"<h4>{esc(_('Objective {n}: {title}').format(n=number, title=o.title))}</h4>"
-            f"<p><strong>{esc(_('Measure'))}:</strong> {esc(o.measure or _('none given'))}</p>"
-            f"<p><strong>{esc(_('Target'))}:</strong> {esc(o.target or _('none given'))}</p>"
-        )
-        rows = [
-            (format_date(c.on), f"{p.percent}%", _status_label(p.status), p.evidence)
-            for c in sorted(state.check_ins, key=lambda c: (c.on, c.id or 0))
-            for p in c.progress
-            if p.objective == number
-        ]
-        heading_html = f"<strong>{esc(_('Evidence from check-ins'))}</strong>"
-        self.evidence[number].value = heading_html + (
-            html_table([_("Date"), _("Progress"), _("Status"), _("Evidence")], rows)
-            if rows
-            else paragraph_html(_("No evidence was recorded for it at a check-in."), "pmw-muted")
-        )
+        self.headers[number].value = objective_html(o)
+        self.evidence[number].value = evidence_html(state, number)
         for who in PARTIES:
             a = state.review.assessment(number, who)
             if (number, who) in self.others:
-                self.others[number, who].value = (
-                    f"<strong>{esc(self._column_title(who))}</strong>"
-                    + (
-                        f"<p><strong>{esc(_(ASSESSMENT_LABELS[a.level]))}</strong></p>"
-                        f"<p>{esc(a.comment).replace(chr(10), '<br>')}</p>"
-                        if a
-                        else paragraph_html(_("Not assessed yet."), "pmw-muted")
-                    )
-                )
+                self.others[number, who].value = column_html(self._column_title(who), a)
             elif number in self.levels:
                 self._sync(f"level{number}", self.levels[number], a.level if a else "")
                 self._sync(f"comment{number}", self.comments[number], a.comment if a else "")
@@ -298,11 +269,31 @@ class ReviewForm(W.VBox):
             field.value = stored
         self._loaded[key] = stored
 
+    # --- ``value`` ---------------------------------------------------------------------
+
+    def _on_field(self, _change: Any = None) -> None:
+        """Recompute ``value`` from the form (None while it is not a valid review)."""
+        value_from_form(self, lambda: self.draft(self.state.review))
+
+    @T.observe("value")
+    def _on_value(self, change: dict[str, Any]) -> None:
+        """Someone set ``value``: show its assessments by the acting party, and the rest."""
+        review: Review | None = change["new"]
+        if self._filling or review is None:
+            return
+        with filling(self):
+            for number, level in self.levels.items():
+                mine = review.assessment(number, self.party)  # type: ignore[arg-type]
+                level.value = mine.level if mine else ""
+                self.comments[number].value = mine.comment if mine else ""
+            self.outcomes.value = review.development_outcomes
+            self.next_focus.value = review.next_cycle_focus
+
     # --- actions --------------------------------------------------------------------
 
     def draft(self, base: Review) -> Review:
         """``base`` with the acting party's assessments replaced by what is typed here."""
-        party = self.context.party
+        party = self.party
         mine = []
         for number, level in self.levels.items():
             comment = self.comments[number].value
@@ -329,27 +320,24 @@ class ReviewForm(W.VBox):
             raise ValidationFailed(describe_validation_error(exc)) from None
 
     def save(self) -> None:
-        """Store the acting party's assessments, the development outcomes and the next focus.
+        """Hand the acting party's assessments, the outcomes and the next focus to ``on_save``.
 
         Sent with the version the typing started from: the services keep what the other
         person saved since (their column, a field only they changed), and a field both
         changed comes back as a conflict, shown under the button for a choice.
         """
-        ctx = self.context
-        # the other party's column as stored now, kept exactly
-        base = ctx.services.open(ctx.workbook_id).review
-        self._store(self.draft(base), self._based_on, _("Your assessments are saved."))
+        # the other party's column as this page shows it, kept exactly
+        review = self.value if self.value is not None else self.draft(self.state.review)
+        self._store(review, self.based_on, _("Your assessments are saved."))
 
     def _store(self, review: Review, based_on: int, message: str) -> None:
-        ctx = self.context
-        version = ctx.services.set_review(ctx.workbook_id, review, based_on)
+        self.based_on = based_on
+        if self.on_save is not None:
+            self.on_save(review, "")
         self.conflicts.clear()
         self._loaded.clear()  # what is saved is what the fields now start from
-        ctx.reload()
-        self._based_on = ctx.version
+        self._refresh(self.state)
         self.status.ok(message)
-        if self.on_saved:
-            self.on_saved(version)
 
     def _conflict(self, conflict: EditConflict) -> None:
         """Both changed one field: both values under the button, for the person to choose."""
@@ -357,16 +345,15 @@ class ReviewForm(W.VBox):
         def save(record: Any, version: int) -> None:
             self._store(Review.model_validate(record), version, _("Your choice is saved."))
 
-        self.conflicts.show_conflict(conflict, save)
+        offer_choice(self.conflicts, conflict, save, self._cancelled)
+
+    def _cancelled(self) -> None:
+        if self.on_cancel is not None:
+            self.on_cancel()
 
     def start(self) -> None:
         """Move the workbook into its review stage (early: with the reason typed)."""
-        ctx = self.context
-        ctx.services.start_review(ctx.workbook_id, ctx.version, self.start_reason.value)
-        ctx.reload()
+        if self.on_start is not None:
+            self.on_start(self.start_reason.value)
         self.start_reason.value = ""
         self.status.ok(_("The review has started: each of you can now assess the objectives."))
-
-    def _stale(self) -> None:
-        """Someone else saved first: show their changes, keep what was typed here."""
-        self.context.reload()

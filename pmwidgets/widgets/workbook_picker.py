@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ipywidgets as W
 import traitlets as T
 
-from ..domain.errors import ValidationFailed
+from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.i18n import _, format_date
 from ..domain.model import Person, Role, Workbook
-from ..services import Services
 from .base import (
     WIDE,
     StatusArea,
@@ -33,33 +32,63 @@ NO_COACH = ""
 class WorkbookPicker(W.VBox):
     """List the workbooks a person may see, open one, or start a new cycle.
 
-    No workbook is open yet, so the picker takes a :class:`~pmwidgets.services.Services`
-    rather than a workbook context. ``value`` is the id of the workbook last
-    opened (None until one is). The list holds only what
-    :meth:`Services.workbooks` returns, and every action is checked again by the
-    services layer, whatever the page shows.
+    No workbook is open yet, so the picker is given the workbooks and the people
+    to show, and who is looking. ``value`` is the id of the workbook last opened
+    (None until one is). Opening and creating go through ``on_open`` and
+    ``on_create``, where the services check every action again, whatever the page
+    shows; a refusal they raise is shown in words.
 
     Parameters
     ----------
-    services:
-        The services of the acting person (perhaps facilitated by a coach).
+    workbooks:
+        The workbooks the person may see (``Services.workbooks``).
+    people:
+        Everyone, for names and the new-cycle menus.
+    me:
+        The acting person: only a manager, a coach or an admin sees the new-cycle form.
+    facilitator:
+        The coach facilitating, if any.
     on_open:
         Called with a workbook id when a workbook is opened or created.
+    on_create:
+        Called with ``(employee_id, manager_id, cycle_start, cycle_end, coach_id)``;
+        returns the new :class:`Workbook`.
 
     Examples
     --------
-    >>> picker = WorkbookPicker(Services(store, "rokafor"), on_open=print)  # doctest: +SKIP
-    >>> picker.workbooks.value = 2  # doctest: +SKIP
-    >>> picker.open_button.click()  # doctest: +SKIP
+    >>> import datetime as dt
+    >>> from pmwidgets.domain.model import Person, Role, Workbook
+    >>> people = [Person(id="rokafor", name="Richard Okafor", roles=(Role.MANAGER,)),
+    ...           Person(id="mchen", name="Mei Chen", manager_id="rokafor")]
+    >>> wb = Workbook(id=2, employee_id="mchen", manager_id="rokafor",
+    ...               cycle_start=dt.date(2026, 9, 1), cycle_end=dt.date(2027, 8, 31))
+    >>> picker = WorkbookPicker([wb], people, me=people[0], on_open=print)
+    >>> picker.workbooks.options[0][0]
+    'Mei Chen with Richard Okafor — Job description (1 Sep 2026 – 31 Aug 2027)'
+    >>> picker.open_button.click()
+    2
+    >>> picker.value
     2
     """
 
     value = T.Int(None, allow_none=True)
+    #: the workbooks listed (setting it redraws the list, keeping the choice)
+    all_workbooks: T.List[Workbook] = T.List()
+    #: everyone, by id
+    people = T.Dict()
 
-    def __init__(self, services: Services, on_open: Callable[[int], None] | None = None) -> None:
-        self.services = services
-        self.on_open = on_open
-        self.people: dict[str, Person] = {}
+    def __init__(
+        self,
+        workbooks: Sequence[Workbook] = (),
+        people: Iterable[Person] = (),
+        *,
+        me: Person,
+        facilitator: Person | None = None,
+        on_open: Callable[[int], None] | None = None,
+        on_create: Callable[..., Workbook] | None = None,
+    ) -> None:
+        self.me, self.facilitator = me, facilitator
+        self.on_open, self.on_create = on_open, on_create
         self.status = StatusArea()
         guard = self.status.guard
         self.signed_in = html_widget(css="pmw-muted")
@@ -103,23 +132,28 @@ class WorkbookPicker(W.VBox):
             ]
         )
         self.add_class("pmw-workbook-picker")
+        with self.hold_trait_notifications():
+            self.people = {p.id: p for p in people}
+            self.all_workbooks = list(workbooks)
         self.refresh()
 
     # --- showing ----------------------------------------------------------------------
 
+    @T.observe("all_workbooks", "people")
+    def _on_data(self, _change: Any = None) -> None:
+        self.status.guard(self.refresh)()
+
     def refresh(self) -> None:
-        """Read people and workbooks again; keeps the chosen workbook when it is still listed."""
-        svc = self.services
-        self.people = {p.id: p for p in svc.people()}
-        if svc.facilitator is not None:
+        """Redraw from the traits; keeps the chosen workbook when it is still listed."""
+        if self.facilitator is not None:
             line = _("{coach} facilitating, acting as {name}").format(
-                coach=svc.facilitator.name, name=svc.me.name
+                coach=self.facilitator.name, name=self.me.name
             )
         else:
-            line = _("Signed in as {name}").format(name=svc.me.name)
+            line = _("Signed in as {name}").format(name=self.me.name)
         self.signed_in.value = f"<p class='pmw-muted'>{esc(line)}</p>"
         chosen = self.workbooks.value
-        options = [(self.label(wb), wb.id) for wb in svc.workbooks()]
+        options = [(self.label(wb), wb.id) for wb in self.all_workbooks]
         self.workbooks.options = options
         ids = [i for _label, i in options]
         self.workbooks.value = chosen if chosen in ids else (ids[0] if ids else None)
@@ -153,7 +187,7 @@ class WorkbookPicker(W.VBox):
             self.coach.value = NO_COACH
             self.employee.options = [(p.name, p.id) for p in employees]
         self._on_employee()
-        me = self.services.me.roles
+        me = self.me.roles
         may_create = any(r in me for r in (Role.ADMIN, Role.MANAGER, Role.COACH))
         show(self.new_cycle, may_create)
 
@@ -173,11 +207,11 @@ class WorkbookPicker(W.VBox):
         wb_id = self.workbooks.value
         if wb_id is None:
             raise ValidationFailed(_("choose a workbook first"))
-        wb = self.services.workbook(wb_id)  # checks access again, whatever the page sent
-        self.value = wb_id
-        self.status.ok(_("Opened: {label}.").format(label=self.label(wb)))
-        if self.on_open:
+        if self.on_open:  # the services check access again there, whatever the page sent
             self.on_open(wb_id)
+        self.value = wb_id
+        label = next((self.label(w) for w in self.all_workbooks if w.id == wb_id), str(wb_id))
+        self.status.ok(_("Opened: {label}.").format(label=label))
 
     def create(self) -> None:
         """Create a workbook from the form, select it and open it."""
@@ -185,15 +219,18 @@ class WorkbookPicker(W.VBox):
             raise ValidationFailed(_("choose the employee and the manager"))
         if self.cycle_start.value is None or self.cycle_end.value is None:
             raise ValidationFailed(_("choose the dates the cycle starts and ends"))
-        wb = self.services.create_workbook(
+        if self.on_create is None:
+            raise NotAllowed(_("workbooks cannot be created here"))
+        wb = self.on_create(
             self.employee.value,
             self.manager.value,
             self.cycle_start.value,
             self.cycle_end.value,
-            coach_id=self.coach.value or None,
+            self.coach.value or None,
         )
         assert wb.id is not None
-        self.refresh()
+        if wb.id not in [w.id for w in self.all_workbooks]:
+            self.all_workbooks = [*self.all_workbooks, wb]
         self.workbooks.value = wb.id
         self.value = wb.id
         self.status.ok(_("Workbook created: {label}.").format(label=self.label(wb)))

@@ -302,6 +302,7 @@ def test_a_job_description_typed_while_the_other_saves_keeps_both(demo_url: str)
     """The page's watcher reloads after the manager's save while the employee is typing:
     the employee's save keeps the manager's new purpose (a field the employee did not
     touch, now shown on the page) and stores the employee's title."""
+    from pmwidgets.apps.wiring import job_description_editor
     from pmwidgets.services import Services
     from pmwidgets.widgets.context import WorkbookContext
     from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
@@ -309,7 +310,8 @@ def test_a_job_description_typed_while_the_other_saves_keeps_both(demo_url: str)
     with Store(demo_url) as store:
         boss = Services(store, "rokafor")
         ctx = WorkbookContext(Services(store, "mchen"), 1)
-        page = JobDescriptionEditor(ctx)
+        page = job_description_editor(ctx)  # as the job description page wires it
+        assert isinstance(page, JobDescriptionEditor)
         page.title.value = "Automotive instructor (as the employee reads it)"
         state = boss.open(1)
         assert state.job is not None

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from pmwidgets.widgets import charts
+from pmwidgets.widgets import _svg as charts
 from pmwidgets.widgets.dashboard_charts import coverage_share_chart, stage_chart
 
 XSS = "<img src=x onerror=alert(1)>&\"'"

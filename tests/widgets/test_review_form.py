@@ -1,20 +1,63 @@
-"""ReviewForm, driven as the front end would: set values, click, then read the store."""
+"""ReviewForm on a workbook made in memory: columns, ``value`` both ways, saving, conflicts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
+from unittest.mock import MagicMock
 
 import ipywidgets as W
 import pytest
+from widgets import memory
 
-from pmwidgets.domain.model import Assessment, Review, Stage
-from pmwidgets.services import Services
-from pmwidgets.store import Store
-from pmwidgets.widgets.context import WorkbookContext
+from pmwidgets.domain.errors import EditConflict, NotAllowed
+from pmwidgets.domain.merge import merge3
+from pmwidgets.domain.model import (
+    Assessment,
+    CheckIn,
+    Objective,
+    ObjectiveProgress,
+    Review,
+    Stage,
+    Workbook,
+)
+from pmwidgets.domain.state import WorkbookState
 from pmwidgets.widgets.lean import is_shown
 from pmwidgets.widgets.review_form import ReviewForm
 
 XSS = "<script>alert('x')</script>"
+NAMES = {"mchen": "Mei Chen", "rokafor": "Richard Okafor"}
+
+
+def workbook(stage: Stage = Stage.REVIEW, version: int = 20) -> Workbook:
+    return memory.workbook(stage=stage, version=version)
+
+
+def objective(n: int) -> Objective:
+    return memory.objective(n, f"Objective title {n}", measure="Pass rate")
+
+
+REVIEW = Review(
+    assessments=(Assessment(objective=1, by="manager", level="exceeded", comment=XSS),),
+    development_outcomes="Two courses",
+)
+EVIDENCE = (
+    CheckIn(
+        id=1,
+        on=dt.date(2026, 11, 3),
+        progress=(ObjectiveProgress(objective=1, percent=60, status="on_track", evidence="Mock"),),
+    ),
+)
+
+
+def state(**more: Any) -> WorkbookState:
+    fields: dict[str, Any] = {
+        "objectives": (objective(1), objective(2)),
+        "review": REVIEW,
+        "check_ins": EVIDENCE,
+    }
+    return WorkbookState(more.pop("wb", workbook()), **{**fields, **more})
 
 
 @pytest.fixture(autouse=True)
@@ -23,213 +66,113 @@ def _close_widgets() -> Iterator[None]:
     W.Widget.close_all()
 
 
-def page(store: Store, person: str, wb_id: int = 4) -> ReviewForm:
-    return ReviewForm(WorkbookContext(Services(store, person), wb_id))
+def test_the_acting_party_edits_their_column_beside_the_evidence() -> None:
+    form = ReviewForm(state(), "employee", NAMES)
+    assert sorted(form.levels) == [1, 2]
+    assert "Manager&#x27;s assessment by Richard Okafor" in form.others[1, "manager"].value
+    assert "&lt;script&gt;" in form.others[1, "manager"].value
+    assert "<script>" not in form.others[1, "manager"].value
+    assert "Mock" in form.evidence[1].value and "60%" in form.evidence[1].value
+    assert "No evidence was recorded" in form.evidence[2].value
+    assert form.outcomes.value == "Two courses"
+    assert is_shown(form.save_button) and not is_shown(form.start_button)
 
 
-def review(store: Store, wb_id: int = 4) -> Review:
-    return Services(store, "hlambert").open(wb_id).review
+def test_value_is_the_review_with_this_partys_assessments() -> None:
+    form = ReviewForm(state(), "employee", NAMES)
+    form.levels[2].value = "met"
+    form.comments[2].value = "On time"
+    form.next_focus.value = "Spring exams"
+    assert form.value == Review(
+        assessments=(
+            *REVIEW.assessments,
+            Assessment(objective=2, by="employee", level="met", comment="On time"),
+        ),
+        development_outcomes="Two courses",
+        next_cycle_focus="Spring exams",
+    )
+    form.levels[2].value = ""  # a comment without a level
+    assert form.value is None
 
 
-def mine(r: Review, party: str) -> list[tuple[int, str, str]]:
-    return sorted((a.objective, a.level, a.comment) for a in r.assessments if a.by == party)
+def test_setting_value_fills_this_partys_column() -> None:
+    form = ReviewForm(state(), "manager", NAMES)
+    form.value = Review(
+        assessments=(Assessment(objective=2, by="manager", level="not_met", comment="Late"),),
+        next_cycle_focus="Retention",
+    )
+    assert (form.levels[2].value, form.comments[2].value) == ("not_met", "Late")
+    assert form.levels[1].value == "" and form.next_focus.value == "Retention"
 
 
-def test_starting_the_review(demo: Store) -> None:
-    form = page(demo, "rokafor", 1)
-    assert is_shown(form.start_button)
-    assert not is_shown(form.body)
-    assert "last step" in form.stage_note.value
-    # the cycle ends on 31 Aug 2027: months early, the review needs a reason (recorded)
-    assert is_shown(form.start_reason)
-    form.start_button.click()
-    assert form.status.kind == "error" and "give the reason" in form.status.message
-    assert Services(demo, "mchen").workbook(1).stage == Stage.CHECK_INS
-    form.start_reason.value = "Mei leaves for the new campus in January"
-    form.start_button.click()
-    assert form.status.kind == "ok", form.status.message
-    assert demo.events(1)[-1].reason == "Mei leaves for the new campus in January"
-    assert Services(demo, "mchen").workbook(1).stage == Stage.REVIEW
-    assert demo.events(1)[-1].actor_id == "rokafor"
-    assert not is_shown(form.start_button)
-    assert is_shown(form.body)
-    assert is_shown(form.save_button)
-
-
-def test_before_check_ins_the_review_waits(demo: Store) -> None:
-    form = page(demo, "rokafor", 2)
-    assert "must be agreed by both first" in form.stage_note.value
-    assert not is_shown(form.start_button)
-    version = demo.latest_version(2)
-    form.start_button.click()  # a forged click on the hidden button
-    assert form.status.kind == "error"
-    assert "before the review" in form.status.message
-    assert demo.latest_version(2) == version
-
-
-def test_the_coach_cannot_start_the_review(demo: Store) -> None:
-    form = page(demo, "kwalsh", 1)
-    assert not is_shown(form.start_button)
-    form.start_button.click()
-    assert form.status.kind == "error"
-    assert Services(demo, "mchen").workbook(1).stage == Stage.CHECK_INS
-
-
-def test_saving_before_the_review_is_refused(demo: Store) -> None:
-    form = page(demo, "mchen", 1)
-    assert not is_shown(form.save_button)
-    version = demo.latest_version(1)
+def test_save_hands_value_and_the_version_typing_started_from_to_on_save() -> None:
+    calls: list[tuple[Review, int]] = []
+    form = ReviewForm(state(), "employee", NAMES)
+    form.on_save = lambda review, _reason: calls.append((review, form.based_on))
     form.levels[1].value = "met"
-    form.save_button.click()  # forged click on the hidden button
-    assert form.status.kind == "error"
-    assert "start the review first" in form.status.message
-    assert demo.latest_version(1) == version
+    form.state = state(wb=workbook(version=21))  # someone saved meanwhile: typing kept
+    assert form.levels[1].value == "met" and form.based_on == 20
+    form.save_button.click()
+    assert form.status.message == "Your assessments are saved."
+    ((saved, version),) = calls
+    assert version == 20
+    assert saved.assessment(1, "employee") == Assessment(objective=1, by="employee", level="met")
+    assert saved.assessment(1, "manager") == REVIEW.assessments[0]  # theirs, kept exactly
 
 
-def test_aberg_saves_her_self_assessments(demo: Store) -> None:
-    before = review(demo)
-    form = page(demo, "aberg")
-    # her column is editable and filled from the store; Helen's is read-only text
-    assert set(form.levels) == {1, 2, 3}
-    assert (form.levels[2].value, form.comments[2].value) == (
-        "met",
-        "9 new employers; 4 fleet or EV",
+def test_a_refusal_is_shown_in_words_and_the_typing_stays() -> None:
+    form = ReviewForm(state(), "employee", NAMES, on_save=MagicMock(side_effect=NotAllowed("no")))
+    form.comments[1].value = "Kept"
+    form.levels[1].value = "met"
+    form.save_button.click()
+    assert (form.status.kind, form.status.message) == ("error", "no")
+    assert form.comments[1].value == "Kept"
+
+
+def test_a_conflict_shows_both_values_and_saves_the_choice_against_its_version() -> None:
+    base = {"next_cycle_focus": ""}
+    merged, found = merge3(
+        base, {"next_cycle_focus": "Mine"}, {"next_cycle_focus": "Theirs"}, "review"
     )
-    assert "Best destination figures" in form.others[1, "manager"].value
-    assert "Not assessed yet" in form.others[2, "manager"].value
-    assert not any(who == "employee" for _n, who in form.others)
-
-    form.levels[2].value = "exceeded"
-    form.comments[2].value = "9 new employers, 4 of them fleet or EV: above target"
-    form.next_focus.value = "Apprenticeship placements with the new employers"
-    form.save_button.click()
-    assert form.status.kind == "ok", form.status.message
-
-    after = review(demo)
-    assert (2, "exceeded", "9 new employers, 4 of them fleet or EV: above target") in mine(
-        after, "employee"
+    record = {**REVIEW.model_dump(mode="json"), **merged}
+    conflict = EditConflict(
+        "Richard Okafor also changed it", "review", 1, record, found, 23, ("rokafor",)
     )
-    assert len(mine(after, "employee")) == 3
-    assert mine(after, "manager") == mine(before, "manager")  # Helen's untouched
-    assert after.development_outcomes == before.development_outcomes
-    assert after.next_cycle_focus == "Apprenticeship placements with the new employers"
-    assert demo.events(4)[-1].actor_id == "aberg"
+    saved: list[tuple[Review, int]] = []
 
+    def on_save(review: Review, _reason: str) -> None:
+        if not saved and review.next_cycle_focus == "Mine":
+            saved.append((review, -1))
+            raise conflict
+        saved.append((review, form.based_on))
 
-def test_a_level_is_needed_with_a_comment(demo: Store) -> None:
-    form = page(demo, "hlambert")
-    version = demo.latest_version(4)
-    form.comments[3].value = "Very good open day"
+    form = ReviewForm(state(), "employee", NAMES, on_save=on_save)
+    form.next_focus.value = "Mine"
     form.save_button.click()
-    assert form.status.kind == "error"
-    assert "objective 3" in form.status.message
-    assert demo.latest_version(4) == version
+    assert form.status.message == "Richard Okafor also changed it"
+    view = form.conflicts.view
+    assert view is not None and "Theirs" in view.children[0].value
+    view.choices[0].value = "mine"
+    view.save_button.click()
+    assert form.status.message == "Your choice is saved."
+    assert saved[-1][0].next_cycle_focus == "Mine" and saved[-1][1] == 23
+    assert form.conflicts.view is None
 
 
-def test_a_forged_change_of_the_managers_column_is_refused(demo: Store) -> None:
-    before = review(demo)
-    version = demo.latest_version(4)
-    form = page(demo, "aberg")
-    forged = before.model_copy(
-        update={
-            "assessments": (
-                *(a for a in before.assessments if a.by == "employee"),
-                Assessment(objective=1, by="manager", level="exceeded", comment="Best ever"),
-                Assessment(objective=2, by="manager", level="exceeded", comment="Superb"),
-            )
-        }
-    )
-    # the page offers no input for Helen's column: forge the message the page would send
-    form.draft = lambda base: forged  # type: ignore[method-assign]
-    form.save_button.click()
-    assert form.status.kind == "error"
-    assert "only the manager can change the manager's assessments" in form.status.message
-    assert review(demo) == before
-    assert demo.latest_version(4) == version
+def test_starting_the_review_hands_the_reason_to_on_start() -> None:
+    on_start = MagicMock()
+    form = ReviewForm(state(wb=workbook(Stage.CHECK_INS)), "manager", NAMES, on_start=on_start)
+    assert is_shown(form.start_button) and not is_shown(form.body)
+    assert "Starting the review moves this workbook to its last step" in form.stage_note.value
+    form.start_reason.value = "Leaving in June"
+    form.start_button.click()
+    on_start.assert_called_once_with("Leaving in June")
+    assert form.start_reason.value == ""
 
 
-def test_evidence_from_check_ins_beside_each_objective(demo: Store) -> None:
-    form = page(demo, "hlambert")
-    header = form.headers[1].value
-    assert "Every completing learner has a destination" in header
-    assert "95% with a destination by 30 September" in header  # the target
-    assert "Share of completing learners with a recorded destination" in header  # the measure
-    assert "<td>6 Oct 2026</td><td>100%</td><td>done</td>" in form.evidence[1].value
-    assert "52 of 54 (96%) with a destination" in form.evidence[1].value
-    two = form.evidence[2].value
-    assert two.index("10 Mar 2026") < two.index("16 Jun 2026") < two.index("6 Oct 2026")
-    assert "7 new employers, 3 fleet or EV" in two
-    # the evidence sits in the same row as the assessments
-    row = form.cards[1].children[1]
-    assert form.evidence[1] in row.children
-
-
-def test_xss_in_a_comment_is_escaped(demo: Store) -> None:
-    form = page(demo, "aberg")
-    form.comments[1].value = XSS
-    form.outcomes.value = XSS
-    form.save_button.click()
-    assert form.status.kind == "ok", form.status.message
-    assert mine(review(demo), "employee")[0][2] == XSS  # stored verbatim
-
-    helen = page(demo, "hlambert")
-    shown = helen.others[1, "employee"].value
-    assert "<script>" not in shown
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in shown
-    assert helen.outcomes.value == XSS  # a Textarea shows it as plain text
-
-
-def test_a_save_on_an_old_page_keeps_the_other_s_column(demo: Store) -> None:
-    anna = page(demo, "aberg")
-    helen = page(demo, "hlambert")
-    helen.levels[2].value = "met"
-    helen.comments[2].value = "A good year for the network"
-    helen.save_button.click()
-    assert helen.status.kind == "ok", helen.status.message
-
-    anna.comments[3].value = "Best open day yet"
-    anna.save_button.click()  # Anna's page has not seen Helen's save: nothing is lost
-    assert anna.status.kind == "ok", anna.status.message
-    assert "A good year for the network" in anna.others[2, "manager"].value  # reloaded
-    after = review(demo)
-    assert (3, "exceeded", "Best open day yet") in mine(after, "employee")
-    assert (2, "met", "A good year for the network") in mine(after, "manager")
-
-
-def test_coach_mode_switches_the_editable_column(demo: Store) -> None:
-    coach = Services(demo, "kwalsh")
-    context = WorkbookContext(coach.acting_as("aberg"), 4)
-    form = ReviewForm(context)
+def test_another_acting_party_gets_their_own_column() -> None:
+    form = ReviewForm(state(), "employee", NAMES)
     assert (1, "manager") in form.others
-    context.act_as(coach.acting_as("hlambert"))
+    form.party = "manager"
     assert (1, "employee") in form.others and (1, "manager") not in form.others
     assert form.levels[1].value == "exceeded"
-    assert form.comments[1].value == "Best destination figures the school has had"
-
-
-def test_the_same_field_changed_by_both_is_chosen_not_overwritten(demo: Store) -> None:
-    """Helen saves the focus for the next cycle while Anna types another: Anna's save
-    neither reverts Helen's silently nor is lost; both are shown and Anna chooses."""
-    anna = page(demo, "aberg")
-    helen = page(demo, "hlambert")
-    anna.next_focus.value = "Employer events in the spring"
-    helen.next_focus.value = "Apprenticeship places with fleet operators"
-    helen.save_button.click()
-    assert helen.status.kind == "ok", helen.status.message
-    anna.context.reload()  # her page hears of Helen's save; her typing stays
-    assert anna.next_focus.value == "Employer events in the spring"
-    anna.outcomes.value = "Two new employer partners"
-    anna.save_button.click()
-    assert anna.status.kind == "error" and "Helen Lambert also changed" in anna.status.message
-    assert review(demo).next_cycle_focus == "Apprenticeship places with fleet operators"
-    view = anna.conflicts.view
-    assert view is not None
-    assert "Employer events in the spring" in view.children[0].value
-    assert "Apprenticeship places with fleet operators" in view.children[0].value
-    view.choices[0].value = "theirs"
-    view.save_button.click()
-    assert anna.status.kind == "ok", anna.status.message
-    after = review(demo)
-    assert after.next_cycle_focus == "Apprenticeship places with fleet operators"
-    assert after.development_outcomes == "Two new employer partners"  # the rest was merged
-    assert anna.next_focus.value == "Apprenticeship places with fleet operators"

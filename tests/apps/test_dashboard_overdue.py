@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import ipywidgets as W
 import pytest
 
+from pmwidgets.apps.dashboard import dashboard_for
 from pmwidgets.services import Services
 from pmwidgets.services.frames import frames
 from pmwidgets.store import Store
@@ -35,9 +36,9 @@ def cells(d: Dashboard) -> dict[int, str]:
 
 def test_a_workbook_in_review_is_not_flagged_overdue(demo: Store) -> None:
     svc = Services(demo, "hlambert")
-    d = Dashboard(svc, today=LONG_AFTER)
+    d = dashboard_for(svc, today=LONG_AFTER)
     rows = cells(d)
-    stages = {r.workbook_id: r.stage for r in d.summaries}
+    stages = {r.workbook_id: r.stage for r in d.ordered}
     assert stages == {1: "check_ins", 2: "objectives", 3: "check_ins", 4: "review", 5: "job_description"}  # fmt: skip
     # Anna's workbook (4) is in review; her last check-in was in October 2026
     assert "last on" in rows[4]
