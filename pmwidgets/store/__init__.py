@@ -5,7 +5,7 @@ interface: the layers above import nothing else of it (not its engines, its writ
 module or its ORM rows).
 """
 
-from . import sessions
+from . import many, sessions
 from .engine import sqlite_path
 from .errors import (
     Change,
@@ -30,6 +30,7 @@ __all__ = [
     "StoreError",
     "VerifyReport",
     "WorkbookWriter",
+    "many",
     "parse_head",
     "sessions",
     "sqlite_path",
