@@ -368,8 +368,9 @@ def measure_levers(folder: Path, quick: bool) -> list[Row]:
 
     from pmwidgets.demo.synthetic import build_synthetic
     from pmwidgets.services import Services
-    from pmwidgets.services.frames import frames, frames_by_workbook, warm
+    from pmwidgets.services.frames import frames, warm
     from pmwidgets.store import Store
+    from tests.frames_reference import frames_by_workbook
 
     rows: list[Row] = []
     size = QUICK if quick else FULL

@@ -4,6 +4,7 @@ Depends on :mod:`pmwidgets.domain`, :mod:`pmwidgets.store` and :mod:`pmwidgets.i
 """
 
 from ..store import StaleWrite, Store
+from . import stale  # noqa: F401  (the words of the store's StaleWrite)
 from .api import OPERATOR_ID, Services
 
 

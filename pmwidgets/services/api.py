@@ -28,8 +28,7 @@ from ..io.agreement_doc import (
     agreement_document,
     last_agreed_versions,
 )
-from ..store import Event, Store
-from ..store.verify import VerifyReport, parse_head
+from ..store import Event, Store, VerifyReport, parse_head
 from . import access
 from .base import OPERATOR_ID, Clock, _validated, utc_now
 from .content import ContentUseCases

@@ -33,8 +33,7 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
-from ..store import StaleWrite, Store
-from ..store.writer import WorkbookWriter
+from ..store import StaleWrite, Store, WorkbookWriter
 from . import access
 
 Clock = Callable[[], dt.datetime]

@@ -1,4 +1,4 @@
-"""Turning rows into domain objects, and the sentence a stale write gets."""
+"""Turning rows into domain objects, and the data a stale write carries."""
 
 from __future__ import annotations
 
@@ -28,8 +28,7 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
-from ..domain.wording import describe_change
-from .errors import MissingEntry, StaleWrite, StoreError
+from .errors import Change, MissingEntry, StaleWrite, StoreError
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow
 from .snapshots import WorkbookColumns
 from .writer import (
@@ -79,7 +78,7 @@ def open_unit(
     if row is None:
         raise MissingEntry(f"workbook {workbook_id} does not exist")
     if expected_version is not None and row.version != expected_version:
-        raise StaleWrite(describe_changes(s, row, expected_version), row.version)
+        raise stale_write(s, row, expected_version)
     last = conn.execute(LAST_EVENT_OF, {"workbook_id": workbook_id}).scalar_one_or_none()
     head = WorkbookHead.of(row)
     base = (head.version, head.updated_at, last)
@@ -275,7 +274,9 @@ def event_from_row(r: EventRow) -> Event:
     )
 
 
-def describe_changes(s: Session, wb: WorkbookColumns, since: int) -> str:
+def stale_write(s: Session, wb: WorkbookColumns, since: int) -> StaleWrite:
+    """The :class:`StaleWrite` for a write based on version ``since`` of ``wb``: which
+    workbook, which versions, and the latest changes since (private notes left out)."""
     rows: Sequence[EventRow] = list(
         s.execute(
             select(EventRow)
@@ -284,16 +285,23 @@ def describe_changes(s: Session, wb: WorkbookColumns, since: int) -> str:
         ).scalars()
     )
     names = {pid: name for pid, name in s.execute(select(PersonRow.id, PersonRow.name))}
-    parts = []
-    for e in rows[-3:]:
-        if e.action.startswith("note."):
-            continue  # private: don't reveal
-        content = json.loads(e.after or e.before or "null")
-        what = describe_change(e.action, e.entity_key, content)
-        parts.append(f"{names.get(e.actor_id, e.actor_id)} {what} at {e.at[11:16]} UTC")
-    more = f" (and {len(rows) - 3} earlier changes)" if len(rows) > 3 else ""
-    changed = "; ".join(parts) or "a change was made"
-    return (
-        f"not saved: workbook {wb.id} changed since you opened it (version {since}, now {wb.version}): "
-        f"{changed}{more}. Look at their changes, then save yours again."
+    changes = tuple(
+        Change(
+            actor_id=e.actor_id,
+            actor=names.get(e.actor_id, e.actor_id),
+            action=e.action,
+            entity_key=e.entity_key,
+            content=json.loads(e.after or e.before or "null"),
+            at=e.at,
+        )
+        for e in rows[-3:]
+        if not e.action.startswith("note.")  # private: don't reveal
+    )
+    return StaleWrite(
+        None,
+        wb.version,
+        workbook_id=wb.id,
+        expected_version=since,
+        changes=changes,
+        earlier=max(0, len(rows) - 3),
     )

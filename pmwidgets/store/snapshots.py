@@ -43,7 +43,7 @@ def job_snapshot(row: JobRow) -> dict[str, Any]:
 
 class WorkbookColumns(Protocol):
     """What is read of a workbook's row: an ORM object, a Core row, a unit of work's head
-    (:class:`~.writer.WorkbookHead`) or a kept header (:class:`~.kept.Header`)."""
+    (:class:`~.writer.WorkbookHead`) or a kept header (:class:`~.cache.Header`)."""
 
     @property
     def id(self) -> int: ...

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, or_, select
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, or_, select
 
 from ..domain.agreement import canonical_json
 from ..domain.model import (
@@ -19,12 +16,13 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
+from . import history
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
-from .engine import Checkpointer, advance_sequences, default_url, make_engines, sqlite_path
-from .errors import InvalidEntry, MissingEntry, StaleWrite, StoreError
-from .kept import Header, KeptWorkbooks, read_content, read_header
+from .cache import Header, read_content, read_header
+from .database import Database
+from .engine import advance_sequences
+from .errors import InvalidEntry, MissingEntry
 from .models import (
-    AgreementRow,
     EventRow,
     JobRow,
     PersonRow,
@@ -33,21 +31,20 @@ from .models import (
 from .rows import (
     Event,
     Unchanged,
-    describe_changes,
     event_from_row,
     open_unit,
     person_from_row,
-    short_error,
+    stale_write,
     workbook_from_row,
 )
-from .schema import ensure_schema, upgrade
-from .snapshots import job_snapshot, person_snapshot, record_key, workbook_snapshot
+from .schema import upgrade
+from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
 from .writer import WorkbookWriter, append_event, require_workbook, utc_now
 
 
-class Store:
+class Store(Database):
     """The one door to the database.
 
     Use it as a context manager. Reads return immutable domain objects; writes
@@ -59,83 +56,12 @@ class Store:
     ...     store.add_person(Person(id="ana", name="Ana"), actor_id="ana")
     """
 
-    def __init__(
-        self, url: str | None = None, *, create: bool = True, check_schema: bool = True
-    ) -> None:
-        self.url = url or default_url()
-        try:
-            self._read_engine, self._write_engine = make_engines(self.url)
-        except (OSError, ArgumentError, ImportError) as exc:
-            raise StoreError(f"cannot open the database {self.url}: {exc}") from None
-        self._read = sessionmaker(self._read_engine, expire_on_commit=False)
-        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
-        #: what was last read or written of each workbook (see :mod:`.kept`).
-        self.kept = KeptWorkbooks()
-        path = sqlite_path(self.url)
-        #: copies the SQLite log back into the file off the commit path (None elsewhere).
-        self.checkpoints = Checkpointer(path) if path is not None else None
-        if not check_schema:
-            return
-        try:
-            ensure_schema(self._write_engine, self.url, create=create)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the database {self.url}: {exc.orig}") from None
-
-    # --- lifecycle ------------------------------------------------------------
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the database connections (checkpointing an SQLite file's log first)."""
-        if self.checkpoints is not None:
-            self.checkpoints.wait()
-            self.checkpoints.run()
-        self._read_engine.dispose()
-        if self._write_engine is not self._read_engine:
-            self._write_engine.dispose()
-
-    @property
-    def engine(self) -> Engine:
-        """The write engine (for maintenance tools such as backup and verify)."""
-        return self._write_engine
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only session with one consistent snapshot."""
-        with self._read() as session, session.begin():
-            yield session
-
     @staticmethod
     def _header(conn: Connection, workbook_id: int, keyed: bool = False) -> Header:
         header = read_header(conn, workbook_id, keyed)
         if header is None:
             raise MissingEntry(f"workbook {workbook_id} does not exist")
         return header
-
-    @contextmanager
-    def reading_core(self) -> Iterator[Connection]:
-        """A read-only connection with one consistent snapshot, for SQLAlchemy Core queries.
-
-        What a page reads on every change goes through here: the ORM's sessions cost
-        more than the few indexed queries they run.
-        """
-        with self._read_engine.connect() as conn, conn.begin():
-            yield conn
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on error."""
-        try:
-            with self._write() as session, session.begin():
-                yield session
-        except IntegrityError as exc:
-            raise InvalidEntry(f"the database refused the change: {short_error(exc)}") from None
-        if self.checkpoints is not None:
-            self.checkpoints.committed()
 
     # --- people ---------------------------------------------------------------
 
@@ -287,16 +213,16 @@ class Store:
 
         Private notes are included only when ``viewer_id`` wrote them. When the
         workbook's header is the one this store last read or wrote, only the header is
-        read (see :mod:`.kept`); the state returned is then the same object as before,
+        read (see :mod:`.cache`); the state returned is then the same object as before,
         which is immutable.
         """
         with self.reading_core() as conn:
             header = self._header(conn, workbook_id, keyed=True)
-            kept = self.kept.get(header)
-            if kept is None:  # changed since it was last read or written here: read it all
-                kept = read_content(conn, header)
-                self.kept.put(kept)
-        return self.kept.state(kept, viewer_id)
+            cached = self.cache.get(header)
+            if cached is None:  # changed since it was last read or written here: read it all
+                cached = read_content(conn, header)
+                self.cache.put(cached)
+        return self.cache.state(cached, viewer_id)
 
     @contextmanager
     def write(
@@ -328,7 +254,7 @@ class Store:
                     raise Unchanged  # roll back the version bump: nothing to record
         except Unchanged:
             return
-        self.kept.written(writer)  # committed: the next read of it needs its header only
+        self.cache.written(writer)  # committed: the next read of it needs its header only
 
     @contextmanager
     def write_batch(
@@ -369,12 +295,7 @@ class Store:
         """
         with self.reading_core() as conn:
             wb = workbook_from_row(self._header(conn, workbook_id))
-            counts = conn.execute(
-                select(EventRow.action, EventRow.actor_id, func.count())
-                .where(EventRow.entity == "record", EventRow.workbook_id == workbook_id)
-                .group_by(EventRow.action, EventRow.actor_id)
-            ).all()
-            return wb, [(action, actor, int(n)) for action, actor, n in counts]
+            return wb, history.contributions(conn, workbook_id)
 
     def last_agreed(
         self, workbook_id: int, subject: str
@@ -388,24 +309,14 @@ class Store:
         """
         with self.reading_core() as conn:
             wb = workbook_from_row(self._header(conn, workbook_id))
-            row = conn.execute(
-                select(AgreementRow.number, AgreementRow.agreed_canonical)
-                .where(
-                    AgreementRow.workbook_id == workbook_id,
-                    AgreementRow.subject == subject,
-                    AgreementRow.agreed_canonical.is_not(None),
-                )
-                .order_by(AgreementRow.number.desc())
-                .limit(1)
-            ).first()
-            return wb, (int(row[0]), str(row[1])) if row is not None and row[1] else None
+            return wb, history.last_agreed(conn, workbook_id, subject)
 
     def require_version(self, workbook_id: int, expected_version: int) -> None:
         """Raise :class:`StaleWrite`, naming what changed, unless the workbook is at that version."""
         with self.reading() as s:
             wb = require_workbook(s, workbook_id)
             if wb.version != expected_version:
-                raise StaleWrite(describe_changes(s, wb, expected_version), wb.version)
+                raise stale_write(s, wb, expected_version)
 
     def record_history(
         self, workbook_id: int, kind: str, number: int, since: int
@@ -418,33 +329,12 @@ class Store:
         Read from the event log (each event records the version its write made), in
         one snapshot.
         """
-        key = record_key(workbook_id, kind, number)
         with self.reading_core() as conn:
-            version = conn.execute(
-                select(WorkbookRow.version).where(WorkbookRow.id == workbook_id)
-            ).scalar_one_or_none()
-            if version is None:
-                raise MissingEntry(f"workbook {workbook_id} does not exist")
-            rows = conn.execute(
-                select(EventRow.workbook_version, EventRow.after, EventRow.actor_id)
-                .where(EventRow.entity == "record", EventRow.entity_key == key)
-                .order_by(EventRow.seq)
-            ).all()
-        then: Any = None
-        now: Any = None
-        authors: list[str] = []
-        for made, after, actor in rows:
-            content = json.loads(after)["content"] if after is not None else None
-            if made is not None and made <= since:
-                then = content
-            elif actor not in authors:
-                authors.append(actor)
-            now = content
-        return then, now, int(version), tuple(authors)
+            return history.record_history(conn, workbook_id, kind, number, since)
 
     def latest_version(self, workbook_id: int) -> int:
         """The workbook's current version (cheap: for polling by open pages)."""
-        with self._read_engine.connect() as conn:  # one indexed row: no ORM session needed
+        with self.peeking() as conn:  # one indexed row: no ORM session needed
             version = conn.execute(
                 select(WorkbookRow.version).where(WorkbookRow.id == workbook_id)
             ).scalar_one_or_none()
@@ -465,7 +355,7 @@ class Store:
 
     def restore(self, source: Path) -> RestoreReport:
         """Replace the SQLite database by the backup ``source``, keeping the old one (see :mod:`.backup`)."""
-        self.kept.clear()
+        self.cache.clear()
         return restore_database(self.url, source)
 
     def upgrade(self) -> Path | None:

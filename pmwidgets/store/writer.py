@@ -117,7 +117,7 @@ def append_event(
 
 
 #: the workbook row's columns that a unit of work (:class:`WorkbookHead`) and the kept
-#: rows (:class:`~.kept.Header`) hold.
+#: rows (:class:`~.cache.Header`) hold.
 HEAD_COLUMNS = (
     "id", "employee_id", "manager_id", "coach_id", "cycle_start", "cycle_end", "stage",
     "version", "updated_at",
@@ -170,7 +170,7 @@ class WorkbookWriter:
         self.facilitator_id = facilitator_id
         self.at = at
         self.changes = 0
-        #: what identified the workbook's content when the unit began (see :mod:`.kept`):
+        #: what identified the workbook's content when the unit began (see :mod:`.cache`):
         #: (version, updated_at, hash of its latest event).
         self.base: tuple[int, str, str | None] | None = None
         #: the hash of the latest event this unit appended.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from frames_reference import frames_by_workbook
 from sqlalchemy import Engine, event
 
 from pmwidgets.demo.builder import build_demo
@@ -25,7 +26,6 @@ from pmwidgets.services.frames import (
     WorkbookSummary,
     forget,
     frames,
-    frames_by_workbook,
     summaries_frame,
     warm,
     workbook_summaries,
@@ -479,13 +479,13 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from pmwidgets.services.frames import summaries
 
     counts: list[int] = []
-    real = summaries.read
+    real = summaries.read_rows
 
-    def counting(s, headers, **kw):  # type: ignore[no-untyped-def]
+    def counting(store, headers):  # type: ignore[no-untyped-def]
         counts.append(len(headers))
-        return real(s, headers, **kw)
+        return real(store, headers)
 
-    monkeypatch.setattr(summaries, "read", counting)
+    monkeypatch.setattr(summaries, "read_rows", counting)
     monkeypatch.setattr(summaries, "SAVE_AFTER", 1)  # the demo is small: keep any reading
     return counts
 

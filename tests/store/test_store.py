@@ -84,10 +84,16 @@ def test_stale_write_is_refused_naming_what_changed(store: Store) -> None:
         w.put("objective", None, {"title": "Cut delays"})
     with pytest.raises(StaleWrite) as info, store.write(wb, 1, "boss") as w:
         w.put("objective", None, {"title": "mine"})
-    msg = str(info.value)
-    assert "changed since you opened it (version 1, now 2)" in msg
-    assert "Eli Employee added objective 1 “Cut delays”" in msg
-    assert info.value.current_version == 2
+    stale = info.value  # data, not words: the sentence is written above the store
+    assert (stale.workbook_id, stale.expected_version, stale.current_version) == (wb, 1, 2)
+    ((change,),) = (stale.changes,)
+    assert (change.actor, change.action, change.entity_key) == (
+        "Eli Employee",
+        "objective.added",
+        f"{wb}/objective/1",
+    )
+    assert change.content == {"content": {"title": "Cut delays"}, "kind": "objective", "number": 1}
+    assert stale.earlier == 0 and stale.sentence is None
     assert [e.action for e in store.events(wb)] == ["workbook.created", "objective.added"]
 
 

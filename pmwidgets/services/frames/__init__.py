@@ -6,13 +6,14 @@ own workbooks, a manager those of their reports, a coach those they facilitate,
 an admin all. Private notes never appear in any frame (not even one's own: these
 frames are made to be shared and exported).
 
-The reading is set-based (:mod:`.reading`): a few queries for all the workbooks
-at once (headers, records, agreements, and counts of contributions from the
-event log), whatever their number. What each workbook's row says depends on
-nothing but that workbook's stored content, so the rows are kept (:mod:`.kept`),
-per database and language, under the hash of the workbook's latest event: the
-next call reads again only the workbooks that changed since (:func:`warm` fills
-this at start-up).
+The reading is set-based: the store reads the visible workbooks' headers and
+states in a few queries, whatever their number (:mod:`pmwidgets.store.many`), and
+each row is a pure function of one workbook's
+:class:`~pmwidgets.domain.state.WorkbookState`, by the domain's own rules
+(:mod:`.reading`). What each workbook's row says depends on nothing but that
+workbook's stored content, so the rows are kept (:mod:`.kept`), per database and
+language, under the hash of the workbook's latest event: the next call reads again
+only the workbooks that changed since (:func:`warm` fills this at start-up).
 
 The rows come first, as plain Python: :func:`workbook_summaries` gives one
 :class:`WorkbookSummary` per workbook (the ``workbooks`` frame's columns as
@@ -20,9 +21,7 @@ fields, None for a missing value, dates as :class:`datetime.date`) and never
 imports pandas, so the dashboard's kernel does without it (about 58 MiB; see
 docs/performance.md). :func:`frames` is a thin typed layer over the same rows
 for exports and notebooks (:mod:`.tables`): the ``workbooks`` frame is built at
-once, the other frames when first used. :func:`frames_by_workbook` builds the
-same frames by opening one workbook at a time (:mod:`.reference`): the
-reference the fast reading is tested against.
+once, the other frames when first used.
 
 Each frame has one row per thing, with typed columns: dates are
 ``datetime64`` (``NaT`` when missing), counts and numbers ``Int64``, text
@@ -92,7 +91,6 @@ from .columns import (
     WorkbookSummary,
 )
 from .kept import forget
-from .reference import frames_by_workbook
 from .summaries import warm, workbook_summaries
 from .tables import Frames, frames, summaries_frame
 
@@ -109,7 +107,6 @@ __all__ = [
     "WorkbookSummary",
     "forget",
     "frames",
-    "frames_by_workbook",
     "summaries_frame",
     "warm",
     "workbook_summaries",

@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from ...domain.i18n import current_language
-from ...store import Store
-from ...store.engine import sqlite_path
+from ...domain.model import Workbook
+from ...store import Store, many, sqlite_path
 from . import on_disk
-from .reading import IN_LIMIT, Header, chain_head, latest_events
 
 #: databases whose rows are kept between calls (the most recently used).
 _KEEP_DATABASES = 4
@@ -45,7 +42,7 @@ class KeptRows:
     head: tuple[int, str] | None = None
     #: every workbook's header and every person's name, as of the chain's head then
     #: (adding or renaming a person, like every write, moves the head).
-    everything: tuple[tuple[int, str] | None, list[Header], dict[str, str]] | None = None
+    everything: tuple[tuple[int, str] | None, list[Workbook], dict[str, str]] | None = None
     #: the file the rows are also kept in, for the next kernel (None: in memory only)
     disk: Path | None = None
     #: what each row's values are (the file says so too, and is ignored if they differ)
@@ -58,31 +55,35 @@ class KeptRows:
 
     def everything_at(
         self, head: tuple[int, str] | None
-    ) -> tuple[list[Header], dict[str, str]] | None:
+    ) -> tuple[list[Workbook], dict[str, str]] | None:
         """Every header and name, if they were read when the chain's head was ``head``."""
         if self.everything is None or self.everything[0] != head:
             return None
         return self.everything[1], self.everything[2]
 
-    def stale(self, s: Session, headers: Sequence[Header]) -> list[Header]:
+    def stale(
+        self, store: Store, head: tuple[int, str] | None, headers: Sequence[Workbook]
+    ) -> list[Workbook]:
         """The workbooks among ``headers`` whose kept row is missing or out of date.
 
-        Nothing was written since the last check when the chain's head is where it
-        was; otherwise each workbook's latest event says whether it changed.
+        Nothing was written since the last check when the chain's head (read before
+        ``headers``) is where it was; otherwise each workbook's latest event says
+        whether it changed.
         """
-        head = chain_head(s)
         if head != self.head:
-            if len(headers) > IN_LIMIT:  # reading every key costs no more: check them all
-                keys = latest_events(s, None)
+            if len(headers) > many.IN_LIMIT:  # reading every key costs no more: check them all
+                keys = many.latest_events(store, None)
                 self.rows = {i: k for i, k in self.rows.items() if keys.get(i, "") == k.key}
                 self.head = head
             else:
-                keys = latest_events(s, [h.id for h in headers])
+                keys = many.latest_events(store, [h.id or 0 for h in headers])
                 for h in headers:
-                    kept = self.rows.get(h.id)
-                    if kept is not None and kept.key != keys.get(h.id, ""):
-                        del self.rows[h.id]
-        return [h for h in headers if (k := self.rows.get(h.id)) is None or k.version != h.version]
+                    kept = self.rows.get(h.id or 0)
+                    if kept is not None and kept.key != keys.get(h.id or 0, ""):
+                        del self.rows[h.id or 0]
+        return [
+            h for h in headers if (k := self.rows.get(h.id or 0)) is None or k.version != h.version
+        ]
 
 
 _KEPT: OrderedDict[tuple[str, str], KeptRows] = OrderedDict()

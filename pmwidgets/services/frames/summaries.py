@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from ...domain.model import Role
-from ...store import Store
+from ...domain.model import Role, Workbook
+from ...store import Store, many
 from ..api import Services
 from .columns import CHECK_IN_VALUES, WorkbookSummary
 from .kept import Kept, kept_rows
-from .reading import Header, chain_head, latest_events, read, read_names, visible, visible_among
+from .reading import Words, visible, visible_among, workbook_row
 
 #: the fields named or judged on every call rather than kept: people may be renamed,
 #: and "overdue" depends on the day.
@@ -43,7 +43,7 @@ class Summaries(NamedTuple):
     """What one reading gives: the rows, and the headers and names the other frames need."""
 
     rows: list[WorkbookSummary]
-    headers: list[Header]
+    headers: list[Workbook]
     names: dict[str, str]
 
 
@@ -52,27 +52,40 @@ def read_summaries(services: Services, today: dt.date) -> Summaries:
     store = services.store
     kept = kept_rows(store, KEPT_FIELDS)
     me, facilitator = services.me, services.facilitator
-    with store.reading() as s:  # one snapshot: who sees what, and what it says
-        head = chain_head(s)
-        known = kept.everything_at(head)
-        if known is not None:  # nothing written since every header and name were read
-            headers, names = visible_among(known[0], me, facilitator), known[1]
-        else:
-            headers, names = visible(s, me, facilitator), read_names(s)
-            if Role.ADMIN in me.roles and facilitator is None:  # these are every header
-                kept.everything = (head, headers, names)
-        stale = kept.stale(s, headers)
-        if stale:
-            got = read(s, stale, rows=True)
-            keys = latest_events(s, [h.id for h in stale])
-            for h in stale:
-                row = got.workbooks[h.id]
-                values = tuple(row[f] for f in KEPT_FIELDS)
-                kept.rows[h.id] = Kept(keys.get(h.id, ""), h.version, values)
+    head = many.chain_head(store)  # before the headers: a write in between is seen next time
+    known = kept.everything_at(head)
+    if known is not None:  # nothing written since every header and name were read
+        headers, names = visible_among(known[0], me, facilitator), known[1]
+    else:
+        headers, names = visible(store, me, facilitator), store.person_names()
+        if Role.ADMIN in me.roles and facilitator is None:  # these are every header
+            kept.everything = (head, headers, names)
+    stale = kept.stale(store, head, headers)
+    if stale:
+        kept.rows.update(read_rows(store, stale))
     if len(stale) >= SAVE_AFTER:  # worth keeping for the next kernel (after the snapshot)
         kept.save()
-    rows = [_live(kept.rows[h.id].values, names, today) for h in headers]
+    rows = [_live(kept.rows[h.id or 0].values, names, today) for h in headers]
     return Summaries(rows, headers, names)
+
+
+def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, Kept]:
+    """The rows of these workbooks to keep, read in a few queries whatever their number.
+
+    Each row's key (its workbook's latest event) is read before the content: a write
+    landing in between makes the row newer than its key, so it is read again next time.
+    """
+    ids = [h.id or 0 for h in headers]
+    keys = many.latest_events(store, ids)
+    states = many.states(store, ids)
+    counts = many.contributions(store, ids)
+    rows: dict[int, Kept] = {}
+    words: Words = {}
+    for wb_id, state in states.items():
+        row = workbook_row(state, counts[wb_id], words)
+        values = tuple(row[f] for f in KEPT_FIELDS)
+        rows[wb_id] = Kept(keys.get(wb_id, ""), int(row["version"]), values)
+    return rows
 
 
 def _live(v: tuple[Any, ...], names: Mapping[str, str], today: dt.date) -> WorkbookSummary:

@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ...store import Store
+from ...domain.model import Workbook
+from ...domain.state import WorkbookState
+from ...store import Store, many
 from ..api import Services
 from .columns import (
     ACTION_COLUMNS,
@@ -17,7 +19,7 @@ from .columns import (
     WORKBOOK_COLUMNS,
     WorkbookSummary,
 )
-from .reading import Header, Read, read, read_events
+from .reading import action_rows, check_in_rows, objective_rows, read_events
 from .summaries import read_summaries
 
 if TYPE_CHECKING:
@@ -119,24 +121,23 @@ def summaries_frame(rows: Sequence[WorkbookSummary]) -> pd.DataFrame:
 class _Later:
     """The frames other than ``workbooks``, read when first asked for."""
 
-    def __init__(self, store: Store, headers: Sequence[Header], names: Mapping[str, str]) -> None:
+    def __init__(self, store: Store, headers: Sequence[Workbook], names: Mapping[str, str]) -> None:
         self.store, self.headers, self.names = store, headers, names
-        self._detail: Read | None = None
+        self._states: list[WorkbookState] | None = None
 
     def frame(self, name: str) -> pd.DataFrame:
         if name == "events":
             return typed_frame(read_events(self.store, self.headers, self.names), EVENT_COLUMNS)
-        if self._detail is None:
-            with self.store.reading() as s:
-                self._detail = read(s, self.headers, detail=True)
+        if self._states is None:
+            states = many.states(self.store, [h.id or 0 for h in self.headers])
+            self._states = [states[h.id or 0] for h in self.headers]
         if name == "objectives":
-            return typed_frame(self._detail.objectives, OBJECTIVE_COLUMNS)
+            rows = [r for s in self._states for r in objective_rows(s)]
+            return typed_frame(rows, OBJECTIVE_COLUMNS)
         if name == "check_ins":
-            for r in self._detail.check_ins:
-                author = r["author_id"]
-                r["author"] = self.names.get(author, author) if author else None
-            return typed_frame(self._detail.check_ins, CHECK_IN_COLUMNS)
-        return typed_frame(self._detail.actions, ACTION_COLUMNS)
+            rows = [r for s in self._states for r in check_in_rows(s, self.names)]
+            return typed_frame(rows, CHECK_IN_COLUMNS)
+        return typed_frame([r for s in self._states for r in action_rows(s)], ACTION_COLUMNS)
 
 
 # --- typing -------------------------------------------------------------------------

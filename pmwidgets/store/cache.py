@@ -1,20 +1,21 @@
-"""What a store last read or wrote of each workbook, so that reading it again is cheap.
+"""The store's one cache: what it last read or wrote of each workbook, so that reading it
+again is cheap.
 
 A page reads its workbook after every save: once before the write (the services
 check the change against the content) and once after it (every panel shows the
 new state). Each read took a few milliseconds of SQL and parsing, most of it for
-records that had not changed. A :class:`KeptWorkbooks` keeps, per workbook, the
+records that had not changed. A :class:`WorkbookCache` keeps, per workbook, the
 rows read at one version, and the write's own changes once it is committed; a
 read then fetches the workbook's header alone and, when the header is the one
-kept, builds the state from what is kept, parsing only records whose text changed.
+cached, builds the state from what is cached, parsing only records whose text changed.
 
-What is kept is keyed by the header's version, its ``updated_at`` and the hash of the
+What is cached is keyed by the header's version, its ``updated_at`` and the hash of the
 workbook's latest event. Every change to a workbook's records and agreements goes
 through a unit of work that appends its events and moves the version in the same
 transaction, and an event's hash covers the whole chain before it, so a header that
-matches means the content is the one kept: another process's write, a bulk load, or
+matches means the content is the one cached: another process's write, a bulk load, or
 a backup put back while the app runs and written to again (which can reach the same
-version with other content) are read from the database. What is kept belongs to one
+version with other content) are read from the database. What is cached belongs to one
 :class:`~.store.Store` and is also dropped when that store restores a backup.
 """
 
@@ -34,8 +35,8 @@ from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, Workbook
 from .rows import agreement_version, latest_agreements, workbook_state
 from .writer import WorkbookWriter, head_values
 
-#: workbooks kept per store (a page's kernel uses one; the command line a few).
-KEEP = 16
+#: workbooks cached per store (a page's kernel uses one; the command line a few).
+CACHE_SIZE = 16
 
 _WORKBOOKS = WorkbookRow.__table__
 _AGREEMENTS = AgreementRow.__table__
@@ -78,7 +79,7 @@ class Record(NamedTuple):
 
 
 @dataclass
-class Kept:
+class Cached:
     """One workbook as read (or written) at one header."""
 
     header: Header
@@ -105,7 +106,7 @@ _KEYED_HEADER = select(_WORKBOOKS, _LAST_EVENT).where(_WORKBOOKS.c.id == bindpar
 def read_header(conn: Connection, workbook_id: int, keyed: bool = True) -> Header | None:
     """The workbook's header through SQLAlchemy Core, or None if there is no such workbook.
 
-    ``keyed``: with the hash of its latest event, which what is kept is keyed by.
+    ``keyed``: with the hash of its latest event, which what is cached is keyed by.
     """
     statement = _KEYED_HEADER if keyed else _HEADER
     row = conn.execute(statement, {"workbook_id": workbook_id}).first()
@@ -114,7 +115,7 @@ def read_header(conn: Connection, workbook_id: int, keyed: bool = True) -> Heade
     return Header.of(row, row.last_event if keyed else None)
 
 
-def read_content(conn: Connection, header: Header) -> Kept:
+def read_content(conn: Connection, header: Header) -> Cached:
     """The workbook's records and latest agreements, inside the caller's transaction.
 
     Four indexed queries through SQLAlchemy Core (its rows carry the column names
@@ -145,46 +146,46 @@ def read_content(conn: Connection, header: Header) -> Kept:
         ):
             confirmations.setdefault(c.agreement_id, []).append(c)
     latest = latest_agreements(cast(list[AgreementRow], agreements), confirmations)
-    return Kept(header, records, latest)
+    return Cached(header, records, latest)
 
 
-class KeptWorkbooks:
+class WorkbookCache:
     """The last content read or written of the few workbooks a store works on (see above)."""
 
-    def __init__(self, size: int = KEEP) -> None:
+    def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._kept: OrderedDict[int, Kept] = OrderedDict()
+        self._entries: OrderedDict[int, Cached] = OrderedDict()
         #: parsed records per workbook: (kind, number) -> (the text parsed, its model)
         self._parsed: dict[int, dict[tuple[str, int], tuple[str, Any]]] = {}
 
-    def get(self, header: Header) -> Kept | None:
-        """What is kept of the workbook at exactly this header, if anything."""
-        kept = self._kept.get(header.id)
-        if kept is None or kept.header.key != header.key:
+    def get(self, header: Header) -> Cached | None:
+        """What is cached of the workbook at exactly this header, if anything."""
+        cached = self._entries.get(header.id)
+        if cached is None or cached.header.key != header.key:
             return None
-        self._kept.move_to_end(header.id)
-        return kept
+        self._entries.move_to_end(header.id)
+        return cached
 
-    def put(self, kept: Kept) -> None:
-        """Keep ``kept``, instead of anything kept of its workbook before."""
-        wb_id = kept.header.id
-        self._kept[wb_id] = kept
-        self._kept.move_to_end(wb_id)
-        while len(self._kept) > self.size:
-            old, _kept = self._kept.popitem(last=False)
+    def put(self, cached: Cached) -> None:
+        """Keep ``cached``, instead of anything cached of its workbook before."""
+        wb_id = cached.header.id
+        self._entries[wb_id] = cached
+        self._entries.move_to_end(wb_id)
+        while len(self._entries) > self.size:
+            old, _old = self._entries.popitem(last=False)
             self._parsed.pop(old, None)
 
     def clear(self) -> None:
         """Forget everything (the database was replaced)."""
-        self._kept.clear()
+        self._entries.clear()
         self._parsed.clear()
 
-    def state(self, kept: Kept, viewer_id: str | None) -> WorkbookState:
-        """The state of ``kept`` as ``viewer_id`` sees it (built once per viewer)."""
-        state = kept.states.get(viewer_id)
+    def state(self, cached: Cached, viewer_id: str | None) -> WorkbookState:
+        """The state of ``cached`` as ``viewer_id`` sees it (built once per viewer)."""
+        state = cached.states.get(viewer_id)
         if state is None:
-            parsed = self._parsed.setdefault(kept.header.id, {})
-            live = {key for key in kept.records}
+            parsed = self._parsed.setdefault(cached.header.id, {})
+            live = {key for key in cached.records}
             for gone in [key for key in parsed if key not in live]:
                 del parsed[gone]
 
@@ -199,33 +200,35 @@ class KeptWorkbooks:
                 parsed[key] = (row.content, value)
                 return value
 
-            records = cast(list[RecordRow], [kept.records[k] for k in sorted(kept.records)])
-            state = workbook_state(kept.header, records, dict(kept.agreements), viewer_id, parse)
-            kept.states[viewer_id] = state
+            records = cast(list[RecordRow], [cached.records[k] for k in sorted(cached.records)])
+            state = workbook_state(
+                cached.header, records, dict(cached.agreements), viewer_id, parse
+            )
+            cached.states[viewer_id] = state
         return state
 
     def written(self, writer: WorkbookWriter) -> None:
         """After a unit of work committed: keep the content it made, from what it changed.
 
-        Only when what is kept is the content the unit started from (the same header);
-        otherwise nothing is kept of that workbook, and the next read reads it all.
+        Only when what is cached is the content the unit started from (the same header);
+        otherwise nothing is cached of that workbook, and the next read reads it all.
         """
         wb_id = writer.workbook.id
-        kept = self._kept.get(wb_id)
-        if kept is None or writer.base is None or kept.header.key != writer.base:
-            self._kept.pop(wb_id, None)
+        cached = self._entries.get(wb_id)
+        if cached is None or writer.base is None or cached.header.key != writer.base:
+            self._entries.pop(wb_id, None)
             return
-        records = dict(kept.records)
+        records = dict(cached.records)
         for (kind, number), value in writer.written.items():
             if value is None:
                 records.pop((kind, number), None)
             else:
                 records[(kind, number)] = Record(kind, number, *value)
-        agreements = dict(kept.agreements)
+        agreements = dict(cached.agreements)
         for subject, (row, confirmations) in writer.agreements_saved.items():
             ordered = sorted(confirmations, key=lambda c: (c.at, c.id or 0))
             version = agreement_version(row, ordered)
             current = agreements.get(subject)
             if current is None or version.number >= current.number:
                 agreements[subject] = version
-        self.put(Kept(Header.of(writer.workbook, writer.last_event), records, agreements))
+        self.put(Cached(Header.of(writer.workbook, writer.last_event), records, agreements))

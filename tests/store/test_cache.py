@@ -1,6 +1,6 @@
 """What a store keeps of a workbook between reads is always what a fresh read gives.
 
-A store keeps the content it last read or wrote of each workbook (``store/kept.py``);
+A store keeps the content it last read or wrote of each workbook (``store/cache.py``);
 a read then fetches only the header when nothing changed. These tests hold it to
 the database: after every kind of write the demo builder makes, after another
 process's write, after a write that fails, and after a backup is put back.
@@ -23,7 +23,7 @@ from pmwidgets.domain.errors import EditConflict
 from pmwidgets.domain.state import WorkbookState
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.store.kept import read_content, read_header
+from pmwidgets.store.cache import read_content, read_header
 
 
 def fresh(store: Store, workbook_id: int, viewer: str | None) -> WorkbookState:
@@ -32,7 +32,7 @@ def fresh(store: Store, workbook_id: int, viewer: str | None) -> WorkbookState:
         header = read_header(conn, workbook_id)
         assert header is not None
         kept = read_content(conn, header)
-    state = type(store.kept)().state(kept, viewer)
+    state = type(store.cache)().state(kept, viewer)
     return state
 
 
@@ -61,7 +61,7 @@ class CheckingStore(Store):
     def write(self, workbook_id: int, *args: Any, **kwargs: Any) -> Iterator[Any]:
         with super().write(workbook_id, *args, **kwargs) as writer:
             yield writer
-        kept = self.kept._kept.get(workbook_id)
+        kept = self.cache._entries.get(workbook_id)
         if kept is not None:
             self.patched += 1
         wb = self.get_workbook(workbook_id)
@@ -161,7 +161,7 @@ def test_a_backup_put_back_is_read_again(sqlite_url: str, tmp_path: Path) -> Non
 def test_a_unit_of_work_and_the_kept_rows_hold_the_same_workbook_columns() -> None:
     import dataclasses
 
-    from pmwidgets.store.kept import Header
+    from pmwidgets.store.cache import Header
     from pmwidgets.store.models import WorkbookRow
     from pmwidgets.store.writer import HEAD_COLUMNS, WorkbookHead
 

@@ -1,7 +1,9 @@
-"""The reference reading: the same frames, one workbook's whole state at a time.
+"""The tests' reference: the same frames, one workbook's whole state at a time.
 
-Slow (one :meth:`Services.open` per workbook) and plain, so that the set-based
-reading of :mod:`.reading` can be tested against it, row for row.
+Slow (one :meth:`Services.open` per workbook, and participation counted from the
+event log) and plain, so that the set-based reading of
+:mod:`pmwidgets.services.frames` can be tested against it, row for row. It lives
+with the tests, not in the package: the package has one way to make each row.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...domain.agreement import AgreementStatus
-from ...domain.kinds import CONTENT_KINDS
-from ...domain.participation import participation
-from ...domain.state import WorkbookState, next_step
-from ...domain.wording import describe_change
-from ...store import Event
-from ..api import Services
-from .columns import (
+from pmwidgets.domain.agreement import AgreementStatus
+from pmwidgets.domain.kinds import CONTENT_KINDS
+from pmwidgets.domain.participation import participation
+from pmwidgets.domain.state import WorkbookState, next_step
+from pmwidgets.domain.wording import describe_change
+from pmwidgets.services import Services
+from pmwidgets.services.frames import (
     ACTION_COLUMNS,
     CHECK_IN_COLUMNS,
     CHECK_IN_INTERVAL,
@@ -27,8 +28,9 @@ from .columns import (
     OBJECTIVE_COLUMNS,
     WORKBOOK_COLUMNS,
 )
-from .reading import pending
-from .tables import Frames, typed_frame
+from pmwidgets.services.frames.reading import pending
+from pmwidgets.services.frames.tables import Frames, typed_frame
+from pmwidgets.store import Event
 
 if TYPE_CHECKING:
     import pandas as pd

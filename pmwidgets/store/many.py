@@ -1,0 +1,220 @@
+"""Set-based reads: many workbooks in a few queries, as the domain's own objects.
+
+Whatever the number of workbooks, the same statements: headers (:func:`workbooks`),
+the content of a set of them as :class:`~pmwidgets.domain.state.WorkbookState`
+(:func:`states`), contributions counted per workbook in SQL (:func:`contributions`),
+the hash of each one's latest event (:func:`latest_events`), and the events of a set
+(:func:`event_rows`). Reports over many workbooks (the frames, the dashboard) read
+through here; they apply the domain's rules to what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import Connection, case, func, or_, select, true
+
+from ..domain.model import Stage, Workbook
+from ..domain.state import WorkbookState
+from .models import (
+    AgreementRow,
+    ChainHeadRow,
+    ConfirmationRow,
+    EventRow,
+    RecordRow,
+    WorkbookRow,
+)
+from .rows import latest_agreements, workbook_state
+
+if TYPE_CHECKING:
+    from .store import Store
+
+#: above this many workbooks a query reads every row and keeps the wanted ones, rather
+#: than naming each workbook (databases limit how many values one statement may carry).
+IN_LIMIT = 900
+
+_STAGES = {st.value: st for st in Stage}
+
+
+class EventLine(NamedTuple):
+    """One event as the ``events`` frame shows it: its content only when it is said in words
+    (a workbook's stage, an objective's title), else None."""
+
+    seq: int
+    at: str
+    workbook_id: int
+    actor_id: str
+    facilitator_id: str | None
+    action: str
+    entity_key: str
+    reason: str
+    content: str | None
+
+
+def _among(column: Any, ids: Sequence[int]) -> Any:
+    """A condition keeping ``ids`` (or every row, when there are too many to name)."""
+    return column.in_(ids) if len(ids) <= IN_LIMIT else true()
+
+
+def chain_head(store: Store) -> tuple[int, str] | None:
+    """The event chain's head (its last event's number and hash): it moves with every write."""
+    with store.peeking() as conn:
+        row = conn.execute(select(ChainHeadRow.seq, ChainHeadRow.hash)).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def _headers(stmt: Any) -> Any:
+    w = WorkbookRow.__table__.c
+    return stmt.with_only_columns(
+        w.id, w.employee_id, w.manager_id, w.coach_id, w.cycle_start, w.cycle_end, w.stage,
+        w.version,
+    ).order_by(w.id)  # fmt: skip
+
+
+def _workbook(row: Any) -> Workbook:
+    """A header from the stored columns, without validating them again."""
+    i, e, m, c, start, end, stage, version = row
+    return Workbook.model_construct(
+        id=i, employee_id=e, manager_id=m, coach_id=c, cycle_start=start, cycle_end=end,
+        stage=_STAGES[stage], version=version,
+    )  # fmt: skip
+
+
+def workbooks(store: Store, person_id: str | None = None) -> list[Workbook]:
+    """Every workbook's header, or those in which ``person_id`` is employee, manager or
+    coach, by id."""
+    w = WorkbookRow.__table__.c
+    stmt = _headers(select(w.id))
+    if person_id is not None:
+        stmt = stmt.where(
+            or_(w.employee_id == person_id, w.manager_id == person_id, w.coach_id == person_id)
+        )
+    with store.reading_core() as conn:
+        return [_workbook(row) for row in conn.execute(stmt).all()]
+
+
+def latest_events(store: Store, ids: Sequence[int] | None) -> dict[int, str]:
+    """The hash of each workbook's latest event (of all, when ``ids`` is None): it changes
+    with every write to the workbook."""
+    if ids is not None and not ids:
+        return {}
+    last = (
+        select(func.max(EventRow.seq))
+        .where(EventRow.workbook_id.is_not(None))
+        .group_by(EventRow.workbook_id)
+    )
+    if ids is not None:
+        last = last.where(_among(EventRow.workbook_id, ids))
+    query = select(EventRow.workbook_id, EventRow.hash).where(EventRow.seq.in_(last))
+    with store.reading_core() as conn:
+        found = {i: k for i, k in conn.execute(query).all() if i is not None}
+    if ids is None or len(ids) <= IN_LIMIT:
+        return found
+    wanted = set(ids)
+    return {i: k for i, k in found.items() if i in wanted}
+
+
+def states(store: Store, ids: Sequence[int]) -> dict[int, WorkbookState]:
+    """The state of each of these workbooks (those that exist), without private notes
+    (nobody's), read in one snapshot of four queries whatever their number: headers,
+    records, agreements and confirmations."""
+    with store.reading_core() as conn:
+        return _states(conn, ids)
+
+
+def _states(conn: Connection, ids: Sequence[int]) -> dict[int, WorkbookState]:
+    wanted = set(ids)
+    w = WorkbookRow.__table__.c
+    headers = [
+        _workbook(row)
+        for row in conn.execute(_headers(select(w.id)).where(_among(w.id, ids))).all()
+        if row[0] in wanted
+    ]
+    records: dict[int, list[Any]] = {i: [] for i in ids}
+    for r in conn.execute(
+        select(RecordRow.workbook_id, RecordRow.kind, RecordRow.number, RecordRow.content)
+        .where(RecordRow.kind != "note", _among(RecordRow.workbook_id, ids))
+        .order_by(RecordRow.workbook_id, RecordRow.kind, RecordRow.number)
+    ):
+        if r.workbook_id in wanted:
+            records[r.workbook_id].append(r)
+    agreements: dict[int, list[Any]] = {}
+    for a in conn.execute(
+        select(AgreementRow.__table__)
+        .where(_among(AgreementRow.workbook_id, ids))
+        .order_by(AgreementRow.number)
+    ):
+        if a.workbook_id in wanted:
+            agreements.setdefault(a.workbook_id, []).append(a)
+    confirmations: dict[int, list[Any]] = {}
+    if agreements:
+        for c in conn.execute(
+            select(ConfirmationRow.__table__)
+            .join(AgreementRow, AgreementRow.id == ConfirmationRow.agreement_id)
+            .where(_among(AgreementRow.workbook_id, ids))
+            .order_by(ConfirmationRow.at, ConfirmationRow.id)
+        ):
+            confirmations.setdefault(c.agreement_id, []).append(c)
+    return {
+        h.id or 0: workbook_state(
+            h,  # type: ignore[arg-type]  # a Workbook has the columns a row has
+            records.get(h.id or 0, []),
+            latest_agreements(agreements.get(h.id or 0, []), confirmations),
+            None,
+        )
+        for h in headers
+    }
+
+
+def contributions(store: Store, ids: Sequence[int]) -> dict[int, list[tuple[str, str, int]]]:
+    """How many record events each person wrote in each of these workbooks, by action:
+    ``{workbook: [(action, actor_id, count), ...]}``, counted in the database."""
+    found: dict[int, list[tuple[str, str, int]]] = {i: [] for i in ids}
+    with store.reading_core() as conn:
+        for of, action, actor, count in conn.execute(
+            select(EventRow.workbook_id, EventRow.action, EventRow.actor_id, func.count())
+            .where(EventRow.entity == "record", _among(EventRow.workbook_id, ids))
+            .group_by(EventRow.workbook_id, EventRow.action, EventRow.actor_id)
+        ).all():
+            if of is not None and of in found:
+                found[of].append((action, actor, int(count)))
+    return found
+
+
+def event_lines(store: Store, ids: Sequence[int]) -> list[EventLine]:
+    """The events of these workbooks, oldest first, in one query; never a private note's
+    (not even to its author)."""
+    wanted = set(ids)
+    content = case(
+        (
+            or_(EventRow.action.like("workbook.%"), EventRow.action.like("objective.%")),
+            func.coalesce(EventRow.after, EventRow.before),
+        ),
+        else_=None,
+    )
+    stmt = (
+        select(
+            EventRow.seq,
+            EventRow.at,
+            EventRow.workbook_id,
+            EventRow.actor_id,
+            EventRow.facilitator_id,
+            EventRow.action,
+            EventRow.entity_key,
+            EventRow.reason,
+            content,
+        )
+        .where(
+            EventRow.workbook_id.is_not(None),
+            _among(EventRow.workbook_id, ids),
+            EventRow.action.not_like("note.%"),  # private notes never appear
+        )
+        .order_by(EventRow.seq)
+    )
+    with store.reading_core() as conn:
+        return [
+            EventLine(*row)
+            for row in conn.execute(stmt).all()
+            if row[2] in wanted and not row[5].startswith("note.")
+        ]
