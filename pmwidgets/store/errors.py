@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.errors import NotFound, PmwError, ValidationFailed
+from ..domain.errors import NotFound, PmwError, StaleData, ValidationFailed
 
 
 class StoreError(PmwError):
@@ -17,15 +17,11 @@ class InvalidEntry(StoreError, ValidationFailed):
     """The write would break a rule or a constraint; nothing was stored."""
 
 
-class StaleWrite(StoreError):
+class StaleWrite(StoreError, StaleData):
     """The write was based on an older version of the workbook; nothing was stored.
 
     The message names what changed since, and who changed it.
     """
-
-    def __init__(self, reason: str, current_version: int) -> None:
-        super().__init__(reason)
-        self.current_version = current_version
 
 
 class SchemaOutOfDate(StoreError):
