@@ -10,15 +10,15 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import ipywidgets as W
 import traitlets as T
 
-from ..domain.agreement import Subject
+from ..domain.agreement import AgreementStatus, Subject
 from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..domain.model import Person
+from ..domain.model import Objective, Person
 from ..services import Services
 from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
 from ..widgets.lean import close_replaced, make
@@ -62,7 +62,7 @@ def agreement_panel(session: WorkbookSession, subject: Subject) -> AgreementPane
     """The agreement on ``subject``, following ``session``; *Confirm* confirms through it."""
     from ..widgets.agreement_panel import AgreementPanel
 
-    def confirm(seen_hash: str, code: str, accept_reason: str) -> Any:
+    def confirm(seen_hash: str, code: str, accept_reason: str) -> AgreementStatus:
         return session.confirm(subject, seen_hash, code, accept_reason)
 
     panel = AgreementPanel(subject, on_confirm=confirm)
@@ -79,7 +79,7 @@ def objective_panels(session: WorkbookSession) -> list[W.Widget]:
     from ..widgets.coverage_view import CoverageView
     from ..widgets.objective_list import ObjectiveList
 
-    def save(value: Any, reason: str) -> tuple[int, int]:
+    def save(value: Objective, reason: str) -> tuple[int, int]:
         return session.save_objective(value, objectives.editor.based_on, reason)
 
     objectives = ObjectiveList(on_save=save, on_remove=session.remove_objective)

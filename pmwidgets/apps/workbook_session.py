@@ -42,6 +42,8 @@ def _writes(fn: Callable[..., _R]) -> Callable[..., _R]:
             self._names_for(getattr(exc, "by", ()))
             if self.changed_elsewhere():
                 self.reload()
+                if self._on_change is not None:
+                    self._on_change()  # as when the watch finds it: the page says so
             raise
         self.reload()
         return result
@@ -86,6 +88,7 @@ class WorkbookSession(WorkbookContext, T.HasTraits):
         self._names: dict[str, str] = {}
         self._not_people: set[str] = set()
         self._agreed: dict[tuple[str, int], tuple[int, str] | None] = {}
+        self._on_change: Callable[[], None] | None = None
         self._show(services.open(workbook_id))
 
     # --- state ----------------------------------------------------------------------
@@ -114,6 +117,12 @@ class WorkbookSession(WorkbookContext, T.HasTraits):
         names = self.names(needed)
         if names != self.people:
             self.people = dict(names)
+
+    def watch(self, interval: float = 1.0, on_change: Callable[[], None] | None = None) -> bool:
+        """Read the workbook again whenever someone else saves (see the base class);
+        ``on_change`` is also called when a refused write finds their save."""
+        self._on_change = on_change
+        return super().watch(interval, on_change)
 
     def last_agreed(self, subject: Subject) -> tuple[int, str] | None:
         """(number, canonical JSON) of the version of ``subject`` agreed before the draft.

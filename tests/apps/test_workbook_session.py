@@ -106,3 +106,15 @@ def test_old_path_listeners_still_hear_every_reload(demo: Store) -> None:
     session.reload()
     assert heard == [session.version]
     assert session.watch() is False  # no running event loop here: nothing to watch with
+
+
+def test_a_refused_write_that_finds_someone_elses_save_says_so(demo: Store) -> None:
+    session = WorkbookSession(Services(demo, "tnguyen"), 2)
+    told: list[int] = []
+    session.watch(on_change=lambda: told.append(session.version))  # no loop: not started
+    seen = session.version
+    boss = Services(demo, "rokafor")
+    boss.remove_objective(2, 3, boss.open(2).workbook.version)
+    with pytest.raises(PmwError):
+        session.remove_objective(3, "", based_on=seen)
+    assert told == [demo.latest_version(2)]
