@@ -40,12 +40,6 @@ STILL_TOO_LONG = {
     "pmwidgets/store/transfer.py::dump_workbook",
     "pmwidgets/store/transfer.py::restore_workbook",
     "pmwidgets/store/verify.py::_verify",
-    "pmwidgets/widgets/agreement_panel.py",
-    "pmwidgets/widgets/agreement_panel.py::__init__",
-    "pmwidgets/widgets/agreement_panel.py::refresh",
-    "pmwidgets/widgets/conflict_view.py::__init__",
-    "pmwidgets/widgets/objective_editor.py",
-    "pmwidgets/widgets/objective_editor.py::__init__",
 }
 
 

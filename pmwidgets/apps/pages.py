@@ -10,24 +10,82 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
 import ipywidgets as W
+import traitlets as T
 
+from ..domain.agreement import AgreementStatus, Subject
 from ..domain.errors import PmwError
 from ..domain.i18n import _
+from ..domain.model import Objective, Person
 from ..services import Services
 from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
-from ..widgets.context import WorkbookContext
 from ..widgets.lean import close_replaced, make
 from ..widgets.session_bar import SessionBar
 from . import kernel_errors, session, wiring
 from .logs import configure as configure_logging
 from .messages import sign_in_message
 from .style import stylesheet
+from .workbook_session import WorkbookSession
+
+if TYPE_CHECKING:
+    from ..widgets.agreement_panel import AgreementPanel
 
 log = logging.getLogger("pmwidgets.apps")
 
-Builder = Callable[[WorkbookContext], list[W.Widget]]
+Builder = Callable[[WorkbookSession], list[W.Widget]]
+V = TypeVar("V", bound=W.Widget)
+
+
+def linked(session: WorkbookSession, view: V, **traits: str) -> V:
+    """``view`` following ``session``: each of its ``traits`` (view trait = session trait),
+    then its ``state``, last, so that it draws the new state once, with the rest set."""
+    for view_trait, session_trait in traits.items():
+        T.dlink((session, session_trait), (view, view_trait))
+    T.dlink((session, "state"), (view, "state"))
+    return view
+
+
+def session_bar(
+    session: WorkbookSession, coach: Person | None, on_act: Callable[[str], None], step: str
+) -> SessionBar:
+    """The bar at the top of a step's page, following ``session``."""
+    bar = SessionBar(coach=coach, on_act=on_act, current_step=step)
+    return linked(
+        session, bar, names="people", acting="acting", facilitator="facilitator",
+        participation="participation",
+    )  # fmt: skip
+
+
+def agreement_panel(session: WorkbookSession, subject: Subject) -> AgreementPanel:
+    """The agreement on ``subject``, following ``session``; *Confirm* confirms through it."""
+    from ..widgets.agreement_panel import AgreementPanel
+
+    def confirm(seen_hash: str, code: str, accept_reason: str) -> AgreementStatus:
+        return session.confirm(subject, seen_hash, code, accept_reason)
+
+    panel = AgreementPanel(subject, on_confirm=confirm)
+    # the text agreed before the draft, set before the state that it is compared with
+    T.dlink((session, "state"), (panel, "agreed_before"), lambda _s: session.last_agreed(subject))
+    return linked(
+        session, panel, names="people", acting="acting", facilitator="facilitator",
+        method="confirm_method",
+    )  # fmt: skip
+
+
+def objective_panels(session: WorkbookSession) -> list[W.Widget]:
+    """The objectives (with their editor) and the coverage of the job, following ``session``."""
+    from ..widgets.coverage_view import CoverageView
+    from ..widgets.objective_list import ObjectiveList
+
+    def save(value: Objective, reason: str) -> tuple[int, int]:
+        return session.save_objective(value, objectives.editor.based_on, reason)
+
+    objectives = ObjectiveList(on_save=save, on_remove=session.remove_objective)
+    T.dlink((session, "acting"), (objectives.editor, "author"), lambda p: p.id)
+    coverage = CoverageView(on_save_reason=session.set_coverage_reason)
+    return [linked(session, objectives, names="people"), linked(session, coverage, names="people")]
 
 
 class StepPage(W.VBox):
@@ -39,7 +97,8 @@ class StepPage(W.VBox):
         self.css, self.head = stylesheet(), heading(title, 2)
         super().__init__([self.css, self.head])  # until the page is built
         self.step, self.build, self.title = step, build, title
-        self.context: WorkbookContext | None = None
+        #: the page's workbook session, once a workbook is open
+        self.context: WorkbookSession | None = None
         self.status = StatusArea()
         self.add_class("pmw-page")
         session.when_requested(self.show)
@@ -76,19 +135,14 @@ class StepPage(W.VBox):
             return
         try:
             svc = session.services_for(sel) or signed_in
-            self.context = WorkbookContext(svc, sel.workbook)
+            self.context = WorkbookSession(svc, sel.workbook)
         except PmwError as exc:
             self.status.error(str(exc))
             self._draw(self.head, self.status, self._picker(signed_in))
             return
         wb = self.context.state.workbook
         coach_mode = signed_in.me.id == wb.coach_id
-        bar = SessionBar(
-            self.context,
-            coach_id=signed_in.me.id if coach_mode else None,
-            on_act=self._act,
-            current_step=self.step,
-        )
+        bar = session_bar(self.context, signed_in.me if coach_mode else None, self._act, self.step)
         self._draw(bar, *self.build(self.context), self.status)
         ctx = self.context
         ctx.watch(
@@ -164,7 +218,7 @@ def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
     return acc
 
 
-def _history(ctx: WorkbookContext) -> W.Accordion:
+def _history(ctx: WorkbookSession) -> W.Accordion:
     """The workbook's history, folded; it is read and drawn when first opened."""
 
     return _folded(_("History of this workbook"), lambda: wiring.history_view(ctx))
@@ -173,7 +227,7 @@ def _history(ctx: WorkbookContext) -> W.Accordion:
 def start_page() -> StepPage:
     """00 Start here: who is at the screen, the workbook, and where each step stands."""
 
-    def build(ctx: WorkbookContext) -> list[W.Widget]:
+    def build(ctx: WorkbookSession) -> list[W.Widget]:
         state = ctx.state
         rows = [
             (_(label), state.agreement_status(subject).label)  # type: ignore[arg-type]
@@ -200,13 +254,12 @@ def _reopen(workbook_id: int) -> None:
 
 def job_description_page() -> StepPage:
     """01 Job description: choose, import or write it; both confirm it is current."""
-    from ..widgets.agreement_panel import AgreementPanel
 
     return StepPage(
         "01_job_description",
         lambda ctx: [
             wiring.job_description_editor(ctx),
-            AgreementPanel(ctx, "job_description"),
+            agreement_panel(ctx, "job_description"),
             _history(ctx),
         ],
         _("1 Job description"),
@@ -215,17 +268,12 @@ def job_description_page() -> StepPage:
 
 def objectives_page() -> StepPage:
     """02 Objectives: propose, check SMART, weigh, cover the job, agree."""
-    from ..widgets.agreement_panel import AgreementPanel
-    from ..widgets.coverage_view import CoverageView
-    from ..widgets.objective_list import ObjectiveList
-
     return StepPage(
         "02_objectives",
-        lambda ctx: [
-            ObjectiveList(ctx),
-            CoverageView(ctx),
-            AgreementPanel(ctx, "objectives"),
-            _history(ctx),
+        lambda session: [
+            *objective_panels(session),
+            agreement_panel(session, "objectives"),
+            _history(session),
         ],
         _("2 Objectives"),
     )
@@ -233,13 +281,12 @@ def objectives_page() -> StepPage:
 
 def development_page() -> StepPage:
     """03 Development plan: rate, find gaps, plan actions, commit support, agree."""
-    from ..widgets.agreement_panel import AgreementPanel
 
     return StepPage(
         "03_development_plan",
         lambda ctx: [
             wiring.development_planner(ctx),
-            AgreementPanel(ctx, "development_plan"),
+            agreement_panel(ctx, "development_plan"),
             _history(ctx),
         ],
         _("3 Development plan"),
@@ -248,21 +295,17 @@ def development_page() -> StepPage:
 
 def check_ins_page() -> StepPage:
     """04 Check-ins: GROW conversations, progress and evidence, amendments."""
-    from ..widgets.agreement_panel import AgreementPanel
-
     return StepPage(
         "04_check_ins",
-        lambda ctx: [wiring.check_in_log(ctx), AgreementPanel(ctx, "objectives"), _history(ctx)],
+        lambda ctx: [wiring.check_in_log(ctx), agreement_panel(ctx, "objectives"), _history(ctx)],
         _("4 Check-ins"),
     )
 
 
 def review_page() -> StepPage:
     """05 Review: assessments side by side with the evidence; both sign."""
-    from ..widgets.agreement_panel import AgreementPanel
-
     return StepPage(
         "05_review",
-        lambda ctx: [wiring.review_form(ctx), AgreementPanel(ctx, "review"), _history(ctx)],
+        lambda ctx: [wiring.review_form(ctx), agreement_panel(ctx, "review"), _history(ctx)],
         _("5 Review"),
     )

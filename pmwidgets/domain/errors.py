@@ -34,6 +34,18 @@ class NotFound(PmwError):
     """No such record, or none this person may see."""
 
 
+class StaleData(PmwError):
+    """The change was based on an older version of the workbook; nothing was stored.
+
+    The store's :class:`~pmwidgets.store.errors.StaleWrite` is one: a page that shows it
+    reads the workbook again, and the person sees what changed before saving again.
+    """
+
+    def __init__(self, reason: str, current_version: int) -> None:
+        super().__init__(reason)
+        self.current_version = current_version
+
+
 def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
     """Turn a pydantic error into one readable line naming each field."""
     parts: list[str] = []

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..domain.errors import NotFound, PmwError, ValidationFailed
+from ..domain.errors import NotFound, PmwError, StaleData, ValidationFailed
 
 
 class StoreError(PmwError):
@@ -40,7 +40,7 @@ class Change:
     at: str
 
 
-class StaleWrite(StoreError):
+class StaleWrite(StoreError, StaleData):
     """The write was based on an older version of the workbook; nothing was stored.
 
     Parameters
@@ -73,7 +73,7 @@ class StaleWrite(StoreError):
         changes: tuple[Change, ...] = (),
         earlier: int = 0,
     ) -> None:
-        super().__init__(reason or "")
+        super().__init__(reason or "", current_version)
         #: the sentence given by the raiser (None: made by :attr:`words`).
         self.sentence = reason
         self.current_version = current_version

@@ -23,9 +23,8 @@ from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import EditConflict, PmwError
+from ..domain.errors import EditConflict, PmwError, StaleData
 from ..domain.i18n import _
-from ..services import StaleWrite
 from .lean import make, shared
 
 log = logging.getLogger("pmwidgets.widgets")
@@ -149,7 +148,7 @@ class StatusArea(W.HTML):
                 self.error(str(exc))
                 if on_conflict is not None:
                     on_conflict(exc)
-            except StaleWrite as exc:
+            except StaleData as exc:
                 self.error(str(exc))
                 if on_stale is not None:
                     on_stale()

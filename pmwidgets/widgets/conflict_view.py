@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 
+from ..domain.diff import describe_value, field_label
 from ..domain.errors import EditConflict
 from ..domain.i18n import _
 from ..domain.merge import FieldConflict, choose
-from .agreement_panel import describe_value, field_label
 from .base import StatusArea, button, esc, html_widget
 from .lean import make
 
@@ -59,6 +60,24 @@ def _value(path: tuple[Any, ...], value: Any) -> str:
     if value is None:
         return _("(removed)")
     return describe_value(key, value)
+
+
+def _table(found: tuple[FieldConflict, ...], other: str) -> str:
+    """Each field both changed, with both values, as an HTML table (every value escaped)."""
+    rows = "".join(
+        "<tr>"
+        f"<th scope='row'>{esc(place_words(c.path))}</th>"
+        f"<td>{esc(_value(c.path, c.mine))}</td>"
+        f"<td>{esc(_value(c.path, c.theirs))}</td>"
+        "</tr>"
+        for c in found
+    )
+    return (
+        "<table class='pmw-table pmw-conflict-table'><thead><tr>"
+        f"<th>{esc(_('Field'))}</th><th>{esc(_('Yours (not saved)'))}</th>"
+        f"<th>{esc(_('Saved by {other}').format(other=other))}</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 class ConflictView(W.VBox):
@@ -107,20 +126,7 @@ class ConflictView(W.VBox):
             "field below, choose which value to keep, then save: your other changes are "
             "saved together with your choice. Nothing is saved until you do."
         ).format(other=other)
-        rows = "".join(
-            "<tr>"
-            f"<th scope='row'>{esc(place_words(c.path))}</th>"
-            f"<td>{esc(_value(c.path, c.mine))}</td>"
-            f"<td>{esc(_value(c.path, c.theirs))}</td>"
-            "</tr>"
-            for c in self.found
-        )
-        table = (
-            "<table class='pmw-table pmw-conflict-table'><thead><tr>"
-            f"<th>{esc(_('Field'))}</th><th>{esc(_('Yours (not saved)'))}</th>"
-            f"<th>{esc(_('Saved by {other}').format(other=other))}</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-        )
+        table = _table(self.found, other)
         self.choices: list[W.RadioButtons] = []
         for c in self.found:
             choice = make(
@@ -183,12 +189,37 @@ class ConflictSlot(W.VBox):
     Parameters
     ----------
     names:
-        Returns people's names by id for the ids it is given (``WorkbookContext.names``).
+        People's names by id (the :attr:`names` trait), to say whose the other value is.
+
+    Examples
+    --------
+    >>> from pmwidgets.domain.merge import merge3
+    >>> merged, found = merge3({"title": "A"}, {"title": "B"}, {"title": "C"}, "objective")
+    >>> slot = ConflictSlot({"rokafor": "Richard Okafor"})
+    >>> slot.show_conflict(
+    ...     EditConflict("both changed it", "objective", 1, merged, found, 7, ("rokafor",)),
+    ...     on_resolve=lambda record, version: print(record, version),
+    ... )
+    >>> "Keep Richard Okafor's" in str(slot.view.choices[0].options)
+    True
+    >>> slot.view.choices[0].value = "theirs"
+    >>> slot.view.save_button.click()
+    {'title': 'C'} 7
+    >>> slot.view is None
+    True
     """
 
-    def __init__(self, names: Callable[[tuple[str, ...]], Mapping[str, str]]) -> None:
+    #: people's names by id
+    names = T.Dict()
+
+    def __init__(
+        self,
+        names: Mapping[str, str] | Callable[[tuple[str, ...]], Mapping[str, str]] | None = None,
+    ) -> None:
         super().__init__([])
-        self.names = names
+        #: old path, for the widgets that still pass ``WorkbookContext.names``: to remove
+        self._lookup = names if callable(names) else None
+        self.names = {} if callable(names) else dict(names or {})
         self.view: ConflictView | None = None
 
     def show_conflict(self, conflict: EditConflict, on_resolve: Callable[[Any, int], None]) -> None:
@@ -199,7 +230,8 @@ class ConflictSlot(W.VBox):
             self.clear()
 
         self.clear()
-        self.view = ConflictView(conflict, self.names(conflict.by), resolved, self.clear)
+        names = self._lookup(conflict.by) if self._lookup is not None else self.names
+        self.view = ConflictView(conflict, names, resolved, self.clear)
         self.children = (self.view,)
 
     def clear(self) -> None:

@@ -1,4 +1,9 @@
-"""The workbook a page is about, the person acting on it, and change notification.
+"""OLD PATH, to be removed: the workbook a page is about, for widgets that still read it.
+
+The widgets moved to pure views take data and callbacks instead, and the page's
+:class:`pmwidgets.apps.workbook_session.WorkbookSession` (a subclass of this, so that
+it can be passed where a context was) holds the state and calls the services. Remove
+this module, and that base class, once no widget takes a ``WorkbookContext``.
 
 Widgets of one page share one :class:`WorkbookContext`. After a save, the widget
 calls :meth:`WorkbookContext.reload`; every subscribed widget then refreshes
@@ -20,7 +25,7 @@ log = logging.getLogger("pmwidgets.widgets")
 
 
 class WorkbookContext:
-    """One workbook seen by one acting person (perhaps facilitated by a coach)."""
+    """One workbook seen by one acting person (old path: see the module's docstring)."""
 
     def __init__(self, services: Services, workbook_id: int) -> None:
         self.services = services
@@ -75,10 +80,14 @@ class WorkbookContext:
 
     def reload(self) -> WorkbookState:
         """Read the workbook again and tell every subscriber."""
-        self.state = self.services.open(self.workbook_id)
+        self._show(self.services.open(self.workbook_id))
         for _first, listener in list(self._listeners):
             listener(self.state)
         return self.state
+
+    def _show(self, state: WorkbookState) -> None:
+        """Hold ``state`` (a session also updates what its views read)."""
+        self.state = state
 
     def act_as(self, services: Services) -> None:
         """Switch the acting person (coach mode), then reload."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 
 from ..domain.errors import EditConflict
 from ..domain.i18n import _, current_language
 from ..domain.rules import Coverage
 from ..domain.state import WorkbookState
-from . import charts
+from . import _svg as charts
 from .base import (
     StatusArea,
     button,
@@ -23,7 +25,6 @@ from .base import (
     text,
 )
 from .conflict_view import ConflictSlot
-from .context import WorkbookContext
 from .lean import make, show
 
 _STATUS_WORDS = {
@@ -39,14 +40,39 @@ class CoverageView(W.VBox):
     Every responsibility should have an objective, or a reason why it is left
     out this cycle. The reason is part of what both parties agree.
 
+    A pure view of :attr:`state`; a reason is stored through
+    ``on_save_reason(responsibility, why, based_on, change_reason)``, which may raise
+    a ``PmwError`` (shown in words; both reasons side by side for an ``EditConflict``).
+
     Examples
     --------
-    >>> view = CoverageView(context)  # doctest: +SKIP
-    >>> view.summary.value  # doctest: +SKIP
+    >>> from pmwidgets.domain.examples import example_state
+    >>> state = example_state()
+    >>> view = CoverageView(state, on_save_reason=lambda n, why, based_on, reason: print(n, why))
+    >>> "every responsibility has an objective" in view.summary.value
+    True
+    >>> view.state = state.__class__(workbook=state.workbook, job=state.job,
+    ...                              objectives=state.objectives[:1])
+    >>> view.responsibility.options
+    (('2. Keep the workshop safe and inspection-ready', 2),)
+    >>> view.responsibility.value = 2
+    >>> view.why.value = "The team plan covers it this year"
+    >>> view.save_button.click()
+    2 The team plan covers it this year
     """
 
-    def __init__(self, context: WorkbookContext) -> None:
-        self.context = context
+    #: the workbook whose coverage is shown
+    state = T.Instance(WorkbookState, allow_none=True)
+    #: people's names by id (to say who else wrote a reason)
+    names = T.Dict()
+
+    def __init__(
+        self,
+        state: WorkbookState | None = None,
+        on_save_reason: Callable[[int, str, int, str], object] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        self.on_save_reason = on_save_reason
         self._chart_for: tuple[object, ...] | None = None
         self.summary = html_widget()
         self.table = html_widget()
@@ -59,13 +85,11 @@ class CoverageView(W.VBox):
         self.save_button = button(_("Save reason"))
         self.status = StatusArea()
         #: both wrote a reason for the same responsibility: both shown, for a choice
-        self.conflicts = ConflictSlot(context.names)
+        self.conflicts = ConflictSlot()
         #: the version the reason being typed started from (sent with the save)
-        self._based_on = context.version
+        self._based_on = state.workbook.version if state else 0
         self.save_button.on_click(
-            self.status.guard(
-                lambda _b: self.save(), on_stale=context.reload, on_conflict=self._conflict
-            )
+            self.status.guard(lambda _b: self.save(), on_conflict=self._conflict)
         )
         # choosing a responsibility shows its reason, if it has one: a change is then made
         # knowingly, never typed over another responsibility's reason unseen
@@ -90,8 +114,18 @@ class CoverageView(W.VBox):
             ]
         )
         self.add_class("pmw-coverage-view")
-        context.subscribe(self.refresh)
-        self.refresh(context.state)
+        with self.hold_trait_notifications():
+            self.names = dict(names or {})
+            self.state = state
+
+    @T.observe("names")
+    def _names_changed(self, change: dict[str, Any]) -> None:
+        self.conflicts.names = change["new"]
+
+    @T.observe("state")
+    def _state_changed(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self.refresh(change["new"])
 
     def refresh(self, state: WorkbookState) -> None:
         """Redraw from ``state``."""
@@ -163,21 +197,23 @@ class CoverageView(W.VBox):
 
     def _picked(self, change: Any = None) -> None:
         """Show the chosen responsibility's reason (or an empty box) to edit."""
-        state = self.context.state
+        state = self.state
+        if state is None:
+            return
         number = self.responsibility.value
         found = next((r.reason for r in state.coverage_reasons if r.responsibility == number), "")
         self.why.value = found
         self._based_on = state.workbook.version
 
     def _store(self, number: int, why: str, based_on: int) -> None:
-        ctx = self.context
-        ctx.services.set_coverage_reason(
-            ctx.workbook_id, number, why, based_on, self.change_reason.value
-        )
+        if self.on_save_reason is not None:
+            self.on_save_reason(number, why, based_on, self.change_reason.value)
         self.conflicts.clear()
         self.why.value = self.change_reason.value = ""
-        ctx.reload()
-        cov = ctx.state.coverage()
+        state = self.state
+        if state is not None:
+            self._based_on = state.workbook.version
+        cov = state.coverage() if state else None
         missing = [r.number for r in cov.rows if r.status == "missing"] if cov else []
         if missing:  # on to the next responsibility that still needs an objective or a reason
             self.responsibility.value = missing[0]
@@ -191,4 +227,3 @@ class CoverageView(W.VBox):
             self._store(conflict.number, why, version)
 
         self.conflicts.show_conflict(conflict, save)
-        self.context.reload()

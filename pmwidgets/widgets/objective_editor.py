@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -15,72 +14,129 @@ from pydantic import ValidationError
 from ..domain.errors import EditConflict, ValidationFailed, describe_validation_error
 from ..domain.i18n import _
 from ..domain.model import Objective
-from ..domain.rules import smart_check
+from ..domain.rules import Finding, smart_check
 from ..domain.state import WorkbookState
-from .base import (
-    TEXT_LAYOUT,
-    WIDE,
-    StatusArea,
-    button,
-    check_line,
-    esc,
-    heading,
-    html_widget,
-    paragraph_html,
-    text,
+from ._objective_form import (
+    FIELDS,
+    WeightText,
+    feedback_html,
+    field_values,
+    follow,
+    missing,
+    typed_weight,
+    untouched_html,
 )
+from .base import TEXT_LAYOUT, WIDE, StatusArea, button, esc, heading, html_widget, text
 from .conflict_view import ConflictSlot
-from .context import WorkbookContext
 from .lean import make, show
 
-_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
-#: the fields a template may fill in for a new objective
-TEMPLATE_FIELDS = ("title", "description", "responsibilities", "measure", "target", "due", "weight")
-
-
-class WeightText(W.Text):
-    """The weight typed as text, so that it can be empty: no weight is invented.
-
-    A number set from Python (``editor.weight.value = 20``) is kept as its text.
-    """
-
-    value = T.CUnicode("", help="The weight in percent, as typed").tag(sync=True)
+TEMPLATE_FIELDS = FIELDS  #: the fields a template may fill in for a new objective
+#: ``on_save(value, reason)``: returns (its number, the version the save made), or None
+Save = Callable[[Objective, str], tuple[int, int] | None]
 
 
 class ObjectiveEditor(W.VBox):
     """Edit one objective (or propose a new one), with live SMART feedback.
 
-    The editor works on a copy: nothing reaches the store until *Save*. The
-    SMART feedback is computed in the kernel from the fields as they are typed,
-    with no database round trip. ``value`` is the objective as it would be
-    saved (None while the fields do not make a valid objective).
+    A pure view: it takes the workbook's :attr:`state` (the job's responsibilities,
+    the cycle, whether the objectives are agreed) and reports through ``on_save``
+    and ``on_cancel``. It works on a copy: nothing is stored until *Save*. ``value``
+    is the objective as it would be saved (None while the fields do not make a
+    valid objective); setting it fills the form.
 
-    A new objective starts empty: no due date and no weight are filled in for the
-    person unless a template gives them (:meth:`load`). The feedback lists
-    everything still missing at once, and appears once a field has been touched
-    or *Save* pressed, so an empty form shows no error before anyone types.
+    A new objective starts empty unless a template fills it (:meth:`load`). The
+    feedback lists everything missing at once, once a field is touched or *Save* pressed.
+
+    When :attr:`state` changes (someone else saved), fields not touched here follow
+    it; typed ones are kept. ``on_save`` may raise a ``PmwError``: the editor says
+    why in its status area; for an :class:`EditConflict` it shows both values under
+    *Save* for the author to choose.
 
     Examples
     --------
-    >>> editor = ObjectiveEditor(context)  # doctest: +SKIP
-    >>> editor.title.value = "Raise the diagnostics pass rate"  # doctest: +SKIP
-    >>> [f.ok for f in editor.findings]  # doctest: +SKIP
+    >>> from pmwidgets.domain.examples import example_state
+    >>> editor = ObjectiveEditor(example_state(), number=1,
+    ...                          on_save=lambda value, reason: print("saving", value.weight))
+    >>> editor.weight.value
+    '50'
+    >>> editor.weight.value = "40"
+    >>> editor.value.weight
+    40
+    >>> editor.value = editor.value.model_copy(update={"title": "Cut delays"})
+    >>> editor.title.value
+    'Cut delays'
+    >>> editor.save_button.click()
+    saving 40
     """
 
-    value = T.Any(None, allow_none=True)
+    #: the objective as it would be saved; None while the fields do not make one
+    value = T.Instance(Objective, allow_none=True)
+    #: the workbook the objective belongs to
+    state = T.Instance(WorkbookState, allow_none=True)
+    #: the stored objective being edited (None: a new one)
     number = T.Int(None, allow_none=True)
+    #: the workbook version the fields started from: a save is merged from there
+    based_on = T.Int(0)
+    #: people's names by id (to say who else changed a field)
+    names = T.Dict()
+    #: who proposes a new objective (the acting person's id)
+    author = T.Unicode("")
 
     def __init__(
         self,
-        context: WorkbookContext,
+        state: WorkbookState | None = None,
         number: int | None = None,
-        on_saved: Callable[[int], None] | None = None,
+        on_save: Save | None = None,
         on_cancel: Callable[[], None] | None = None,
+        **traits: Any,
     ) -> None:
-        self.context = context
-        self.on_saved = on_saved
-        self.on_cancel = on_cancel
-        self.findings: tuple[Any, ...] = ()
+        self.on_save, self.on_cancel = on_save, on_cancel
+        self.findings: tuple[Finding, ...] = ()
+        self._make_fields()
+        self.feedback = html_widget(css="pmw-smart")
+        self.save_button = button(_("Save objective"), "primary")
+        self.cancel_button = button(_("Cancel"))
+        self.status = StatusArea()
+        #: both changed one field: the two values side by side, under Save, for a choice
+        self.conflicts = ConflictSlot()
+        self.save_button.on_click(
+            self.status.guard(lambda _b: self.save(), on_conflict=self._conflict)
+        )
+        self.cancel_button.on_click(self.status.guard(lambda _b: self.cancel()))
+        self._fields: dict[str, W.ValueWidget] = {name: getattr(self, name) for name in FIELDS}
+        for field in self._fields.values():
+            field.observe(self._on_field, names="value")
+        #: what each field held when it last matched the stored objective
+        self._loaded: dict[str, Any] = {}
+        #: whether the person has touched a field (or pressed Save) since the form was loaded
+        self.touched = False
+        self._quiet = 0  # > 0 while the editor itself sets fields: not the person's touch
+        self._own_value = False  # True while the fields set ``value``
+        super().__init__(
+            [
+                self.heading,
+                self.title,
+                self.description,
+                self.responsibilities,
+                self.measure,
+                self.target,
+                make(W.HBox, children=[self.due, self.weight]),
+                self.feedback,
+                self.reason,
+                make(W.HBox, children=[self.save_button, self.cancel_button]),
+                self.status,
+                self.conflicts,
+            ]
+        )
+        self.add_class("pmw-objective-editor")
+        with self.hold_trait_notifications():
+            for name, value in traits.items():
+                setattr(self, name, value)
+            self.state = state
+        self.load(number)
+
+    def _make_fields(self) -> None:
+        """The heading and the inputs, each with a visible label."""
         self.heading = heading(_("New objective"))
         self.title = text(_("Title"), placeholder=_("What will be achieved, in a few words"))
         self.description = text(
@@ -102,68 +158,12 @@ class ObjectiveEditor(W.VBox):
         self.reason = text(
             _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
         )
-        self.feedback = html_widget(css="pmw-smart")
-        self.save_button = button(_("Save objective"), "primary")
-        self.cancel_button = button(_("Cancel"))
-        self.status = StatusArea()
-        #: both changed one field: the two values side by side, under Save, for a choice
-        self.conflicts = ConflictSlot(context.names)
-        self.save_button.on_click(
-            self.status.guard(
-                lambda _b: self.save(), on_stale=self._stale, on_conflict=self._conflict
-            )
-        )
-        self.cancel_button.on_click(self.status.guard(lambda _b: self.cancel()))
-        for field in (
-            self.title,
-            self.description,
-            self.responsibilities,
-            self.measure,
-            self.target,
-            self.due,
-            self.weight,
-        ):
-            field.observe(self._on_field, names="value")
-        self._fields: dict[str, W.ValueWidget] = {
-            "title": self.title,
-            "description": self.description,
-            "responsibilities": self.responsibilities,
-            "measure": self.measure,
-            "target": self.target,
-            "due": self.due,
-            "weight": self.weight,
-        }
-        #: what each field held when it last matched the store, and at which version
-        self._loaded: dict[str, Any] = {}
-        self._loaded_version = context.version
-        #: whether the person has touched a field (or pressed Save) since the form was loaded
-        self.touched = False
-        self._quiet = 0  # > 0 while the editor itself sets fields: not the person's touch
-        context.subscribe(self._on_state)
-        super().__init__(
-            [
-                self.heading,
-                self.title,
-                self.description,
-                self.responsibilities,
-                self.measure,
-                self.target,
-                make(W.HBox, children=[self.due, self.weight]),
-                self.feedback,
-                self.reason,
-                make(W.HBox, children=[self.save_button, self.cancel_button]),
-                self.status,
-                self.conflicts,
-            ]
-        )
-        self.add_class("pmw-objective-editor")
-        self.load(number)
 
     # --- loading and reading the fields -------------------------------------------
 
     @contextmanager
     def _setting(self) -> Iterator[None]:
-        """Set fields from the store or a template: not a touch by the person."""
+        """Set fields from the state or a template: not a touch by the person."""
         self._quiet += 1
         try:
             with self.hold_trait_notifications():
@@ -182,18 +182,15 @@ class ObjectiveEditor(W.VBox):
             For a new objective, values for any of :data:`TEMPLATE_FIELDS` (say a
             team's template with its due date and weight); the rest stay empty.
         """
-        state = self.context.state
+        state = self.state
         self.number = number
-        job = state.job
-        known = {r.number for r in (job.responsibilities if job else ())}
-        self.responsibilities.options = [
-            (f"{r.number}. {r.text}"[:120], r.number) for r in (job.responsibilities if job else ())
-        ]
-        existing = state.objective(number) if number is not None else None
+        self._options()
+        existing = self._stored_values(state)
         with self._setting():
             if existing is None:
                 given = dict(template or {})
                 self._title(_("New objective"))
+                known = {n for _label, n in self.responsibilities.options}
                 for name in ("title", "description", "measure", "target"):
                     self._fields[name].value = str(given.get(name) or "")
                 self.responsibilities.value = tuple(
@@ -204,120 +201,101 @@ class ObjectiveEditor(W.VBox):
                 self.weight.value = "" if weight is None else str(weight)
             else:
                 self._title(_("Objective {n}").format(n=number))
-                self.title.value = existing.title
-                self.description.value = existing.description
-                self.responsibilities.value = tuple(
-                    n for n in existing.responsibilities if job and job.responsibility(n)
-                )
-                self.measure.value = existing.measure
-                self.target.value = existing.target
-                self.due.value = existing.due
-                self.weight.value = str(existing.weight)
+                for name, field in self._fields.items():
+                    field.value = existing[name]
             self.reason.value = ""
         self.touched = False
-        self._remember(state.workbook.version)
-        self._agreed_notice(state)
+        self._remember(state.workbook.version if state else 0)
+        self._agreed_notice()
         self._on_field()
 
-    def _title(self, words: str) -> None:
-        """Put ``words`` in the heading (the markup of :func:`.base.heading`, escaped).
+    def _options(self) -> None:
+        job = self.state.job if self.state else None
+        self.responsibilities.options = [
+            (f"{r.number}. {r.text}"[:120], r.number) for r in (job.responsibilities if job else ())
+        ]
 
-        Taking the value of a new ``heading(...)`` widget cost a widget, and a model
-        the browser had to create, on every save and every objective opened.
-        """
+    def _title(self, words: str) -> None:
+        """Put ``words`` in the heading (the markup of :func:`.base.heading`, escaped)."""
         self.heading.value = f"<h3 class='pmw-heading'>{esc(words)}</h3>"
 
     def _remember(self, version: int) -> None:
         self._loaded = {name: field.value for name, field in self._fields.items()}
-        self._loaded_version = version
+        self.based_on = version
 
-    def _stored_values(self, state: WorkbookState) -> dict[str, Any] | None:
-        stored = state.objective(self.number) if self.number is not None else None
-        if stored is None:
+    def _stored_values(self, state: WorkbookState | None) -> dict[str, Any] | None:
+        stored = state.objective(self.number) if state and self.number is not None else None
+        if stored is None or state is None:
             return None
-        job = state.job
-        return {
-            "title": stored.title,
-            "description": stored.description,
-            "responsibilities": tuple(
-                n for n in stored.responsibilities if job and job.responsibility(n)
-            ),
-            "measure": stored.measure,
-            "target": stored.target,
-            "due": stored.due,
-            "weight": str(stored.weight),
-        }
+        return field_values(stored, state.job)
 
-    def _on_state(self, state: WorkbookState) -> None:
-        """Someone saved: fields not touched here follow the store; typed ones are kept.
+    @T.observe("state")
+    def _on_state(self, change: dict[str, Any]) -> None:
+        """Someone saved: fields not touched here follow the state; typed ones are kept.
 
         If the same field was changed both here and by the other person, the next
-        save is refused as stale (naming their change), so nobody's edit is lost
-        silently; saving again after that keeps what is typed here.
+        save is refused (naming their change), so nobody's edit is lost silently.
         """
+        if not self._fields:
+            return
+        state: WorkbookState | None = change["new"]
+        if self._job_of(change["old"]) != self._job_of(state):
+            chosen = self.responsibilities.value
+            with self._setting():
+                self._options()
+                known = {n for _label, n in self.responsibilities.options}
+                self.responsibilities.value = tuple(n for n in chosen if n in known)
         stored = self._stored_values(state)
         if stored is None:
-            self._loaded_version = (
-                state.workbook.version if self.number is None else self._loaded_version
-            )
+            if self.number is None and state is not None:
+                self.based_on = state.workbook.version
+            self._agreed_notice()
+            self._on_field()
             return
-        conflict = False
+        mine = {name: field.value for name, field in self._fields.items()}
+        updates, self._loaded, conflict = follow(mine, self._loaded, stored)
         with self._setting():
-            for name, field in self._fields.items():
-                mine, before, theirs = field.value, self._loaded.get(name), stored[name]
-                if mine == before and theirs != before:
-                    field.value = theirs
-                    self._loaded[name] = theirs
-                elif mine != before and theirs != before and theirs != mine:
-                    conflict = True
-                else:
-                    self._loaded[name] = theirs if mine == theirs else before
-        if not conflict:
-            self._loaded_version = state.workbook.version
-        self._agreed_notice(state)
+            for name, value in updates.items():
+                self._fields[name].value = value
+        if not conflict and state is not None:
+            self.based_on = state.workbook.version
+        self._agreed_notice()
         self._on_field()
 
-    def _agreed_notice(self, state: WorkbookState) -> None:
-        show(self.reason, state.needs_reason("objectives"))
+    @staticmethod
+    def _job_of(state: WorkbookState | None) -> Any:  # what the responsibilities offered are
+        return state.job.responsibilities if state and state.job else None
 
-    def _weight(self) -> tuple[int | None, str | None]:
-        """The weight typed, or None with what is wrong with it (None, None: empty)."""
-        typed = str(self.weight.value).strip().removesuffix("%").strip()
-        if not typed:
-            return None, None
-        if not _WHOLE_NUMBER.fullmatch(typed) or not 1 <= int(typed) <= 100:
-            shown = typed if len(typed) <= 20 else typed[:19] + "…"
-            return None, _("the weight must be a whole number from 1 to 100, not “{v}”").format(
-                v=shown
-            )
-        return int(typed), None
+    @T.observe("names")
+    def _names_changed(self, change: dict[str, Any]) -> None:
+        self.conflicts.names = change["new"]
+
+    @T.observe("value")
+    def _value_set(self, change: dict[str, Any]) -> None:
+        """``value`` set from outside: the form shows it (None leaves the form as it is)."""
+        new: Objective | None = change["new"]
+        if self._own_value or new is None or not self._fields:
+            return
+        if new.id != self.number:
+            self.load(new.id)
+        with self._setting():
+            for name, value in field_values(new, self.state.job if self.state else None).items():
+                self._fields[name].value = value
+        self.touched = True
+        self._on_field()
+
+    def _agreed_notice(self) -> None:
+        show(self.reason, bool(self.state and self.state.needs_reason("objectives")))
 
     def missing(self) -> list[tuple[str, bool]]:
-        """What the fields still lack, in plain words, all at once, in the form's order.
+        """What the fields still lack, in plain words (see :func:`._objective_form.missing`)."""
+        return missing({name: field.value for name, field in self._fields.items()})
 
-        Returns
-        -------
-        list of (sentence, needed_to_save)
-            ``needed_to_save`` is False for what the objective needs before it can
-            be agreed but may be saved without (its measure and target).
-        """
-        gaps: list[tuple[str, bool]] = []
-        if not self.title.value.strip():
-            gaps.append((_("give the objective a title"), True))
-        if not self.responsibilities.value:
-            gaps.append((_("choose the responsibilities it serves"), True))
-        if not self.measure.value.strip():
-            gaps.append((_("add a measure before agreeing: how progress will be seen"), False))
-        if not self.target.value.strip():
-            gaps.append(
-                (_("add a target before agreeing: a number, a date or a yes/no outcome"), False)
-            )
-        if self.due.value is None:
-            gaps.append((_("choose a due date inside the cycle"), True))
-        weight, problem = self._weight()
-        if weight is None:
-            gaps.append((problem or _("give it a weight from 1 to 100 (%)"), True))
-        return gaps
+    def _proposer(self) -> str:
+        stored = self.state.objective(self.number) if self.state and self.number else None
+        if stored is not None:
+            return stored.proposed_by
+        return self.author or (self.state.workbook.employee_id if self.state else "")
 
     def _draft(self) -> Objective:
         """The objective the fields describe; ValidationFailed in plain words (one line,
@@ -325,7 +303,7 @@ class ObjectiveEditor(W.VBox):
         to_save = [gap for gap, needed in self.missing() if needed]
         if to_save:
             raise ValidationFailed(_("Not complete yet: {what}").format(what="; ".join(to_save)))
-        weight, _problem = self._weight()
+        weight, _problem = typed_weight(self.weight.value)
         try:
             return Objective(
                 id=self.number,
@@ -336,7 +314,7 @@ class ObjectiveEditor(W.VBox):
                 target=self.target.value,
                 due=self.due.value,
                 weight=weight,
-                proposed_by=self.context.services.me.id,
+                proposed_by=self._proposer(),
             )
         except ValidationError as exc:
             raise ValidationFailed(describe_validation_error(exc)) from None
@@ -345,72 +323,52 @@ class ObjectiveEditor(W.VBox):
         """Recompute ``value`` and the feedback from the fields (no database round trip)."""
         if change is not None and not self._quiet:
             self.touched = True
-        missing = self.missing()
-        gaps = [gap for gap, _needed in missing]
+        gaps_needed = self.missing()
+        gaps = [gap for gap, _needed in gaps_needed]
         draft: Objective | None = None
         try:
             draft = self._draft()
         except ValidationFailed as exc:
-            if not any(needed for _gap, needed in missing):  # a rule of the model, in words
+            if not any(needed for _gap, needed in gaps_needed):  # a rule of the model, in words
                 gaps.append(exc.reason)
-        self.value = draft
-        if draft is None:
-            self.findings = ()
-        else:
-            state = self.context.state
-            self.findings = smart_check(draft, state.workbook, state.job, today=dt.date.today())
+        self._own_value = True
+        try:
+            self.value = draft
+        finally:
+            self._own_value = False
+        state = self.state
+        self.findings = ()
+        if draft is not None and state is not None:
+            self.findings = tuple(
+                smart_check(draft, state.workbook, state.job, today=dt.date.today())
+            )
         if not (self.touched or self.number is not None):
-            self.feedback.value = paragraph_html(
-                _(
-                    "Fill in the objective: what is still missing, and the SMART feedback, "
-                    "appear here as you type."
-                )
-            )
+            self.feedback.value = untouched_html()
             return
-        parts = []
-        if gaps:
-            parts.append(
-                "<div class='pmw-smart-missing'>{}</div>".format(esc(_("Not complete yet:")))
-            )
-            parts += [check_line(False, gap) for gap in gaps]
-        if self.findings:
-            # a missing measure or target is listed above already
-            unmeasured = not (self.measure.value.strip() and self.target.value.strip())
-            shown = [f for f in self.findings if not (unmeasured and f.criterion == "measurable")]
-            score = sum(f.ok for f in self.findings)
-            parts.append(f"<div class='pmw-smart-score'>{score}/5 SMART</div>")
-            parts += [check_line(f.ok, f.message) for f in shown]
-        self.feedback.value = "".join(parts)
+        measured = bool(self.measure.value.strip() and self.target.value.strip())
+        self.feedback.value = feedback_html(gaps, self.findings, measured)
 
     # --- actions --------------------------------------------------------------------
 
     def save(self) -> None:
-        """Store the objective: propose it, or change it (with a reason once agreed)."""
+        """Hand the objective to ``on_save``: propose it, or change it (with a reason once agreed)."""
         self.touched = True
         self._on_field()  # whatever is missing is listed beside the fields too
-        draft = self._draft()
-        svc, ctx = self.context.services, self.context
-        saved: int | None = None
-        if self.number is None:
-            number = svc.add_objective(ctx.workbook_id, draft, ctx.version, self.reason.value)
-            message = _("Objective {n} proposed.").format(n=number)
-        else:
-            number = self.number
-            saved = svc.update_objective(
-                ctx.workbook_id, number, draft, self._loaded_version, self.reason.value
-            )
-            message = _("Objective {n} saved.").format(n=number)
+        self._save(self._draft())
+
+    def _save(self, draft: Objective) -> None:
+        new = self.number is None
+        made = self.on_save(draft, self.reason.value) if self.on_save else None
+        number, version = made if made else (self.number, self.based_on)
         self.number = number
-        ctx.reload()
         # the version our save made, not a later one: a save by someone else that landed
-        # in between was never seen here, so the next save must hear of it (stale)
-        self._remember(ctx.version if saved is None else saved)
-        self._title(_("Objective {n}").format(n=number))
+        # in between was never seen here, so the next save must hear of it
+        self._remember(version)
+        self._title(_("Objective {n}").format(n=number) if number else _("New objective"))
         self.reason.value = ""
-        self._agreed_notice(ctx.state)
-        self.status.ok(message)
-        if self.on_saved:
-            self.on_saved(number)
+        self._agreed_notice()
+        message = _("Objective {n} proposed.") if new else _("Objective {n} saved.")
+        self.status.ok(message.format(n=number or ""))
 
     def cancel(self) -> None:
         """Drop unsaved changes."""
@@ -419,28 +377,20 @@ class ObjectiveEditor(W.VBox):
         if self.on_cancel:
             self.on_cancel()
 
-    def _stale(self) -> None:
-        """Someone saved at the same moment: show their changes, keep what was typed here.
-
-        Fields not touched here take their values; the typing stays based on the version
-        it began from, so saving again keeps their changes (or shows a field both changed).
-        """
-        self.context.reload()
-
     def _conflict(self, conflict: EditConflict) -> None:
         """Both changed one field: both values under *Save*; the author's choice is saved."""
         number = self.number
 
         def save(record: Any, version: int) -> None:
-            ctx = self.context
-            chosen = Objective(**{**record, "proposed_by": ctx.services.me.id})
-            ctx.services.update_objective(
-                ctx.workbook_id, number or 0, chosen, version, self.reason.value
-            )
-            ctx.reload()
+            chosen = Objective(**{**record, "id": number, "proposed_by": self._proposer()})
+            before = self.based_on
+            self.based_on = version
+            try:
+                self._save(chosen)
+            except BaseException:
+                self.based_on = before
+                raise
             self.load(number)
             self.status.ok(_("Your choice is saved; the rest was merged with theirs."))
-            if self.on_saved and number is not None:
-                self.on_saved(number)
 
         self.conflicts.show_conflict(conflict, save)

@@ -3,34 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
+import traitlets as T
 
 from ..domain.i18n import _, format_date
 from ..domain.model import Objective
 from ..domain.rules import smart_check, smart_score, weight_check
 from ..domain.state import WorkbookState
 from .base import StatusArea, button, check_line, esc, heading, html_widget, text
-from .context import WorkbookContext
 from .lean import make, show
-from .objective_editor import ObjectiveEditor
+from .objective_editor import ObjectiveEditor, Save
 
 
 class ObjectiveList(W.VBox):
     """All objectives with weights, a running total, and who proposed each.
 
     Choosing one opens it in an :class:`ObjectiveEditor` below the list;
-    *New objective* opens a blank one. Either party may propose.
+    *New objective* opens a blank one. Either party may propose. A pure view of
+    :attr:`state`: the editor's saves go to ``on_save`` (see :class:`ObjectiveEditor`),
+    a removal to ``on_remove(number, reason)``; either may raise a ``PmwError``,
+    shown in words.
 
     Examples
     --------
-    >>> objectives = ObjectiveList(context)  # doctest: +SKIP
-    >>> objectives.total.value  # doctest: +SKIP
+    >>> from pmwidgets.domain.examples import example_state, NAMES
+    >>> objectives = ObjectiveList(example_state(), names=NAMES,
+    ...                            on_remove=lambda number, reason: print("remove", number))
+    >>> "weights total 100" in objectives.total.value
+    True
+    >>> objectives.chooser.value = 2
+    >>> objectives.edit_button.click()
+    >>> objectives.editor.title.value
+    'Keep the workshop inspection-ready'
+    >>> objectives.remove_button.click()
+    remove 2
     """
 
-    def __init__(self, context: WorkbookContext) -> None:
-        self.context = context
+    #: the workbook whose objectives are listed
+    state = T.Instance(WorkbookState, allow_none=True)
+    #: people's names by id (who proposed each objective)
+    names = T.Dict()
+
+    def __init__(
+        self,
+        state: WorkbookState | None = None,
+        on_save: Save | None = None,
+        on_remove: Callable[[int, str], object] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        self.on_save, self.on_remove = on_save, on_remove
         self._score_context: tuple[object, ...] | None = None
         self._score_of: dict[Objective, int] = {}
         self.table = html_widget()
@@ -50,14 +74,12 @@ class ObjectiveList(W.VBox):
         )
         self.remove_button = button(_("Remove objective"), "danger")
         self.status = StatusArea()
-        self.editor = ObjectiveEditor(context, on_saved=self._on_saved)
+        self.editor = ObjectiveEditor(state, on_save=self._save, names=names or {})
         self.edit_button.on_click(
             self.status.guard(lambda _b: self.show_objective(self.chooser.value))
         )
         self.new_button.on_click(self.status.guard(lambda _b: self.show_objective(None)))
-        self.remove_button.on_click(
-            self.status.guard(lambda _b: self.remove(self.chooser.value), on_stale=context.reload)
-        )
+        self.remove_button.on_click(self.status.guard(lambda _b: self.remove(self.chooser.value)))
         super().__init__(
             [
                 heading(_("Objectives")),
@@ -70,12 +92,22 @@ class ObjectiveList(W.VBox):
             ]
         )
         self.add_class("pmw-objective-list")
-        context.subscribe(self.refresh, first=True)  # what a save changed, drawn first
-        self.refresh(context.state)
+        with self.hold_trait_notifications():
+            self.names = dict(names or {})
+            self.state = state
+
+    @T.observe("state", "names")
+    def _update(self, change: dict[str, Any]) -> None:
+        if change["name"] == "names":
+            self.editor.names = change["new"]
+        if self.state is not None:
+            self.refresh(self.state)
+        if change["name"] == "state":
+            self.editor.state = self.state  # after the table: what a save changed, drawn first
 
     def refresh(self, state: WorkbookState) -> None:
         """Redraw the list and the total from ``state``."""
-        names = self.context.names(o.proposed_by for o in state.objectives)
+        names = self.names
         rows = []
         running = 0
         scores = self._scores(state)
@@ -151,15 +183,15 @@ class ObjectiveList(W.VBox):
         if number is None:
             self.status.error(_("choose an objective first"))
             return
-        ctx = self.context
-        ctx.services.remove_objective(
-            ctx.workbook_id, number, ctx.version, self.remove_reason.value
-        )
-        ctx.reload()
+        if self.on_remove is not None:
+            self.on_remove(number, self.remove_reason.value)
         self.remove_reason.value = ""
         if self.editor.number == number:
             self.editor.load(None)
         self.status.ok(_("Objective {n} removed; its history is kept.").format(n=number))
 
-    def _on_saved(self, number: int) -> None:
-        self.chooser.value = number
+    def _save(self, value: Objective, reason: str) -> tuple[int, int] | None:
+        made = self.on_save(value, reason) if self.on_save else None
+        if made is not None:
+            self.chooser.value = made[0]
+        return made

@@ -75,7 +75,7 @@ def pages(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 def act(page: StepPage, person: str) -> None:
     """The coach switches who is acting, on the page's session bar."""
     bar = find(page, SessionBar)
-    bar.acting.value = person
+    bar.acting_choice.value = person
     assert page.context is not None and page.context.services.me.id == person
 
 

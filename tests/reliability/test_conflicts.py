@@ -262,12 +262,16 @@ def test_a_page_does_not_adopt_a_save_it_never_saw(demo_url: str) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
+    from pmwidgets.apps.pages import objective_panels
+    from pmwidgets.apps.workbook_session import WorkbookSession
     from pmwidgets.services import Services
-    from pmwidgets.widgets.context import WorkbookContext
-    from pmwidgets.widgets.objective_editor import ObjectiveEditor
+    from pmwidgets.widgets.objective_list import ObjectiveList
 
     with Store(demo_url) as mine, Store(demo_url) as theirs:
-        page = ObjectiveEditor(WorkbookContext(Services(mine, "tnguyen"), 2), number=2)
+        objectives = objective_panels(WorkbookSession(Services(mine, "tnguyen"), 2))[0]
+        assert isinstance(objectives, ObjectiveList)
+        objectives.show_objective(2)
+        page = objectives.editor
         boss = Services(theirs, "rokafor")
         fired: list[int] = []
 

@@ -1,25 +1,21 @@
-"""ObjectiveEditor, ObjectiveList and CoverageView, driven as the front end would."""
+"""The objectives page's panels wired to a WorkbookSession on the demo database, driven as the
+front end would: ObjectiveEditor, ObjectiveList, CoverageView, SessionBar, AgreementPanel."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Iterator
 
 import ipywidgets as W
 import pytest
+from apps.objectives_wiring import coverage, editor, fill, objectives, top_bar
 
+from pmwidgets.apps.pages import agreement_panel
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain import AgreementStatus, Person
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.widgets.agreement_panel import AgreementPanel
-from pmwidgets.widgets.context import WorkbookContext
-from pmwidgets.widgets.coverage_view import CoverageView
 from pmwidgets.widgets.lean import is_shown
-from pmwidgets.widgets.objective_editor import ObjectiveEditor
-from pmwidgets.widgets.objective_list import ObjectiveList
-from pmwidgets.widgets.session_bar import SessionBar
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -30,20 +26,8 @@ def _close() -> Iterator[None]:
     W.Widget.close_all()
 
 
-def fill(e: ObjectiveEditor, title: str = "Run a learner feedback survey each term") -> None:
-    e.title.value = title
-    e.description.value = (
-        "Ask every learner in my groups for feedback on practical sessions each term."
-    )
-    e.responsibilities.value = (1,)
-    e.measure.value = "Survey response rate and average score"
-    e.target.value = "80% response; average 4 of 5"
-    e.due.value = dt.date(2027, 6, 30)
-    e.weight.value = 10
-
-
 def test_smart_feedback_updates_as_you_type_without_saving(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
+    e = editor(WorkbookSession(Services(demo, "tnguyen"), 2))
     before = demo.latest_version(2)
     assert "✗" not in e.feedback.value and e.value is None  # no error before anyone types
     e.title.value = "Run a learner feedback survey each term"
@@ -59,7 +43,7 @@ def test_smart_feedback_updates_as_you_type_without_saving(demo: Store) -> None:
 
 
 def test_proposing_and_editing_store_under_the_authors_name(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
+    e = editor(WorkbookSession(Services(demo, "tnguyen"), 2))
     fill(e, XSS)
     e.save_button.click()
     assert e.status.kind == "ok", e.status.message
@@ -70,7 +54,7 @@ def test_proposing_and_editing_store_under_the_authors_name(demo: Store) -> None
     )  # stored verbatim, as data
     assert demo.events(2)[-1].actor_id == "tnguyen"
     assert "<script>" not in e.heading.value
-    m = ObjectiveEditor(WorkbookContext(Services(demo, "rokafor"), 2), number=1)
+    m = editor(WorkbookSession(Services(demo, "rokafor"), 2), number=1)
     m.measure.value = "Learner feedback scores each term"
     m.target.value = "Average 4 of 5 by June"
     m.save_button.click()
@@ -85,9 +69,9 @@ def test_proposing_and_editing_store_under_the_authors_name(demo: Store) -> None
 
 
 def test_after_agreement_a_change_needs_a_reason(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "mchen"), 1)
+    ctx = WorkbookSession(Services(demo, "mchen"), 1)
     assert ctx.state.agreement_status("objectives") == AgreementStatus.AGREED
-    e = ObjectiveEditor(ctx, number=4)
+    e = editor(ctx, number=4)
     assert is_shown(e.reason)
     version = demo.latest_version(1)
     e.target.value = "0 reportable incidents; 95% of weekly checks recorded"
@@ -101,7 +85,7 @@ def test_after_agreement_a_change_needs_a_reason(demo: Store) -> None:
 
 
 def test_a_field_both_changed_is_shown_and_chosen_not_overwritten(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=1)
+    e = editor(WorkbookSession(Services(demo, "tnguyen"), 2), number=1)
     other = Services(demo, "rokafor")
     other.update_objective(
         2,
@@ -124,9 +108,9 @@ def test_a_field_both_changed_is_shown_and_chosen_not_overwritten(demo: Store) -
 
 
 def test_someone_outside_the_workbook_cannot_save(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "tnguyen"), 2)
+    ctx = WorkbookSession(Services(demo, "tnguyen"), 2)
     ctx.services = Services(demo, "aberg")  # a forged session: the page belongs to someone else
-    e = ObjectiveEditor(ctx)
+    e = editor(ctx)
     fill(e)
     version = demo.latest_version(2)
     e.save_button.click()
@@ -135,7 +119,7 @@ def test_someone_outside_the_workbook_cannot_save(demo: Store) -> None:
 
 
 def test_list_shows_weights_running_total_and_words(demo: Store) -> None:
-    lst = ObjectiveList(WorkbookContext(Services(demo, "tnguyen"), 2))
+    lst = objectives(WorkbookSession(Services(demo, "tnguyen"), 2))
     assert "weights total 90, not 100: 10 still to give" in lst.total.value
     assert "Running total" in lst.table.value and "90%" in lst.table.value
     lst.chooser.value = 1
@@ -156,12 +140,12 @@ def test_list_escapes_titles(demo: Store) -> None:
     svc = Services(demo, "tnguyen")
     o = svc.open(2).objective(1)
     svc.update_objective(2, 1, o.model_copy(update={"title": XSS}), demo.latest_version(2))  # type: ignore[union-attr]
-    lst = ObjectiveList(WorkbookContext(svc, 2))
+    lst = objectives(WorkbookSession(svc, 2))
     assert "<script>" not in lst.table.value and "&lt;script&gt;" in lst.table.value
 
 
 def test_coverage_shows_missing_and_stores_reasons(demo: Store) -> None:
-    view = CoverageView(WorkbookContext(Services(demo, "rokafor"), 2))
+    view = coverage(WorkbookSession(Services(demo, "rokafor"), 2))
     assert "responsibilities 2, 4 have no objective" in view.summary.value
     assert view.chart.children and view.chart.children[0].value.startswith("<svg")
     assert view.chart.children[0].value.count(">missing</text>") == 2
@@ -186,8 +170,8 @@ def test_coverage_shows_missing_and_stores_reasons(demo: Store) -> None:
 
 
 def test_coverage_refuses_an_outsider(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "rokafor"), 2)
-    view = CoverageView(ctx)
+    ctx = WorkbookSession(Services(demo, "rokafor"), 2)
+    view = coverage(ctx)
     ctx.services = Services(demo, "kwalsh")  # not this workbook's coach
     view.responsibility.value = 2
     view.why.value = "A forged reason"
@@ -197,9 +181,9 @@ def test_coverage_refuses_an_outsider(demo: Store) -> None:
 
 
 def test_two_people_editing_one_objective_lose_nothing(demo: Store) -> None:
-    a = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=2)
-    b_ctx = WorkbookContext(Services(demo, "rokafor"), 2)
-    b = ObjectiveEditor(b_ctx, number=2)
+    a = editor(WorkbookSession(Services(demo, "tnguyen"), 2), number=2)
+    b_ctx = WorkbookSession(Services(demo, "rokafor"), 2)
+    b = editor(b_ctx, number=2)
     a.target.value = "100% of sessions checked, logged weekly"
     a.save_button.click()
     assert a.status.kind == "ok"
@@ -217,9 +201,9 @@ def test_two_people_editing_one_objective_lose_nothing(demo: Store) -> None:
 
 
 def test_the_same_field_changed_by_both_can_be_resolved_to_theirs(demo: Store) -> None:
-    a = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=2)
-    b_ctx = WorkbookContext(Services(demo, "rokafor"), 2)
-    b = ObjectiveEditor(b_ctx, number=2)
+    a = editor(WorkbookSession(Services(demo, "tnguyen"), 2), number=2)
+    b_ctx = WorkbookSession(Services(demo, "rokafor"), 2)
+    b = editor(b_ctx, number=2)
     a.target.value = "Target by Tuan"
     b.target.value = "Target by Richard"
     a.save_button.click()
@@ -244,11 +228,11 @@ def test_every_panel_follows_a_save_made_in_another_kernel(demo_url: str) -> Non
     """Two kernels, two stores on one database: the manager saves; the employee's page,
     reloading as its watcher does, shows it in every panel."""
     with Store(demo_url) as mine, Store(demo_url) as theirs:
-        ctx = WorkbookContext(Services(mine, "tnguyen"), 2)
-        bar = SessionBar(ctx)
-        lst = ObjectiveList(ctx)
-        view = CoverageView(ctx)
-        panel = AgreementPanel(ctx, "objectives")
+        ctx = WorkbookSession(Services(mine, "tnguyen"), 2)
+        bar = top_bar(ctx)
+        lst = objectives(ctx)
+        view = coverage(ctx)
+        panel = agreement_panel(ctx, "objectives")
         assert "one-sided: the employee wrote all" in bar.warning.value
         assert view.chart.children[0].value.count(">missing</text>") == 2
         fingerprint = panel.seen_hash
@@ -278,9 +262,9 @@ def _row(table: str, number: int) -> str:
 
 
 def test_a_save_shows_in_the_table_and_in_what_changed_since_the_agreement(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "mchen"), 1)
-    lst = ObjectiveList(ctx)
-    panel = AgreementPanel(ctx, "objectives")
+    ctx = WorkbookSession(Services(demo, "mchen"), 1)
+    lst = objectives(ctx)
+    panel = agreement_panel(ctx, "objectives")
     assert "No changes since version 1 was agreed" in panel.changes.value
     assert "<td>5/5</td>" in _row(lst.table.value, 4)
     lst.chooser.value = 4
@@ -313,7 +297,7 @@ def test_a_save_shows_in_the_table_and_in_what_changed_since_the_agreement(demo:
 
 def test_a_save_based_on_what_another_kernel_changed_keeps_that_change(demo_url: str) -> None:
     with Store(demo_url) as mine, Store(demo_url) as theirs:
-        e = ObjectiveEditor(WorkbookContext(Services(mine, "tnguyen"), 2), number=1)
+        e = editor(WorkbookSession(Services(mine, "tnguyen"), 2), number=1)
         other = Services(theirs, "rokafor")
         state = other.open(2)
         first = state.objective(1)
@@ -330,9 +314,9 @@ def test_a_save_based_on_what_another_kernel_changed_keeps_that_change(demo_url:
 
 
 def test_the_coverage_chart_is_redrawn_only_when_the_coverage_changes(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "tnguyen"), 2)
-    view = CoverageView(ctx)
-    lst = ObjectiveList(ctx)
+    ctx = WorkbookSession(Services(demo, "tnguyen"), 2)
+    view = coverage(ctx)
+    lst = objectives(ctx)
     chart = view.chart.children[0]
     svg = chart.value
     lst.chooser.value = 1
@@ -351,148 +335,8 @@ def test_the_coverage_chart_is_redrawn_only_when_the_coverage_changes(demo: Stor
 
 
 def test_names_of_people_added_after_the_page_opened_are_read(demo: Store) -> None:
-    ctx = WorkbookContext(Services(demo, "tnguyen"), 2)
+    ctx = WorkbookSession(Services(demo, "tnguyen"), 2)
     assert ctx.names()["rokafor"] == "Richard Okafor"
     Services.operator(demo).add_person(Person(id="newbie", name="Nia Newbie"))
     assert ctx.names(["rokafor"]).get("newbie") is None  # nothing new asked for: not read
     assert ctx.names(["newbie"])["newbie"] == "Nia Newbie"
-
-
-# --- a new objective: nothing invented, everything missing said at once -----------------
-
-
-def _lines(e: ObjectiveEditor) -> list[str]:
-    """The feedback's lines, as the person reads them."""
-    found = re.findall(r"<div class='[^']*'>(.*?)</div>", e.feedback.value)
-    return [html.unescape(re.sub("<[^>]+>", "", line)).strip() for line in found]
-
-
-def test_a_new_objective_starts_empty_and_shows_no_error_before_anyone_types(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    assert e.due.value is None and e.weight.value == ""  # no invented date or weight
-    assert (e.title.value, e.measure.value, e.target.value, e.responsibilities.value) == (
-        "",
-        "",
-        "",
-        (),
-    )
-    assert not e.touched and e.value is None
-    assert "✗" not in e.feedback.value and "pmw-bad" not in e.feedback.value
-    assert "appear here as you type" in e.feedback.value
-    # every field is a real widget the front end can drive; the weight can be empty
-    assert all(isinstance(w, W.DOMWidget) for w in (e.due, e.weight, e.title))
-    assert isinstance(e.weight, W.Text) and e.weight.get_state()["value"] == ""
-    assert e.weight.description == "Weight (%)"
-
-
-def test_the_list_opens_an_empty_new_objective(demo: Store) -> None:
-    lst = ObjectiveList(WorkbookContext(Services(demo, "tnguyen"), 2))
-    lst.chooser.value = 1
-    lst.edit_button.click()
-    assert lst.editor.weight.value == "60" and lst.editor.due.value is not None
-    lst.new_button.click()
-    e = lst.editor
-    assert e.number is None and e.due.value is None and e.weight.value == ""
-    assert "✗" not in e.feedback.value
-
-
-def test_once_touched_the_feedback_lists_everything_missing_at_once(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    e.title.value = "Run a learner feedback survey each term"
-    assert e.touched
-    assert _lines(e) == [
-        "Not complete yet:",
-        "✗ choose the responsibilities it serves",
-        "✗ add a measure before agreeing: how progress will be seen",
-        "✗ add a target before agreeing: a number, a date or a yes/no outcome",
-        "✗ choose a due date inside the cycle",
-        "✗ give it a weight from 1 to 100 (%)",
-    ]
-    e.responsibilities.value = (1,)
-    e.due.value = dt.date(2027, 6, 30)
-    e.weight.value = "a lot"
-    assert _lines(e)[-1] == "✗ the weight must be a whole number from 1 to 100, not “a lot”"
-    e.weight.value = "20%"
-    lines = _lines(e)
-    # complete enough to save: what it still needs to be agreed, and the SMART feedback
-    assert lines[:3] == [
-        "Not complete yet:",
-        "✗ add a measure before agreeing: how progress will be seen",
-        "✗ add a target before agreeing: a number, a date or a yes/no outcome",
-    ]
-    assert "3/5 SMART" in lines and not any("no measure" in line for line in lines)
-    assert e.value is not None and e.value.weight == 20
-    e.measure.value = "Survey response rate"
-    e.target.value = "80% response by June"
-    assert "Not complete yet:" not in _lines(e)
-
-
-def test_saving_without_a_due_date_or_weight_says_so_in_one_line(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    before = demo.latest_version(2)
-    e.save_button.click()  # an untouched, empty form
-    assert e.status.kind == "error"
-    assert e.status.message == (
-        "Not complete yet: give the objective a title; choose the responsibilities it serves;"
-        " choose a due date inside the cycle; give it a weight from 1 to 100 (%)"
-    )
-    assert e.touched and "✗ choose a due date inside the cycle" in _lines(e)  # shown now
-    fill(e)
-    e.due.value = None
-    e.weight.value = ""
-    e.save_button.click()
-    assert e.status.kind == "error" and "\n" not in e.status.message
-    assert e.status.message == (
-        "Not complete yet: choose a due date inside the cycle; give it a weight from 1 to 100 (%)"
-    )
-    assert demo.latest_version(2) == before  # nothing stored, no crash
-    e.weight.value = "0"
-    e.save_button.click()
-    assert "the weight must be a whole number from 1 to 100, not “0”" in e.status.message
-
-
-def test_an_objective_without_measure_or_target_saves_as_a_draft(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    fill(e)
-    e.measure.value = e.target.value = ""
-    e.save_button.click()
-    assert e.status.kind == "ok", e.status.message
-    stored = Services(demo, "rokafor").open(2).objective(e.number or 0)
-    assert stored is not None and (stored.measure, stored.target, stored.weight) == ("", "", 10)
-
-
-def test_a_template_may_supply_the_due_date_and_weight(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    e.load(None, template={"due": dt.date(2027, 3, 31), "weight": 25, "responsibilities": (1, 99)})
-    assert (e.due.value, e.weight.value, e.responsibilities.value) == (
-        dt.date(2027, 3, 31),
-        "25",
-        (1,),  # a responsibility the job does not have is not chosen
-    )
-    assert not e.touched and "✗" not in e.feedback.value  # nobody has typed yet
-    e.title.value = "Run a learner feedback survey each term"
-    assert "✗ choose a due date inside the cycle" not in _lines(e)
-    assert "✗ give it a weight from 1 to 100 (%)" not in _lines(e)
-
-
-def test_cancel_empties_a_new_objective_and_hides_the_feedback_again(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    e.title.value = "Half typed"
-    assert e.touched and "✗" in e.feedback.value
-    e.cancel_button.click()
-    assert e.title.value == "" and not e.touched and "✗" not in e.feedback.value
-
-
-def test_an_existing_objective_shows_its_feedback_at_once(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2), number=1)
-    assert not e.touched and "SMART" in e.feedback.value
-    assert e.weight.value == "60" and e.value is not None and e.value.weight == 60
-
-
-def test_a_rule_of_the_model_is_said_in_words_too(demo: Store) -> None:
-    e = ObjectiveEditor(WorkbookContext(Services(demo, "tnguyen"), 2))
-    fill(e, "x" * 301)
-    assert e.value is None
-    assert any(line.startswith("✗ title:") for line in _lines(e)), _lines(e)
-    e.save_button.click()
-    assert e.status.kind == "error" and e.status.message.startswith("title:")

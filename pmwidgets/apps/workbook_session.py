@@ -1,0 +1,216 @@
+"""WorkbookSession: one workbook, seen by one acting person, and the writes a page makes.
+
+The page's views are pure: each takes the session's :attr:`~WorkbookSession.state`
+(``traitlets.dlink((session, "state"), (view, "state"))``) and reports what the person
+did through callbacks, which the page wires to the methods here. Each write method
+calls one use case of the services, which check access (a browser can send any widget
+message), then sets ``state`` to the workbook after the write: the store keeps what
+the write made, so reading it again costs one header query, never a second full read.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import traitlets as T
+
+from ..domain.agreement import AgreementStatus, Subject
+from ..domain.errors import PmwError
+from ..domain.model import CheckIn, DevelopmentPlan, JobDescription, Objective, Person, Review
+from ..domain.participation import Participation
+from ..domain.state import WorkbookState
+from ..services import Services
+from ..widgets.context import WorkbookContext
+
+_R = TypeVar("_R")
+
+
+def _writes(fn: Callable[..., _R]) -> Callable[..., _R]:
+    """A write: afterwards ``state`` is the workbook as the write left it.
+
+    When it is refused and someone else saved meanwhile, ``state`` shows what they
+    saved, so the person reads it before trying again.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(self: WorkbookSession, *args: Any, **kwargs: Any) -> _R:
+        try:
+            result = fn(self, *args, **kwargs)
+        except PmwError as exc:
+            self._names_for(getattr(exc, "by", ()))
+            if self.changed_elsewhere():
+                self.reload()
+                if self._on_change is not None:
+                    self._on_change()  # as when the watch finds it: the page says so
+            raise
+        self.reload()
+        return result
+
+    return wrapper
+
+
+class WorkbookSession(WorkbookContext, T.HasTraits):
+    """One workbook seen by one acting person (perhaps facilitated by a coach).
+
+    Parameters
+    ----------
+    services:
+        The services of the acting person (and the facilitating coach).
+    workbook_id:
+        The workbook.
+
+    ``WorkbookContext`` is a base only so that the pages not yet moved to pure views
+    can take a session where they took a context (``reload``, ``subscribe``, ``names``):
+    the old path, removed with its last caller.
+    """
+
+    #: the workbook as the acting person sees it, at its latest version read here
+    state = T.Instance(WorkbookState)
+    #: the person acting at this screen
+    acting = T.Instance(Person)
+    #: the coach facilitating the session, if any
+    facilitator = T.Instance(Person, allow_none=True)
+    #: names by id of the people the state names (the parties, proposers, confirmers)
+    people = T.Dict()
+    #: how the acting person can confirm here (``own_sign_in``, ``session_code``, None)
+    confirm_method = T.Unicode(None, allow_none=True)
+    #: how many contributions each party wrote
+    participation = T.Instance(Participation, allow_none=True)
+
+    def __init__(self, services: Services, workbook_id: int) -> None:
+        T.HasTraits.__init__(self)  # not WorkbookContext's: it would read the workbook
+        self.services = services
+        self.workbook_id = workbook_id
+        self._listeners: list[tuple[bool, Callable[[WorkbookState], None]]] = []
+        self._watching = False
+        self._names: dict[str, str] = {}
+        self._not_people: set[str] = set()
+        self._agreed: dict[tuple[str, int], tuple[int, str] | None] = {}
+        self._on_change: Callable[[], None] | None = None
+        self._show(services.open(workbook_id))
+
+    # --- state ----------------------------------------------------------------------
+
+    def _show(self, state: WorkbookState) -> None:
+        """Set everything the views read, ``state`` last (so each view draws it once)."""
+        svc = self.services
+        wb = state.workbook
+        self.acting = svc.me
+        self.facilitator = svc.facilitator
+        self.confirm_method = svc.confirmation_method()
+        self._names_for(self._named(state))
+        self.participation = svc.participation(wb.id or 0)
+        self.state = state
+
+    @staticmethod
+    def _named(state: WorkbookState) -> Iterable[str | None]:
+        wb = state.workbook
+        yield from (wb.employee_id, wb.manager_id, wb.coach_id)
+        yield from (o.proposed_by for o in state.objectives)
+        for version in state.agreements.values():
+            for c in version.confirmations:
+                yield from (c.person_id, c.facilitator_id)
+
+    def _names_for(self, needed: Iterable[str | None]) -> None:
+        names = self.names(needed)
+        if names != self.people:
+            self.people = dict(names)
+
+    def watch(self, interval: float = 1.0, on_change: Callable[[], None] | None = None) -> bool:
+        """Read the workbook again whenever someone else saves (see the base class);
+        ``on_change`` is also called when a refused write finds their save."""
+        self._on_change = on_change
+        return super().watch(interval, on_change)
+
+    def last_agreed(self, subject: Subject) -> tuple[int, str] | None:
+        """(number, canonical JSON) of the version of ``subject`` agreed before the draft.
+
+        Read once per draft: what was agreed never changes, so the answer holds until
+        another version is opened.
+        """
+        version = self.state.agreements.get(subject)
+        if version is None or version.number <= 1:
+            return None
+        if version.agreed and version.agreed_canonical is not None:
+            return version.number, version.agreed_canonical
+        key = (subject, version.number)
+        if key not in self._agreed:
+            self._agreed[key] = self.services.last_agreed(self.workbook_id, subject)
+        return self._agreed[key]
+
+    # --- writes: one use case each ----------------------------------------------------
+
+    def save_objective(
+        self, objective: Objective, based_on: int, reason: str = ""
+    ) -> tuple[int, int]:
+        """Propose ``objective`` (its ``id`` None) or change it; returns (its number, the
+        version the save made). ``based_on``: the version the author's form started from."""
+        if objective.id is None:
+            number = self._add_objective(objective, based_on, reason)
+            return number, self.version
+        return objective.id, self._update_objective(objective, based_on, reason)
+
+    @_writes
+    def _add_objective(self, objective: Objective, based_on: int, reason: str) -> int:
+        return self.services.add_objective(self.workbook_id, objective, based_on, reason)
+
+    @_writes
+    def _update_objective(self, objective: Objective, based_on: int, reason: str) -> int:
+        number = objective.id or 0
+        return self.services.update_objective(self.workbook_id, number, objective, based_on, reason)
+
+    @_writes
+    def remove_objective(self, number: int, reason: str = "", based_on: int | None = None) -> int:
+        """Remove objective ``number``; returns the new version."""
+        version = self.version if based_on is None else based_on
+        return self.services.remove_objective(self.workbook_id, number, version, reason)
+
+    @_writes
+    def set_coverage_reason(
+        self, responsibility: int, why: str, based_on: int, reason: str = ""
+    ) -> int:
+        """Say why ``responsibility`` has no objective (empty ``why`` clears it)."""
+        return self.services.set_coverage_reason(
+            self.workbook_id, responsibility, why, based_on, reason
+        )
+
+    @_writes
+    def confirm(
+        self, subject: Subject, seen_hash: str, personal_code: str = "", accept_reason: str = ""
+    ) -> AgreementStatus:
+        """Confirm, for the acting party, the content of ``subject`` they were shown."""
+        return self.services.confirm(
+            self.workbook_id, subject, seen_hash, personal_code, accept_reason
+        )
+
+    @_writes
+    def set_job_description(self, job: JobDescription, based_on: int, reason: str = "") -> int:
+        """Set the job description; returns the new version."""
+        return self.services.set_job_description(self.workbook_id, job, based_on, reason)
+
+    @_writes
+    def set_plan(self, plan: DevelopmentPlan, based_on: int, reason: str = "") -> int:
+        """Save the development plan; returns the new version."""
+        return self.services.set_plan(self.workbook_id, plan, based_on, reason)
+
+    @_writes
+    def save_check_in(self, check_in: CheckIn, based_on: int, reason: str = "") -> int:
+        """Add a check-in (``id`` None) or change one; returns its number."""
+        return self.services.save_check_in(self.workbook_id, check_in, based_on, reason)
+
+    @_writes
+    def start_review(self, based_on: int, reason: str = "") -> int:
+        """Move the workbook into its review stage; returns the new version."""
+        return self.services.start_review(self.workbook_id, based_on, reason)
+
+    @_writes
+    def set_review(self, review: Review, based_on: int, reason: str = "") -> int:
+        """Save the review; returns the new version."""
+        return self.services.set_review(self.workbook_id, review, based_on, reason)
+
+    @_writes
+    def add_note(self, text: str) -> int:
+        """Add a private note only its author can see; returns its number."""
+        return self.services.add_note(self.workbook_id, text, self.version)
