@@ -338,7 +338,7 @@ def _people(svc: Services, args: argparse.Namespace) -> int:
 
 
 def _import_jd(svc: Services, args: argparse.Namespace) -> int:
-    from .io.jd_files import read_job_description
+    from .io.jobs.files import read_job_description
 
     job = read_job_description(args.file)
     print(svc.add_library_job(job, reason=f"imported from {args.file.name}"))
@@ -397,7 +397,7 @@ def _export_bytes(
             svc.export_workbook(workbook, include_private=args.include_private)
         ).encode("utf-8")
     if fmt in ("md", "html", "pdf"):
-        from .io import agreement_doc
+        from .io.agreement import document as agreement_doc
 
         assert workbook is not None
         doc = svc.agreement_document(workbook)
@@ -405,7 +405,7 @@ def _export_bytes(
             return agreement_doc.to_pdf(doc)
         text = agreement_doc.to_markdown(doc) if fmt == "md" else agreement_doc.to_html(doc)
         return text.encode("utf-8")
-    from .io.spreadsheets import frames_to_csv, frames_to_xlsx
+    from .io.sheets.frames import frames_to_csv, frames_to_xlsx
     from .services.frames import frames
 
     f = frames(svc)
@@ -533,7 +533,7 @@ def _revoke(svc: Services, args: argparse.Namespace) -> int:
 def _import_objectives(svc: Services, args: argparse.Namespace) -> int:
     from .domain.errors import PmwError
     from .io.errors import ImportFailed
-    from .io.objectives_import import read_team_objectives
+    from .io.sheets.objectives_import import read_team_objectives
     from .services.team_import import TeamRow, import_team_objectives
 
     rows = read_team_objectives(args.file, str(args.file))
@@ -550,7 +550,7 @@ def _import_objectives(svc: Services, args: argparse.Namespace) -> int:
 
 
 def _objectives_template(svc: Services, args: argparse.Namespace) -> int:
-    from .io.objectives_import import team_objectives_template
+    from .io.sheets.objectives_import import team_objectives_template
 
     path = _file_to_write(args.output, _database_file(svc))
     _write_file(args.output, path, team_objectives_template())

@@ -14,12 +14,12 @@ a date cell or ISO text (``2027-06-30``); ``weight`` a whole number from 0 to
 ``due`` and ``weight`` are required; columns headed ``name``, ``employee
 name``, ``notes`` or ``comments`` are ignored; any other heading is refused,
 so that a misspelt one is not silently dropped. Text cells lose one leading
-``'`` (see :func:`pmwidgets.io.spreadsheets.safe_cell`).
+``'`` (see :func:`pmwidgets.io.sheets.frames.safe_cell`).
 
 :func:`read_team_objectives` checks every row and reports every problem at
 once, each with its row number as the spreadsheet shows it; it stores nothing
 (the services layer checks each objective against its workbook and stores all
-or nothing). The file is checked as :mod:`pmwidgets.io.jd_xlsx` checks a job
+or nothing). The file is checked as :mod:`pmwidgets.io.jobs.as_xlsx` checks a job
 description workbook: size, zip bombs, XML entities; a formula cell is refused
 (formulas are never run: type or paste the value itself).
 :func:`team_objectives_template` writes a workbook to fill in.
@@ -36,12 +36,12 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ..domain.i18n import _
-from ..domain.model import PERSON_ID_PATTERN, Objective
-from .errors import ImportFailed
-from .jd_fields import CONTROL_CHARS, show, unescape_cell
-from .jd_files import _load_bytes
-from .jd_xlsx import _damaged, open_workbook, refuse_formula
+from ...domain.i18n import _
+from ...domain.model import PERSON_ID_PATTERN, Objective
+from ..errors import ImportFailed
+from ..jobs.as_xlsx import _damaged, open_workbook, refuse_formula
+from ..jobs.fields import CONTROL_CHARS, show, unescape_cell
+from ..jobs.files import _load_bytes
 from .objectives_template import COLUMNS, team_objectives_template
 
 __all__ = [

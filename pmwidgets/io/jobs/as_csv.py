@@ -36,8 +36,8 @@ import csv
 import io
 from typing import Any
 
-from ..domain.model import JobDescription
-from .jd_fields import Draft, as_int, as_share, escape_cell, show, unescape_cell
+from ...domain.model import JobDescription
+from .fields import Draft, as_int, as_share, escape_cell, show, unescape_cell
 
 HEADER = ("section", "number", "text", "share", "required", "level", "anchor", "description")
 _SECTIONS = {

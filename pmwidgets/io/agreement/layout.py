@@ -1,19 +1,19 @@
 """The agreement document laid out as blocks.
 
-:func:`layout` turns an :class:`~pmwidgets.io.agreement_doc.AgreementDocument`
+:func:`layout` turns an :class:`~pmwidgets.io.agreement.document.AgreementDocument`
 into a list of plain blocks (headings, paragraphs, label/value fields, tables,
-the sign-off); the Markdown and HTML writers (:mod:`pmwidgets.io.doc_text`) and
-the PDF writer (:mod:`pmwidgets.io.doc_pdf`) only draw blocks, so the three
+the sign-off); the Markdown and HTML writers (:mod:`pmwidgets.io.agreement.text`) and
+the PDF writer (:mod:`pmwidgets.io.agreement.pdf`) only draw blocks, so the three
 formats say the same things in the same order. All text in a block is plain
 text: each writer escapes it for its format.
 """
 
 from __future__ import annotations
 
-from ..domain.agreement import method_words
-from ..domain.i18n import _, format_date, format_datetime, ngettext
-from ..domain.model import ASSESSMENT_LABELS, PARTIES, Objective
-from .doc_model import (
+from ...domain.agreement import method_words
+from ...domain.i18n import _, format_date, format_datetime, ngettext
+from ...domain.model import ASSESSMENT_LABELS, PARTIES, Objective
+from .model import (
     AgreementDocument,
     Block,
     Fields,

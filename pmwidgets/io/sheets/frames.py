@@ -47,9 +47,9 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .errors import ImportFailed
-from .jd_fields import FORMULA_STARTS, escape_cell, unescape_cell
-from .jd_xlsx import _damaged, open_workbook
+from ..errors import ImportFailed
+from ..jobs.as_xlsx import _damaged, open_workbook
+from ..jobs.fields import FORMULA_STARTS, escape_cell, unescape_cell
 
 __all__ = [
     "MAX_WIDTH",

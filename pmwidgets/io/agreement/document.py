@@ -7,7 +7,7 @@ document shows exactly what both confirmed), the coverage of the job, the
 development plan, the signed review, and for each subject its version, its
 SHA-256 and both confirmations. :func:`to_markdown`, :func:`to_html` and
 :func:`to_pdf` write it out; all three lay out the same blocks (see
-:mod:`pmwidgets.io.doc_layout`), so they say the same things.
+:mod:`pmwidgets.io.agreement.layout`), so they say the same things.
 
 When the latest version of a subject is a draft after an earlier agreement
 (say, objectives version 2 opened by an amendment at a check-in), the workbook
@@ -27,10 +27,10 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from ..domain import agreement as agr
-from ..domain.errors import ValidationFailed, describe_validation_error
-from ..domain.i18n import _
-from ..domain.model import (
+from ...domain import agreement as agr
+from ...domain.errors import ValidationFailed, describe_validation_error
+from ...domain.i18n import _
+from ...domain.model import (
     PARTIES,
     CoverageReason,
     DevelopmentPlan,
@@ -38,9 +38,9 @@ from ..domain.model import (
     Objective,
     Review,
 )
-from ..domain.rules import coverage
-from ..domain.state import WorkbookState
-from .doc_model import AgreementDocument, ObjectivesPart, PersonRef, Signed, SubjectRecord
+from ...domain.rules import coverage
+from ...domain.state import WorkbookState
+from .model import AgreementDocument, ObjectivesPart, PersonRef, Signed, SubjectRecord
 
 __all__ = [
     "AgreementDocument",
@@ -359,23 +359,23 @@ def _objectives_part(
 
 def to_markdown(doc: AgreementDocument) -> str:
     """The agreement as Markdown text (user text escaped, so it renders as written)."""
-    from .doc_layout import layout
-    from .doc_text import render_markdown
+    from .layout import layout
+    from .text import render_markdown
 
     return render_markdown(layout(doc))
 
 
 def to_html(doc: AgreementDocument) -> str:
     """The agreement as a standalone HTML page with print styles; all user text escaped."""
-    from .doc_layout import header_line, layout
-    from .doc_text import render_html
+    from .layout import header_line, layout
+    from .text import render_html
 
     return render_html(layout(doc), doc.title, header_line(doc))
 
 
 def to_pdf(doc: AgreementDocument) -> bytes:
     """The agreement as an A4 PDF: DejaVu Sans, page numbers, a header on every page."""
-    from .doc_layout import header_line, layout
-    from .doc_pdf import render_pdf
+    from .layout import header_line, layout
+    from .pdf import render_pdf
 
     return render_pdf(layout(doc), doc.title, header_line(doc))

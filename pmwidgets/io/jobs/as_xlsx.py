@@ -57,10 +57,10 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_share, as_text, escape_cell, show, unescape_cell
-from .jd_files import binary_kind
+from ...domain.model import JobDescription
+from ..errors import ImportFailed
+from .fields import Draft, as_int, as_share, as_text, escape_cell, show, unescape_cell
+from .files import binary_kind
 
 #: Most parts (files) an .xlsx zip may hold; Excel writes about a dozen.
 MAX_MEMBERS = 200

@@ -10,7 +10,7 @@ four formats, and reading back what was written gives an equal job description.
 
 The formats, in short (each format module documents its details):
 
-YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jd_yaml`)::
+YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jobs.as_yaml`)::
 
     title: Automotive maintenance instructor
     purpose: Teach apprentices to service and repair cars safely.
@@ -25,7 +25,7 @@ YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jd_yaml`)::
         anchors: {1: Follows a fault chart with help, 5: Coaches others}
     source: demo
 
-Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jd_markdown`)::
+Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jobs.as_markdown`)::
 
     # Automotive maintenance instructor
 
@@ -48,7 +48,7 @@ Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jd_markdown`)::
     demo
 
 CSV (``.csv``, ``,`` or ``;`` separated, UTF-8 with or without BOM; see
-:mod:`pmwidgets.io.jd_csv`)::
+:mod:`pmwidgets.io.jobs.as_csv`)::
 
     section,number,text,share,required,level,anchor,description
     title,,Automotive maintenance instructor,,,,,
@@ -59,7 +59,7 @@ CSV (``.csv``, ``,`` or ``;`` separated, UTF-8 with or without BOM; see
     anchor,,Vehicle diagnostics,,,1,Follows a fault chart with help,
     source,,demo,,,,,
 
-Excel (``.xlsx``; see :mod:`pmwidgets.io.jd_xlsx`): sheet ``Job`` (columns
+Excel (``.xlsx``; see :mod:`pmwidgets.io.jobs.as_xlsx`): sheet ``Job`` (columns
 ``field``, ``value``; rows title, purpose, source), sheet ``Responsibilities``
 (``number``, ``responsibility``, ``share``), sheet ``Competencies``
 (``competency``, ``required``, ``description``) and optional sheet ``Anchors``
@@ -85,11 +85,11 @@ name or the source; the writer turns these into single spaces or drops them.
 
 Safety limits: a file may hold at most :data:`MAX_BYTES`; YAML anchors and
 aliases are refused (no "billion laughs"), as is nesting deeper than
-:data:`~pmwidgets.io.jd_yaml.MAX_DEPTH`; Markdown files may hold at most
-:data:`~pmwidgets.io.jd_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
+:data:`~pmwidgets.io.jobs.as_yaml.MAX_DEPTH`; Markdown files may hold at most
+:data:`~pmwidgets.io.jobs.as_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
 it is opened (size once unpacked, compression ratio, number of parts, each part
 unpacked in small pieces to check it holds what it declares), a formula cell is
-refused (never evaluated), and at most :data:`~pmwidgets.io.jd_xlsx.MAX_ROWS`
+refused (never evaluated), and at most :data:`~pmwidgets.io.jobs.as_xlsx.MAX_ROWS`
 rows a sheet are read. Text that is not UTF-8 (UTF-16, UTF-32, Latin-1...) or is
 binary (a NUL byte; a PDF, image, zip or program) is refused, saying which.
 """
@@ -99,9 +99,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import CONTROL_CHARS
+from ...domain.model import JobDescription
+from ..errors import ImportFailed
+from .fields import CONTROL_CHARS
 
 __all__ = [
     "MAX_BYTES",
@@ -238,19 +238,19 @@ def _load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
 
 def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
     if fmt == "xlsx":
-        from .jd_xlsx import parse_xlsx
+        from .as_xlsx import parse_xlsx
 
         return parse_xlsx(name, raw)
     text = decode_text(name, raw)
     if fmt == "yaml":
-        from .jd_yaml import parse_yaml
+        from .as_yaml import parse_yaml
 
         return parse_yaml(name, text)
     if fmt == "md":
-        from .jd_markdown import parse_markdown
+        from .as_markdown import parse_markdown
 
         return parse_markdown(name, text)
-    from .jd_csv import parse_csv
+    from .as_csv import parse_csv
 
     return parse_csv(name, text)
 
@@ -367,19 +367,19 @@ def dumps_job_description(jd: JobDescription, fmt: str) -> bytes:
     """
     key = _FORMAT_ALIASES.get(fmt.lower().lstrip("."))
     if key == "yaml":
-        from .jd_yaml import dump_yaml
+        from .as_yaml import dump_yaml
 
         return dump_yaml(jd)
     if key == "md":
-        from .jd_markdown import dump_markdown
+        from .as_markdown import dump_markdown
 
         return dump_markdown(jd)
     if key == "csv":
-        from .jd_csv import dump_csv
+        from .as_csv import dump_csv
 
         return dump_csv(jd)
     if key == "xlsx":
-        from .jd_xlsx import dump_xlsx
+        from .as_xlsx import dump_xlsx
 
         return dump_xlsx(jd)
     raise ValueError(f"unknown job description format {fmt!r}: use yaml, md, csv or xlsx")

@@ -1,14 +1,14 @@
 """What the job description readers share: a draft checked against the model, and values.
 
-Each format reader (:mod:`.jd_yaml`, :mod:`.jd_markdown`, :mod:`.jd_csv`,
-:mod:`.jd_xlsx`) fills a :class:`Draft` with raw values and records where each
+Each format reader (:mod:`.as_yaml`, :mod:`.as_markdown`, :mod:`.as_csv`,
+:mod:`.as_xlsx`) fills a :class:`Draft` with raw values and records where each
 came from; :meth:`Draft.finish` builds the :class:`~pmwidgets.domain.model.JobDescription`
 and reports the first broken rule at its place in the file, in one line. The
 value readers (:func:`as_int`, :func:`as_text`, :func:`as_share`) raise :class:`Bad`,
 which the reader turns into that one line; a share of time may be left out
 (:func:`as_share`, :func:`split_share`), and is then 0, "not set yet". :func:`escape_cell` and
 :func:`unescape_cell` keep spreadsheet cells from ever being run as formulas (see
-:mod:`.jd_files`).
+:mod:`.files`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..domain.errors import describe_validation_error
-from ..domain.model import Competency, JobDescription, Responsibility
-from .errors import ImportFailed
+from ...domain.errors import describe_validation_error
+from ...domain.model import Competency, JobDescription, Responsibility
+from ..errors import ImportFailed
 
 
 class Bad(Exception):

@@ -50,12 +50,12 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_share, show, split_share
+from ...domain.model import JobDescription
+from ..errors import ImportFailed
+from .fields import Draft, as_int, as_share, show, split_share
 
 #: Largest Markdown text parsed: markdown-it-py needs seconds for pathological
-#: text near :data:`~pmwidgets.io.jd_files.MAX_BYTES`; real job descriptions are
+#: text near :data:`~pmwidgets.io.jobs.files.MAX_BYTES`; real job descriptions are
 #: a few kilobytes.
 MAX_MARKDOWN_BYTES = 256 * 1024
 
