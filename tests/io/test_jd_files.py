@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmwidgets.domain.model import Competency, JobDescription, Responsibility
+from pmwidgets.io import filecheck
 from pmwidgets.io.errors import ImportFailed
 from pmwidgets.io.jobs import as_csv, as_markdown, as_xlsx, as_yaml
 from pmwidgets.io.jobs import files as jd_files
@@ -402,7 +403,7 @@ _PARSERS = [
     (as_markdown, "parse_markdown"),
     (as_csv, "parse_csv"),
     (as_xlsx, "parse_xlsx"),
-    (as_xlsx, "check_zip"),
+    (filecheck, "check_zip"),
 ]
 
 
@@ -601,7 +602,7 @@ def test_onet_workbooks_are_refused_clearly(path: Path, monkeypatch: pytest.Monk
     if path.stat().st_size > MAX_BYTES:  # Skills.xlsx (3.2 MB): refused before it is opened
         assert err.reason.startswith("the file is 3.2 MB, over the 2 MB limit")
         # with a larger size limit, the zip check refuses its 35 MB sheet, still unopened
-        monkeypatch.setattr(jd_files, "MAX_BYTES", 8 * 1024 * 1024)
+        monkeypatch.setattr(filecheck, "MAX_BYTES", 8 * 1024 * 1024)
         with pytest.raises(ImportFailed, match=r"unpacks to more than 20\.0 MB"):
             read_job_description(path)
     else:

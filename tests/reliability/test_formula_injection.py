@@ -50,7 +50,7 @@ from pmwidgets.domain.model import (
     Rating,
     SupportCommitment,
 )
-from pmwidgets.io.jobs.fields import unescape_cell
+from pmwidgets.io.cells import unescape_cell
 from pmwidgets.io.jobs.files import dumps_job_description, read_job_description
 from pmwidgets.io.sheets.frames import frames_to_csv, frames_to_xlsx
 from pmwidgets.services import Services

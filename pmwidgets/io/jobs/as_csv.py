@@ -37,7 +37,9 @@ import io
 from typing import Any
 
 from ...domain.model import JobDescription
-from .fields import Draft, as_int, as_share, escape_cell, show, unescape_cell
+from ..cells import escape_cell, unescape_cell
+from ..errors import show
+from .fields import Draft, as_int, as_share
 
 HEADER = ("section", "number", "text", "share", "required", "level", "anchor", "description")
 _SECTIONS = {

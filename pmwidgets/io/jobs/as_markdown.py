@@ -51,8 +51,8 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from ...domain.model import JobDescription
-from ..errors import ImportFailed
-from .fields import Draft, as_int, as_share, show, split_share
+from ..errors import ImportFailed, show
+from .fields import Draft, as_int, as_share, split_share
 
 #: Largest Markdown text parsed: markdown-it-py needs seconds for pathological
 #: text near :data:`~pmwidgets.io.jobs.files.MAX_BYTES`; real job descriptions are

@@ -39,8 +39,8 @@ from typing import Any
 import yaml
 
 from ...domain.model import JobDescription
-from ..errors import ImportFailed
-from .fields import Draft, as_int, as_share, as_text, show, split_share
+from ..errors import ImportFailed, show
+from .fields import Draft, as_int, as_share, as_text, split_share
 
 #: Deepest nesting of lists and mappings accepted (a job description needs 4).
 MAX_DEPTH = 20

@@ -96,12 +96,11 @@ binary (a NUL byte; a PDF, image, zip or program) is refused, saying which.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ...domain.model import JobDescription
-from ..errors import ImportFailed
-from .fields import CONTROL_CHARS
+from ..errors import CONTROL_CHARS, ImportFailed
+from ..filecheck import MAX_BYTES, binary_kind, load_bytes
 
 __all__ = [
     "MAX_BYTES",
@@ -110,9 +109,6 @@ __all__ = [
     "read_job_description",
     "write_job_description",
 ]
-
-#: Largest file accepted, checked before anything is parsed.
-MAX_BYTES = 2 * 1024 * 1024
 
 _FORMAT_OF_SUFFIX = {
     ".yaml": "yaml",
@@ -169,7 +165,7 @@ def read_job_description(path: str | Path, *, data: bytes | None = None) -> JobD
     name = CONTROL_CHARS.sub("?", str(path))  # an upload's name must not break the line
     try:
         fmt = _format_of(name)
-        raw = _load_bytes(name, path, data)
+        raw = load_bytes(name, path, data)
         return _parse(name, fmt, raw)
     except ImportFailed:
         raise
@@ -197,45 +193,6 @@ def _format_of(name: str) -> str:
     raise ImportFailed(name, "-", f"unsupported file type {shown}: use {known}")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _too_big(name: str, size: int) -> ImportFailed:
-    return ImportFailed(
-        name,
-        "-",
-        f"the file is {_megabytes(size)}, over the {MAX_BYTES // (1024 * 1024)} MB limit; "
-        "a job description needs far less",
-    )
-
-
-def _load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
-    if data is None:
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            raise ImportFailed(name, "-", "no such file") from None
-        except OSError as exc:
-            raise ImportFailed(name, "-", f"cannot open the file: {exc.strerror}") from None
-        if not os.path.isfile(path):
-            raise ImportFailed(name, "-", "not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise _too_big(name, st.st_size)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
-    elif not isinstance(data, bytes | bytearray | memoryview):
-        raise ImportFailed(name, "-", "the upload is not a file's bytes")
-    if len(data) > MAX_BYTES:
-        raise _too_big(name, len(data))
-    if not data:
-        raise ImportFailed(name, "-", "the file is empty")
-    return bytes(data)
-
-
 def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
     if fmt == "xlsx":
         from .as_xlsx import parse_xlsx
@@ -253,31 +210,6 @@ def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
     from .as_csv import parse_csv
 
     return parse_csv(name, text)
-
-
-#: First bytes of common binary files, to say what a file that is not text seems to be.
-_SIGNATURES = (
-    (b"PK\x03\x04", "a zip archive (an Excel, Word or other Office file?)"),
-    (b"PK\x05\x06", "a zip archive"),
-    (b"%PDF", "a PDF file"),
-    (b"\x89PNG", "an image"),
-    (b"\xff\xd8\xff", "an image"),
-    (b"GIF8", "an image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-)
-
-
-def binary_kind(raw: bytes) -> str | None:
-    """What a binary file seems to be, from its first bytes (``"a PDF file"``), or None."""
-    for signature, kind in _SIGNATURES:
-        if raw.startswith(signature):
-            return kind
-    return None
 
 
 def _utf16_without_bom(raw: bytes) -> bool:

@@ -19,8 +19,8 @@ so that a misspelt one is not silently dropped. Text cells lose one leading
 :func:`read_team_objectives` checks every row and reports every problem at
 once, each with its row number as the spreadsheet shows it; it stores nothing
 (the services layer checks each objective against its workbook and stores all
-or nothing). The file is checked as :mod:`pmwidgets.io.jobs.as_xlsx` checks a job
-description workbook: size, zip bombs, XML entities; a formula cell is refused
+or nothing). The file is checked as a job description workbook is
+(:mod:`pmwidgets.io.filecheck`): size, zip bombs, XML entities; a formula cell is refused
 (formulas are never run: type or paste the value itself).
 :func:`team_objectives_template` writes a workbook to fill in.
 """
@@ -38,10 +38,9 @@ from pydantic import ValidationError
 
 from ...domain.i18n import _
 from ...domain.model import PERSON_ID_PATTERN, Objective
-from ..errors import ImportFailed
-from ..jobs.as_xlsx import _damaged, open_workbook, refuse_formula
-from ..jobs.fields import CONTROL_CHARS, show, unescape_cell
-from ..jobs.files import _load_bytes
+from ..cells import unescape_cell
+from ..errors import CONTROL_CHARS, ImportFailed, show
+from ..filecheck import damaged_reason, load_bytes, open_workbook, refuse_formula
 from .objectives_template import COLUMNS, team_objectives_template
 
 __all__ = [
@@ -105,10 +104,10 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
     """
     if isinstance(source, bytes | bytearray | memoryview):
         label = CONTROL_CHARS.sub("?", name or "upload.xlsx")
-        data = _load_bytes(label, label, bytes(source))
+        data = load_bytes(label, label, bytes(source))
     else:
         label = CONTROL_CHARS.sub("?", name or str(source))
-        data = _load_bytes(label, source, None)
+        data = load_bytes(label, source, None)
     if Path(label).suffix.lower() == ".csv" and not data.startswith(b"PK"):
         raise ImportFailed(
             label,
@@ -132,7 +131,7 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
             except ImportFailed:
                 raise
             except Exception as exc:
-                raise ImportFailed(label, where, _damaged(exc, sheet.title)) from None
+                raise ImportFailed(label, where, damaged_reason(exc, sheet.title)) from None
         finally:
             book.close()
 

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...domain.i18n import _
-from ..jobs.fields import escape_cell
+from ..cells import escape_cell
 
 #: The headings, in the order the template has them.
 COLUMNS = (
