@@ -122,7 +122,23 @@ def agreement_document(
     AgreementDocument
         What was agreed, what awaits agreement, and who confirmed what, when.
     """
-    wb = state.workbook
+    prev = _with_agreed_objectives(state, previous, agreed_objectives)
+
+    def ref(person_id: str) -> PersonRef:
+        return PersonRef(person_id, people.get(person_id, person_id))
+
+    shown: dict[str, _Shown] = {
+        s: _resolve(state, s, prev, ref, accepted or {}) for s in agr.SUBJECTS
+    }
+    return _assemble(state, shown, ref)
+
+
+def _with_agreed_objectives(
+    state: WorkbookState,
+    previous: Mapping[str, agr.AgreementVersion] | None,
+    agreed_objectives: str | None,
+) -> dict[str, agr.AgreementVersion]:
+    """``previous``, with the objectives' last agreed version made from its JSON if missing."""
     prev = dict(previous or {})
     if agreed_objectives is not None and "objectives" not in prev:
         latest = state.agreements.get("objectives")
@@ -133,19 +149,16 @@ def agreement_document(
             agreed_hash=agr.content_hash(agreed_objectives),
             agreed_canonical=agreed_objectives,
         )
+    return prev
 
-    def ref(person_id: str) -> PersonRef:
-        return PersonRef(person_id, people.get(person_id, person_id))
 
-    records: list[SubjectRecord] = []
-    notices: list[str] = []
-    shown: dict[str, _Shown] = {}
-    for subject in agr.SUBJECTS:
-        shown[subject] = found = _resolve(state, subject, prev, ref, accepted or {})
-        records.extend(found.records)
-        if found.notice:
-            notices.append(found.notice)
-
+def _assemble(
+    state: WorkbookState, shown: Mapping[str, _Shown], ref: Callable[[str], PersonRef]
+) -> AgreementDocument:
+    """The document, from what it shows of each subject (in the order of ``agr.SUBJECTS``)."""
+    wb = state.workbook
+    records = [record for found in shown.values() for record in found.records]
+    notices = [found.notice for found in shown.values() if found.notice]
     jd = shown["job_description"]
     job = _parse(JobDescription, jd.content, "job_description") if jd.content else None
     objectives = _objectives_part(shown["objectives"], job)

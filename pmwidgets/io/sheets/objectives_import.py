@@ -188,16 +188,20 @@ def _read(file: str, where: str, sheet: Any) -> list[ObjectiveRow]:
             ),
         )
     if problems:
-        listed = "; ".join(problems[:MAX_LISTED])
-        if len(problems) > MAX_LISTED:
-            listed += _("; and {n} more problems").format(n=len(problems) - MAX_LISTED)
-        reason = _("{bad} of {all} rows cannot be imported, so none was: {problems}").format(
-            bad=len(bad_rows), all=count, problems=listed
-        )
-        raise ImportFailed(file, where, reason)
+        raise ImportFailed(file, where, _problems(problems, len(bad_rows), count))
     if not found:
         raise ImportFailed(file, where, _("no objectives below the headings"))
     return found
+
+
+def _problems(problems: list[str], bad: int, count: int) -> str:
+    """Why no row was imported: the first :data:`MAX_LISTED` problems, then how many more."""
+    listed = "; ".join(problems[:MAX_LISTED])
+    if len(problems) > MAX_LISTED:
+        listed += _("; and {n} more problems").format(n=len(problems) - MAX_LISTED)
+    return _("{bad} of {all} rows cannot be imported, so none was: {problems}").format(
+        bad=bad, all=count, problems=listed
+    )
 
 
 def _header(file: str, where: str, row: tuple[Any, ...]) -> dict[int, str]:
