@@ -29,9 +29,9 @@ from ..domain.model import (
     SupportCommitment,
 )
 from ..domain.readiness import agreement_readiness
-from ..io.catalogue import load_catalogue
 from ..io.datafiles import data_dir
-from ..io.jd_files import read_job_description
+from ..io.jobs.catalogue import load_catalogue
+from ..io.jobs.files import read_job_description
 from ..services import identity
 from ..services.api import Services
 from ..store import Store

@@ -34,7 +34,7 @@ from typing import Any, cast
 from ..domain.errors import ValidationFailed
 from ..domain.i18n import _
 from ..domain.model import Stage
-from ..io.catalogue import Catalogue, load_catalogue
+from ..io.jobs.catalogue import Catalogue, load_catalogue
 from ..services.api import Services
 from ..store import Store
 from ..store.bulk import StagingStore

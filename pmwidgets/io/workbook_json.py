@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -39,6 +37,7 @@ from ..domain.model import (
     Stage,
 )
 from .errors import ImportFailed
+from .filecheck import read_file
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -187,21 +186,7 @@ def read_workbook_file(path: str | Path) -> dict[str, Any]:
         For any problem, naming the place in the file.
     """
     name = str(path)
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise ImportFailed(name, "-", "no such file") from None
-    except OSError as exc:
-        raise ImportFailed(name, "-", f"cannot open the file: {exc.strerror}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ImportFailed(name, "-", "not a regular file")
-    if st.st_size > MAX_BYTES:
-        raise _too_big(name, st.st_size)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
+    raw = read_file(name, path, MAX_BYTES, _too_big)
     return loads_workbook(raw, name)
 
 

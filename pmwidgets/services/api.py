@@ -22,7 +22,7 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
-from ..io.agreement_doc import (
+from ..io.agreement.document import (
     AgreementDocument,
     acceptances,
     agreement_document,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..domain.model import JobDescription
-    from ..io.catalogue import Catalogue
-    from ..io.doc_model import AgreementDocument
+    from ..io.agreement.model import AgreementDocument
+    from ..io.jobs.catalogue import Catalogue
 
 
 def read_job_description(name: str, data: bytes) -> JobDescription:
@@ -24,34 +24,34 @@ def read_job_description(name: str, data: bytes) -> JobDescription:
     Raises :class:`pmwidgets.io.errors.ImportFailed` (a one-line reason naming the
     file and the place) for anything that is not a good job description.
     """
-    from ..io.jd_files import read_job_description as read
+    from ..io.jobs.files import read_job_description as read
 
     return read(name, data=data)
 
 
 def catalogue() -> Catalogue:
     """The O*NET occupation catalogue shipped with pmwidgets (read once, then shared)."""
-    from ..io.catalogue import load_catalogue
+    from ..io.jobs.catalogue import load_catalogue
 
     return load_catalogue()
 
 
 def agreement_html(doc: AgreementDocument) -> str:
     """The agreement as a web page; every piece of people's text is escaped."""
-    from ..io.agreement_doc import to_html
+    from ..io.agreement.document import to_html
 
     return to_html(doc)
 
 
 def agreement_markdown(doc: AgreementDocument) -> str:
     """The agreement as Markdown."""
-    from ..io.agreement_doc import to_markdown
+    from ..io.agreement.document import to_markdown
 
     return to_markdown(doc)
 
 
 def agreement_pdf(doc: AgreementDocument) -> bytes:
     """The agreement as a PDF (about half a second; loads the PDF library on first use)."""
-    from ..io.agreement_doc import to_pdf
+    from ..io.agreement.document import to_pdf
 
     return to_pdf(doc)

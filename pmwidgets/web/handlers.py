@@ -34,7 +34,7 @@ log = logging.getLogger("pmwidgets.web")
 HOME = "voila/render/home.ipynb"
 KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: the largest message a page may send its kernel: a job description file of the
-#: largest size the importers read (2 MB, pmwidgets.io.jd_files.MAX_BYTES) and its wrapping
+#: largest size the importers read (2 MB, pmwidgets.io.jobs.files.MAX_BYTES) and its wrapping
 MAX_MESSAGE_BYTES = 3 * 1024 * 1024
 #: a larger message is not even read to its end: the connection is cut
 HARD_MESSAGE_BYTES = 16 * 1024 * 1024

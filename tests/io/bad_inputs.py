@@ -23,8 +23,8 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.formula import ArrayFormula
 
-from pmwidgets.io.jd_files import MAX_BYTES
-from pmwidgets.io.jd_markdown import MAX_MARKDOWN_BYTES
+from pmwidgets.io.jobs.as_markdown import MAX_MARKDOWN_BYTES
+from pmwidgets.io.jobs.files import MAX_BYTES
 
 #: The kinds of damage, as the report names them.
 KINDS = (

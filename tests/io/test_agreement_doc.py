@@ -20,7 +20,7 @@ from pmwidgets.domain.errors import ValidationFailed
 from pmwidgets.domain.i18n import format_date, format_datetime
 from pmwidgets.domain.model import CoverageReason, JobDescription, Objective
 from pmwidgets.domain.state import WorkbookState
-from pmwidgets.io.agreement_doc import (
+from pmwidgets.io.agreement.document import (
     AgreementDocument,
     agreement_document,
     last_agreed_versions,
@@ -340,8 +340,8 @@ def test_text_longer_than_a_page_still_prints(demo: Store, tmp_path: Path) -> No
 
 def test_the_exporters_import_nothing_above_the_io_layer() -> None:
     code = (
-        "import sys, pmwidgets.io.agreement_doc as a, pmwidgets.io.doc_pdf, "
-        "pmwidgets.io.spreadsheets, pmwidgets.io.objectives_import; "
+        "import sys, pmwidgets.io.agreement.document as a, pmwidgets.io.agreement.pdf, "
+        "pmwidgets.io.sheets.frames, pmwidgets.io.sheets.objectives_import; "
         "bad = sorted(m for m in sys.modules if m.startswith(('pmwidgets.services', "
         "'pmwidgets.store', 'pmwidgets.widgets', 'pmwidgets.apps', 'sqlalchemy', 'ipywidgets', "
         "'matplotlib'))); print(','.join(bad))"

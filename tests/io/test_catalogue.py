@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmwidgets.domain.errors import NotFound, ValidationFailed
-from pmwidgets.io.catalogue import (
+from pmwidgets.io.jobs.catalogue import (
     Catalogue,
     CatalogueEntry,
     load_catalogue,

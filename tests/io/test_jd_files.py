@@ -22,9 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmwidgets.domain.model import Competency, JobDescription, Responsibility
-from pmwidgets.io import jd_csv, jd_files, jd_markdown, jd_xlsx, jd_yaml
+from pmwidgets.io import filecheck
 from pmwidgets.io.errors import ImportFailed
-from pmwidgets.io.jd_files import (
+from pmwidgets.io.jobs import as_csv, as_markdown, as_xlsx, as_yaml
+from pmwidgets.io.jobs import files as jd_files
+from pmwidgets.io.jobs.files import (
     MAX_BYTES,
     SUPPORTED_SUFFIXES,
     UNEXPECTED,
@@ -397,11 +399,11 @@ def test_malformed_input_gives_one_clear_line(case: Case) -> None:
 #: what the size limit's test replaces: every parser that could see the bytes.
 _PARSERS = [
     (jd_files, "decode_text"),
-    (jd_yaml, "parse_yaml"),
-    (jd_markdown, "parse_markdown"),
-    (jd_csv, "parse_csv"),
-    (jd_xlsx, "parse_xlsx"),
-    (jd_xlsx, "check_zip"),
+    (as_yaml, "parse_yaml"),
+    (as_markdown, "parse_markdown"),
+    (as_csv, "parse_csv"),
+    (as_xlsx, "parse_xlsx"),
+    (filecheck, "check_zip"),
 ]
 
 
@@ -546,12 +548,12 @@ def test_missing_and_oversized_files_on_disk(tmp_path: Path) -> None:
 
 
 def test_yaml_bombs_are_refused_before_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmwidgets.io import jd_yaml
+    from pmwidgets.io.jobs import as_yaml
 
     def no_loading(*args: object, **kwargs: object) -> None:
         raise AssertionError("the document was loaded")
 
-    monkeypatch.setattr(jd_yaml._LOADER, "get_single_node", no_loading)
+    monkeypatch.setattr(as_yaml._LOADER, "get_single_node", no_loading)
     for case in CASES:
         if case.id in ("yaml-billion-laughs", "yaml-deep-flow", "yaml-deep-block"):
             with pytest.raises(ImportFailed) as info:
@@ -600,7 +602,7 @@ def test_onet_workbooks_are_refused_clearly(path: Path, monkeypatch: pytest.Monk
     if path.stat().st_size > MAX_BYTES:  # Skills.xlsx (3.2 MB): refused before it is opened
         assert err.reason.startswith("the file is 3.2 MB, over the 2 MB limit")
         # with a larger size limit, the zip check refuses its 35 MB sheet, still unopened
-        monkeypatch.setattr(jd_files, "MAX_BYTES", 8 * 1024 * 1024)
+        monkeypatch.setattr(filecheck, "MAX_BYTES", 8 * 1024 * 1024)
         with pytest.raises(ImportFailed, match=r"unpacks to more than 20\.0 MB"):
             read_job_description(path)
     else:

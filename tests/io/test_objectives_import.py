@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pmwidgets.io.errors import ImportFailed
-from pmwidgets.io.objectives_import import (
+from pmwidgets.io.sheets.objectives_import import (
     COLUMNS,
     MAX_LISTED,
     ObjectiveRow,
@@ -223,7 +223,7 @@ def test_a_bad_file_is_refused_in_one_line(data: bytes, expected: str) -> None:
 
 
 def test_a_file_over_the_size_limit_is_refused() -> None:
-    from pmwidgets.io.jd_files import MAX_BYTES
+    from pmwidgets.io.jobs.files import MAX_BYTES
 
     assert "over the" in failure(b"PK" + b"\0" * (MAX_BYTES + 1))
 

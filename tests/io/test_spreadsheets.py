@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pmwidgets.io.errors import ImportFailed
-from pmwidgets.io.spreadsheets import (
+from pmwidgets.io.sheets.frames import (
     MAX_WIDTH,
     frames_to_csv,
     frames_to_xlsx,

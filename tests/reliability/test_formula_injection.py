@@ -50,9 +50,9 @@ from pmwidgets.domain.model import (
     Rating,
     SupportCommitment,
 )
-from pmwidgets.io.jd_fields import unescape_cell
-from pmwidgets.io.jd_files import dumps_job_description, read_job_description
-from pmwidgets.io.spreadsheets import frames_to_csv, frames_to_xlsx
+from pmwidgets.io.cells import unescape_cell
+from pmwidgets.io.jobs.files import dumps_job_description, read_job_description
+from pmwidgets.io.sheets.frames import frames_to_csv, frames_to_xlsx
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 

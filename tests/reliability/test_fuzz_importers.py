@@ -47,8 +47,8 @@ from hypothesis import strategies as st
 
 from pmwidgets.domain.errors import PmwError
 from pmwidgets.io.errors import ImportFailed
-from pmwidgets.io.jd_files import UNEXPECTED, read_job_description
-from pmwidgets.io.objectives_import import COLUMNS, read_team_objectives
+from pmwidgets.io.jobs.files import UNEXPECTED, read_job_description
+from pmwidgets.io.sheets.objectives_import import COLUMNS, read_team_objectives
 from pmwidgets.io.workbook_json import loads_workbook
 from pmwidgets.services import Services
 from pmwidgets.services.team_import import TeamRow, import_team_objectives

@@ -209,7 +209,7 @@ def test_an_empty_plan_cannot_be_agreed(people_store: Store) -> None:
 def test_the_agreement_document_says_what_each_person_accepted_and_why(
     people_store: Store,
 ) -> None:
-    from pmwidgets.io.agreement_doc import to_markdown
+    from pmwidgets.io.agreement.document import to_markdown
 
     store = people_store
     wb = new_workbook(store, coach=None)

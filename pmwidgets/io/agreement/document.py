@@ -7,7 +7,7 @@ document shows exactly what both confirmed), the coverage of the job, the
 development plan, the signed review, and for each subject its version, its
 SHA-256 and both confirmations. :func:`to_markdown`, :func:`to_html` and
 :func:`to_pdf` write it out; all three lay out the same blocks (see
-:mod:`pmwidgets.io.doc_layout`), so they say the same things.
+:mod:`pmwidgets.io.agreement.layout`), so they say the same things.
 
 When the latest version of a subject is a draft after an earlier agreement
 (say, objectives version 2 opened by an amendment at a check-in), the workbook
@@ -27,10 +27,10 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from ..domain import agreement as agr
-from ..domain.errors import ValidationFailed, describe_validation_error
-from ..domain.i18n import _
-from ..domain.model import (
+from ...domain import agreement as agr
+from ...domain.errors import ValidationFailed, describe_validation_error
+from ...domain.i18n import _
+from ...domain.model import (
     PARTIES,
     CoverageReason,
     DevelopmentPlan,
@@ -38,9 +38,9 @@ from ..domain.model import (
     Objective,
     Review,
 )
-from ..domain.rules import coverage
-from ..domain.state import WorkbookState
-from .doc_model import AgreementDocument, ObjectivesPart, PersonRef, Signed, SubjectRecord
+from ...domain.rules import coverage
+from ...domain.state import WorkbookState
+from .model import AgreementDocument, ObjectivesPart, PersonRef, Signed, SubjectRecord
 
 __all__ = [
     "AgreementDocument",
@@ -122,7 +122,23 @@ def agreement_document(
     AgreementDocument
         What was agreed, what awaits agreement, and who confirmed what, when.
     """
-    wb = state.workbook
+    prev = _with_agreed_objectives(state, previous, agreed_objectives)
+
+    def ref(person_id: str) -> PersonRef:
+        return PersonRef(person_id, people.get(person_id, person_id))
+
+    shown: dict[str, _Shown] = {
+        s: _resolve(state, s, prev, ref, accepted or {}) for s in agr.SUBJECTS
+    }
+    return _assemble(state, shown, ref)
+
+
+def _with_agreed_objectives(
+    state: WorkbookState,
+    previous: Mapping[str, agr.AgreementVersion] | None,
+    agreed_objectives: str | None,
+) -> dict[str, agr.AgreementVersion]:
+    """``previous``, with the objectives' last agreed version made from its JSON if missing."""
     prev = dict(previous or {})
     if agreed_objectives is not None and "objectives" not in prev:
         latest = state.agreements.get("objectives")
@@ -133,19 +149,16 @@ def agreement_document(
             agreed_hash=agr.content_hash(agreed_objectives),
             agreed_canonical=agreed_objectives,
         )
+    return prev
 
-    def ref(person_id: str) -> PersonRef:
-        return PersonRef(person_id, people.get(person_id, person_id))
 
-    records: list[SubjectRecord] = []
-    notices: list[str] = []
-    shown: dict[str, _Shown] = {}
-    for subject in agr.SUBJECTS:
-        shown[subject] = found = _resolve(state, subject, prev, ref, accepted or {})
-        records.extend(found.records)
-        if found.notice:
-            notices.append(found.notice)
-
+def _assemble(
+    state: WorkbookState, shown: Mapping[str, _Shown], ref: Callable[[str], PersonRef]
+) -> AgreementDocument:
+    """The document, from what it shows of each subject (in the order of ``agr.SUBJECTS``)."""
+    wb = state.workbook
+    records = [record for found in shown.values() for record in found.records]
+    notices = [found.notice for found in shown.values() if found.notice]
     jd = shown["job_description"]
     job = _parse(JobDescription, jd.content, "job_description") if jd.content else None
     objectives = _objectives_part(shown["objectives"], job)
@@ -359,23 +372,23 @@ def _objectives_part(
 
 def to_markdown(doc: AgreementDocument) -> str:
     """The agreement as Markdown text (user text escaped, so it renders as written)."""
-    from .doc_layout import layout
-    from .doc_text import render_markdown
+    from .layout import layout
+    from .text import render_markdown
 
     return render_markdown(layout(doc))
 
 
 def to_html(doc: AgreementDocument) -> str:
     """The agreement as a standalone HTML page with print styles; all user text escaped."""
-    from .doc_layout import header_line, layout
-    from .doc_text import render_html
+    from .layout import header_line, layout
+    from .text import render_html
 
     return render_html(layout(doc), doc.title, header_line(doc))
 
 
 def to_pdf(doc: AgreementDocument) -> bytes:
     """The agreement as an A4 PDF: DejaVu Sans, page numbers, a header on every page."""
-    from .doc_layout import header_line, layout
-    from .doc_pdf import render_pdf
+    from .layout import header_line, layout
+    from .pdf import render_pdf
 
     return render_pdf(layout(doc), doc.title, header_line(doc))

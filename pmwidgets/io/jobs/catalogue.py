@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import NotFound, ValidationFailed
-from ..domain.i18n import _
-from ..domain.model import JobDescription
-from .datafiles import data_dir
+from ...domain.errors import NotFound, ValidationFailed
+from ...domain.i18n import _
+from ...domain.model import JobDescription
+from ..datafiles import data_dir
 
 #: where the catalogue lives inside the data folder.
 CATALOGUE_FILE = Path("catalogue") / "onet-29.3.json.gz"

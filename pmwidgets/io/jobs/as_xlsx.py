@@ -22,10 +22,10 @@ order and case; sheet names matched case-insensitively)::
 ``number`` is optional (by position when empty); ``share`` may be ``60`` or
 ``60%``, and may be empty or left out (not set yet: 0). Places in errors are ``sheet 'Competencies' row 7``.
 
-Safety: an .xlsx is a zip archive. Before openpyxl sees it, :func:`check_zip`
-inspects the archive's directory with :mod:`zipfile`: at most
-:data:`MAX_MEMBERS` parts, at most :data:`MAX_UNPACKED` bytes once unpacked in
-all, no part over 1 MB compressed more than :data:`MAX_RATIO` to 1, no
+Safety (:mod:`pmwidgets.io.filecheck`): an .xlsx is a zip archive. Before
+openpyxl sees it, :func:`~pmwidgets.io.filecheck.check_zip` inspects the
+archive's directory with :mod:`zipfile`: at most ``MAX_MEMBERS`` parts, at most ``MAX_UNPACKED`` bytes once unpacked in
+all, no part over 1 MB compressed more than ``MAX_RATIO`` to 1, no
 encryption, and only the compression methods Excel writes (stored, deflate).
 It then unpacks every part once, in 64 KB pieces, and refuses a part that
 holds more than its declared size (a lying zip bomb: ``zipfile`` would unpack
@@ -45,11 +45,7 @@ control characters and writes a carriage return as a line break.
 from __future__ import annotations
 
 import io
-import re
-import struct
 import warnings
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,17 +53,12 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_share, as_text, escape_cell, show, unescape_cell
-from .jd_files import binary_kind
+from ...domain.model import JobDescription
+from ..cells import escape_cell, excel_text, unescape_cell
+from ..errors import ImportFailed, show
+from ..filecheck import damaged_reason, open_workbook, refuse_formula
+from .fields import Draft, as_int, as_share, as_text
 
-#: Most parts (files) an .xlsx zip may hold; Excel writes about a dozen.
-MAX_MEMBERS = 200
-#: Most bytes the parts may unpack to, in all.
-MAX_UNPACKED = 20 * 1024 * 1024
-#: Highest compression ratio accepted for a part over 1 MB unpacked.
-MAX_RATIO = 100
 #: Most data rows read from one sheet.
 MAX_ROWS = 1000
 #: Most columns read from one sheet.
@@ -107,191 +98,6 @@ _NEEDED = {
 _JOB_FIELDS = ("title", "purpose", "source")
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-_METHODS = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
-_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length
-
-
-def check_zip(file: str, data: bytes) -> None:
-    """Refuse what is not a plain, reasonably sized .xlsx zip.
-
-    The archive's directory is inspected first (number of parts, declared
-    sizes, compression ratio, encryption, compression method), then every part
-    is unpacked once, in small pieces and never beyond its declared size, to
-    check that it holds exactly what it declares: so a part that lies about its
-    size cannot make a later reader unpack more than :data:`MAX_UNPACKED`.
-
-    Raises
-    ------
-    ImportFailed
-        For a file that is not a zip, a password-protected or old .xls file,
-        too many parts, too many bytes once unpacked, an absurd compression
-        ratio, an unusual compression method, or a part that lies about its size.
-    """
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailed(
-            file,
-            "-",
-            "this is an old .xls file or a password-protected workbook:"
-            " save it from Excel as a plain .xlsx",
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        kind = binary_kind(data)
-        if data.startswith(b"PK"):
-            reason = "not an Excel .xlsx workbook: the file is a damaged or truncated zip archive"
-        elif kind:
-            reason = f"not an Excel .xlsx workbook: it looks like {kind}"
-        else:
-            reason = "not an Excel .xlsx workbook: the file is not a zip archive"
-        raise ImportFailed(file, "-", reason) from None
-    with archive:
-        members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise ImportFailed(
-            file,
-            "-",
-            f"the workbook has too many parts ({len(members)}, at most {MAX_MEMBERS})",
-        )
-    total = 0
-    for info in members:
-        total += info.file_size
-        if info.flag_bits & 0x1:
-            raise ImportFailed(
-                file, "-", "the workbook is encrypted: remove the password and save again"
-            )
-        if info.file_size > MAX_UNPACKED or total > MAX_UNPACKED:
-            raise ImportFailed(
-                file,
-                "-",
-                f"the workbook unpacks to more than {_mb(MAX_UNPACKED)}"
-                f" (part {show(info.filename)} alone is {_mb(info.file_size)}):"
-                " refused as a possible zip bomb",
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
-            raise ImportFailed(
-                file,
-                "-",
-                f"part {show(info.filename)} is {_mb(info.file_size)} compressed"
-                f" {ratio:.0f} to 1: refused as a possible zip bomb",
-            )
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            method = _METHODS.get(info.compress_type)
-            how = (
-                f"is compressed with {method}"
-                if method
-                else f"uses an unknown compression method ({info.compress_type})"
-            )
-            raise ImportFailed(
-                file,
-                "-",
-                f"part {show(info.filename)} {how}, which Excel never writes:"
-                " save the workbook from a spreadsheet as a plain .xlsx",
-            )
-    names = {info.filename for info in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ImportFailed(
-            file,
-            "-",
-            "not an Excel .xlsx workbook: a zip archive without a workbook in it",
-        )
-    for info in members:
-        _check_part(file, data, info)
-
-
-def _check_part(file: str, data: bytes, info: zipfile.ZipInfo) -> None:
-    """Unpack one part in small pieces: it must hold exactly its declared size and checksum."""
-    name = show(info.filename)
-    damaged = ImportFailed(file, "-", f"part {name} is damaged: the file may be truncated")
-    start = info.header_offset
-    try:
-        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
-    except struct.error:
-        raise damaged from None
-    if signature != b"PK\x03\x04":
-        raise damaged
-    start += _LOCAL_HEADER.size + name_length + extra_length
-    packed = data[start : start + info.compress_size]
-    if len(packed) != info.compress_size:
-        raise damaged
-    lying = ImportFailed(
-        file,
-        "-",
-        f"part {name} holds more than the {info.file_size:,} bytes it declares:"
-        " refused as a possible zip bomb",
-    )
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != info.file_size:
-            raise lying
-        if zlib.crc32(packed) != info.CRC:
-            raise damaged
-        return
-    unpacker = zlib.decompressobj(-15)
-    crc = size = 0
-    pending = packed
-    try:
-        while pending and not unpacker.eof:
-            out = unpacker.decompress(pending, 64 * 1024)
-            pending = unpacker.unconsumed_tail
-            size += len(out)
-            if size > info.file_size:
-                raise lying
-            crc = zlib.crc32(out, crc)
-        out = unpacker.flush()
-    except zlib.error:
-        raise damaged from None
-    size += len(out)
-    crc = zlib.crc32(out, crc)
-    if size > info.file_size:
-        raise lying
-    if size != info.file_size or crc != info.CRC:
-        raise damaged
-
-
-def open_workbook(file: str, data: bytes, *, data_only: bool = False) -> Any:
-    """Check an .xlsx (see :func:`check_zip`) and open it read-only, formulas unevaluated.
-
-    External links (where DDE hides) are not loaded. With ``data_only=False``
-    (the default) a formula cell gives its formula and ``data_type`` ``"f"``,
-    so a reader can refuse it; with ``True`` it gives the value a spreadsheet
-    last saved (or None).
-
-    Raises
-    ------
-    ImportFailed
-        For an unsafe or damaged file, or when defusedxml is missing.
-    """
-    check_zip(file, data)
-    if not openpyxl.DEFUSEDXML:
-        raise ImportFailed(file, "-", "cannot read Excel files safely: defusedxml is missing")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False
-            )
-        except Exception as exc:
-            raise ImportFailed(file, "-", _damaged(exc)) from None
-
-
-def formula_text(value: Any) -> str:
-    """The text of a formula cell's value (a string, or an array formula's text)."""
-    return str(getattr(value, "text", value))
-
-
-def refuse_formula(ref: str, value: Any) -> str:
-    """The reason given for a formula cell: formulas are never run, so type the value."""
-    return (
-        f"the cell {ref} holds a formula {show(formula_text(value))}: formulas are never run;"
-        " type the value itself (or paste it as a value)"
-    )
-
-
 def parse_xlsx(file: str, data: bytes) -> JobDescription:
     """Read a job description from the bytes of an .xlsx workbook.
 
@@ -308,21 +114,6 @@ def parse_xlsx(file: str, data: bytes) -> JobDescription:
             return _Reader(file, book).read()
         finally:
             book.close()
-
-
-def _damaged(exc: Exception, sheet: str | None = None) -> str:
-    what = f"the sheet '{sheet}'" if sheet else "the workbook"
-    chain: list[BaseException] = []
-    cause: BaseException | None = exc
-    while cause is not None and len(chain) < 10:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    if any((type(e).__module__ or "").startswith("defusedxml") for e in chain):
-        return (
-            f"{what} contains XML entity or DTD declarations, which are not allowed"
-            " (possible XML bomb)"
-        )
-    return f"{what} cannot be read ({type(exc).__name__}): the file may be damaged"
 
 
 class _Reader:
@@ -402,7 +193,7 @@ class _Reader:
         except ImportFailed:
             raise
         except Exception as exc:
-            raise ImportFailed(self.file, f"sheet '{name}'", _damaged(exc, name)) from None
+            raise ImportFailed(self.file, f"sheet '{name}'", damaged_reason(exc, name)) from None
         if columns is None and sheet in ("Job", "Responsibilities"):
             self.draft.fail(
                 f"sheet '{name}'",
@@ -518,12 +309,10 @@ class _Reader:
 
 # --- writing -------------------------------------------------------------------
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _cell(text: str) -> str | None:
     """Text as a cell value: carriage returns as line breaks, control characters dropped."""
-    text = _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = excel_text(text)
     return escape_cell(text) if text else None
 
 

@@ -1,8 +1,8 @@
 """What an agreement document holds, and the blocks it is laid out in.
 
 The document is plain frozen data, built by
-:func:`pmwidgets.io.agreement_doc.agreement_document`;
-:func:`pmwidgets.io.doc_layout.layout` turns it into blocks, which the
+:func:`pmwidgets.io.agreement.document.agreement_document`;
+:func:`pmwidgets.io.agreement.layout.layout` turns it into blocks, which the
 Markdown, HTML and PDF writers draw.
 """
 
@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from ..domain.model import DevelopmentPlan, JobDescription, Objective, Party, Review
-from ..domain.rules import CoverageRow
+from ...domain.model import DevelopmentPlan, JobDescription, Objective, Party, Review
+from ...domain.rules import CoverageRow
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,14 @@ Places in errors are YAML paths counted from 1 with the line, for example
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_share, as_text, show, split_share
+from ...domain.model import JobDescription
+from ..errors import ImportFailed, show
+from .fields import Draft, as_int, as_share, as_text, split_share
 
 #: Deepest nesting of lists and mappings accepted (a job description needs 4).
 MAX_DEPTH = 20
@@ -239,27 +240,18 @@ class _Reader:
             if key in data:
                 label = "the job title" if key == "title" else f"the {key}"
                 draft.fields[key] = self.text(data[key], (key,), label, required=key == "title")
-        draft.places[("responsibilities",)] = self.where(("responsibilities",))
-        items = data.get("responsibilities")
-        if items is not None:
-            if not isinstance(items, list):
-                draft.fail(
-                    self.where(("responsibilities",)),
-                    "responsibilities must be a list: one '- text: ...' entry each",
-                )
-            for i, item in enumerate(items):
-                self.responsibility(i, item)
-        draft.places[("competencies",)] = self.where(("competencies",))
-        items = data.get("competencies")
-        if items is not None:
-            if not isinstance(items, list):
-                draft.fail(
-                    self.where(("competencies",)),
-                    "competencies must be a list: one '- name: ...' entry each",
-                )
-            for i, item in enumerate(items):
-                self.competency(i, item)
+        self.each("responsibilities", "one '- text: ...' entry each", self.responsibility)
+        self.each("competencies", "one '- name: ...' entry each", self.competency)
         return draft.finish()
+
+    def each(self, key: str, entry: str, read: Callable[[int, Any], None]) -> None:
+        """Read each item of the list under ``key``, if there is one, with ``read``."""
+        self.draft.places[(key,)] = self.where((key,))
+        items = self.data.get(key)
+        if items is not None and not isinstance(items, list):
+            self.draft.fail(self.where((key,)), f"{key} must be a list: {entry}")
+        for i, item in enumerate(items or ()):
+            read(i, item)
 
     def responsibility(self, i: int, item: Any) -> None:
         path: Path_ = ("responsibilities", i)

@@ -10,7 +10,7 @@ four formats, and reading back what was written gives an equal job description.
 
 The formats, in short (each format module documents its details):
 
-YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jd_yaml`)::
+YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jobs.as_yaml`)::
 
     title: Automotive maintenance instructor
     purpose: Teach apprentices to service and repair cars safely.
@@ -25,7 +25,7 @@ YAML (``.yaml``, ``.yml``; see :mod:`pmwidgets.io.jd_yaml`)::
         anchors: {1: Follows a fault chart with help, 5: Coaches others}
     source: demo
 
-Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jd_markdown`)::
+Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jobs.as_markdown`)::
 
     # Automotive maintenance instructor
 
@@ -48,7 +48,7 @@ Markdown (``.md``, ``.markdown``; see :mod:`pmwidgets.io.jd_markdown`)::
     demo
 
 CSV (``.csv``, ``,`` or ``;`` separated, UTF-8 with or without BOM; see
-:mod:`pmwidgets.io.jd_csv`)::
+:mod:`pmwidgets.io.jobs.as_csv`)::
 
     section,number,text,share,required,level,anchor,description
     title,,Automotive maintenance instructor,,,,,
@@ -59,7 +59,7 @@ CSV (``.csv``, ``,`` or ``;`` separated, UTF-8 with or without BOM; see
     anchor,,Vehicle diagnostics,,,1,Follows a fault chart with help,
     source,,demo,,,,,
 
-Excel (``.xlsx``; see :mod:`pmwidgets.io.jd_xlsx`): sheet ``Job`` (columns
+Excel (``.xlsx``; see :mod:`pmwidgets.io.jobs.as_xlsx`): sheet ``Job`` (columns
 ``field``, ``value``; rows title, purpose, source), sheet ``Responsibilities``
 (``number``, ``responsibility``, ``share``), sheet ``Competencies``
 (``competency``, ``required``, ``description``) and optional sheet ``Anchors``
@@ -85,23 +85,22 @@ name or the source; the writer turns these into single spaces or drops them.
 
 Safety limits: a file may hold at most :data:`MAX_BYTES`; YAML anchors and
 aliases are refused (no "billion laughs"), as is nesting deeper than
-:data:`~pmwidgets.io.jd_yaml.MAX_DEPTH`; Markdown files may hold at most
-:data:`~pmwidgets.io.jd_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
+:data:`~pmwidgets.io.jobs.as_yaml.MAX_DEPTH`; Markdown files may hold at most
+:data:`~pmwidgets.io.jobs.as_markdown.MAX_MARKDOWN_BYTES` (parsing is slow); an .xlsx is inspected as a zip before
 it is opened (size once unpacked, compression ratio, number of parts, each part
 unpacked in small pieces to check it holds what it declares), a formula cell is
-refused (never evaluated), and at most :data:`~pmwidgets.io.jd_xlsx.MAX_ROWS`
+refused (never evaluated), and at most :data:`~pmwidgets.io.jobs.as_xlsx.MAX_ROWS`
 rows a sheet are read. Text that is not UTF-8 (UTF-16, UTF-32, Latin-1...) or is
 binary (a NUL byte; a PDF, image, zip or program) is refused, saying which.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import CONTROL_CHARS
+from ...domain.model import JobDescription
+from ..errors import CONTROL_CHARS, ImportFailed
+from ..filecheck import MAX_BYTES, binary_kind, load_bytes
 
 __all__ = [
     "MAX_BYTES",
@@ -110,9 +109,6 @@ __all__ = [
     "read_job_description",
     "write_job_description",
 ]
-
-#: Largest file accepted, checked before anything is parsed.
-MAX_BYTES = 2 * 1024 * 1024
 
 _FORMAT_OF_SUFFIX = {
     ".yaml": "yaml",
@@ -169,7 +165,7 @@ def read_job_description(path: str | Path, *, data: bytes | None = None) -> JobD
     name = CONTROL_CHARS.sub("?", str(path))  # an upload's name must not break the line
     try:
         fmt = _format_of(name)
-        raw = _load_bytes(name, path, data)
+        raw = load_bytes(name, path, data)
         return _parse(name, fmt, raw)
     except ImportFailed:
         raise
@@ -197,87 +193,23 @@ def _format_of(name: str) -> str:
     raise ImportFailed(name, "-", f"unsupported file type {shown}: use {known}")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _too_big(name: str, size: int) -> ImportFailed:
-    return ImportFailed(
-        name,
-        "-",
-        f"the file is {_megabytes(size)}, over the {MAX_BYTES // (1024 * 1024)} MB limit; "
-        "a job description needs far less",
-    )
-
-
-def _load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
-    if data is None:
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            raise ImportFailed(name, "-", "no such file") from None
-        except OSError as exc:
-            raise ImportFailed(name, "-", f"cannot open the file: {exc.strerror}") from None
-        if not os.path.isfile(path):
-            raise ImportFailed(name, "-", "not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise _too_big(name, st.st_size)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
-    elif not isinstance(data, bytes | bytearray | memoryview):
-        raise ImportFailed(name, "-", "the upload is not a file's bytes")
-    if len(data) > MAX_BYTES:
-        raise _too_big(name, len(data))
-    if not data:
-        raise ImportFailed(name, "-", "the file is empty")
-    return bytes(data)
-
-
 def _parse(name: str, fmt: str, raw: bytes) -> JobDescription:
     if fmt == "xlsx":
-        from .jd_xlsx import parse_xlsx
+        from .as_xlsx import parse_xlsx
 
         return parse_xlsx(name, raw)
     text = decode_text(name, raw)
     if fmt == "yaml":
-        from .jd_yaml import parse_yaml
+        from .as_yaml import parse_yaml
 
         return parse_yaml(name, text)
     if fmt == "md":
-        from .jd_markdown import parse_markdown
+        from .as_markdown import parse_markdown
 
         return parse_markdown(name, text)
-    from .jd_csv import parse_csv
+    from .as_csv import parse_csv
 
     return parse_csv(name, text)
-
-
-#: First bytes of common binary files, to say what a file that is not text seems to be.
-_SIGNATURES = (
-    (b"PK\x03\x04", "a zip archive (an Excel, Word or other Office file?)"),
-    (b"PK\x05\x06", "a zip archive"),
-    (b"%PDF", "a PDF file"),
-    (b"\x89PNG", "an image"),
-    (b"\xff\xd8\xff", "an image"),
-    (b"GIF8", "an image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"\xd0\xcf\x11\xe0", "an old Word or Excel file"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-)
-
-
-def binary_kind(raw: bytes) -> str | None:
-    """What a binary file seems to be, from its first bytes (``"a PDF file"``), or None."""
-    for signature, kind in _SIGNATURES:
-        if raw.startswith(signature):
-            return kind
-    return None
 
 
 def _utf16_without_bom(raw: bytes) -> bool:
@@ -367,19 +299,19 @@ def dumps_job_description(jd: JobDescription, fmt: str) -> bytes:
     """
     key = _FORMAT_ALIASES.get(fmt.lower().lstrip("."))
     if key == "yaml":
-        from .jd_yaml import dump_yaml
+        from .as_yaml import dump_yaml
 
         return dump_yaml(jd)
     if key == "md":
-        from .jd_markdown import dump_markdown
+        from .as_markdown import dump_markdown
 
         return dump_markdown(jd)
     if key == "csv":
-        from .jd_csv import dump_csv
+        from .as_csv import dump_csv
 
         return dump_csv(jd)
     if key == "xlsx":
-        from .jd_xlsx import dump_xlsx
+        from .as_xlsx import dump_xlsx
 
         return dump_xlsx(jd)
     raise ValueError(f"unknown job description format {fmt!r}: use yaml, md, csv or xlsx")

@@ -34,10 +34,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
-from ..domain.model import JobDescription
-from .jd_fields import Draft, as_int, as_share, escape_cell, show, unescape_cell
+from ...domain.model import JobDescription
+from ..cells import escape_cell, unescape_cell
+from ..errors import show
+from .fields import Draft, as_int, as_share
 
 HEADER = ("section", "number", "text", "share", "required", "level", "anchor", "description")
 _SECTIONS = {
@@ -70,98 +73,126 @@ def parse_csv(file: str, text: str) -> JobDescription:
     ImportFailed
         For a file not in the layout and for a job description that breaks a rule.
     """
-    draft = Draft(file)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    columns: dict[str, int] | None = None
-    first_row: dict[str, int] = {}
-    anchors: list[tuple[int, str, Any, Any]] = []
-    competency_index: dict[str, int] = {}
+    reader = _Reader(Draft(file))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     row_number = 0
-    responsibility_rows: list[int] = []
     try:
-        for row_number, row in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in row):
-                continue
-            where = f"row {row_number}"
-            if columns is None:
-                columns = _header(draft, row, where)
-                continue
-            extra = [cell for i, cell in enumerate(row) if i not in columns.values() and cell]
-            if extra:
-                draft.fail(
-                    where, f"the row has a value {show(extra[0])} in a column without a heading"
-                )
-
-            def cell(name: str, row: list[str] = row, columns: dict[str, int] = columns) -> str:
-                i = columns.get(name)
-                return row[i] if i is not None and i < len(row) else ""
-
-            section_text = cell("section").strip()
-            section = _SECTIONS.get(section_text.casefold())
-            if section is None:
-                draft.fail(
-                    where,
-                    f"unknown section {show(section_text)}: use {_SECTION_NAMES}"
-                    if section_text
-                    else f"the section is empty: use {_SECTION_NAMES}",
-                )
-            text_value = unescape_cell(cell("text"))
-            if section in ("title", "purpose", "source"):
-                if section in first_row:
-                    draft.fail(
-                        where,
-                        f"a second {section} row (the first is row {first_row[section]}):"
-                        f" give the {section} once",
-                    )
-                first_row[section] = row_number
-                draft.fields[section] = text_value
-                draft.places[(section,)] = where
-            elif section == "responsibility":
-                i = len(draft.responsibilities)
-                draft.places[("responsibilities", i)] = where
-                responsibility_rows.append(row_number)
-                raw: dict[str, Any] = {"text": text_value}
-                with draft.at(where):
-                    share = as_share(cell("share"))  # an empty cell: not set yet
-                    if share is not None:
-                        raw["share"] = share
-                    if cell("number").strip():
-                        raw["number"] = as_int(cell("number"), "the number")
-                draft.responsibilities.append(raw)
-            elif section == "competency":
-                i = len(draft.competencies)
-                draft.places[("competencies", i)] = where
-                competency_index.setdefault(text_value.strip().casefold(), i)
-                with draft.at(where):
-                    required = as_int(cell("required"), "the required level")
-                draft.competencies.append(
-                    {
-                        "name": text_value,
-                        "required": required,
-                        "description": unescape_cell(cell("description")),
-                    }
-                )
-            else:
-                with draft.at(where):
-                    level = as_int(cell("level"), "the anchor level")
-                anchors.append((row_number, text_value, level, unescape_cell(cell("anchor"))))
+        for row_number, row in enumerate(rows, start=1):
+            if any(cell.strip() for cell in row):
+                reader.row(row_number, row)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            draft.fail(
+            reader.draft.fail(
                 f"row {row_number + 1}",
                 f"a cell is longer than {csv.field_size_limit():,} characters;"
                 " a job description needs far less",
             )
-        draft.fail(f"row {row_number + 1}", f"badly formed CSV: {exc}")
-    if columns is None:
-        draft.fail("-", "the file is empty")
-    if responsibility_rows:
-        first, last = responsibility_rows[0], responsibility_rows[-1]
-        draft.places[("responsibilities",)] = (
-            f"rows {first}-{last}" if last > first else (f"row {first}")
+        reader.draft.fail(f"row {row_number + 1}", f"badly formed CSV: {exc}")
+    return reader.finish()
+
+
+class _Reader:
+    """The rows of one CSV file, read one by one into a draft."""
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+        self.columns: dict[str, int] | None = None
+        self.first_row: dict[str, int] = {}
+        self.anchors: list[tuple[int, str, Any, Any]] = []
+        self.competency_index: dict[str, int] = {}
+        self.responsibility_rows: list[int] = []
+
+    def row(self, row_number: int, row: list[str]) -> None:
+        """One non-blank row: the header, or a row of a section."""
+        draft = self.draft
+        where = f"row {row_number}"
+        if self.columns is None:
+            self.columns = _header(draft, row, where)
+            return
+        columns = self.columns
+        extra = [cell for i, cell in enumerate(row) if i not in columns.values() and cell]
+        if extra:
+            draft.fail(where, f"the row has a value {show(extra[0])} in a column without a heading")
+
+        def cell(name: str) -> str:
+            i = columns.get(name)
+            return row[i] if i is not None and i < len(row) else ""
+
+        section_text = cell("section").strip()
+        section = _SECTIONS.get(section_text.casefold())
+        if section is None:
+            draft.fail(
+                where,
+                f"unknown section {show(section_text)}: use {_SECTION_NAMES}"
+                if section_text
+                else f"the section is empty: use {_SECTION_NAMES}",
+            )
+        text_value = unescape_cell(cell("text"))
+        if section in ("title", "purpose", "source"):
+            self.field(section, row_number, text_value)
+        elif section == "responsibility":
+            self.responsibility(row_number, text_value, cell)
+        elif section == "competency":
+            self.competency(row_number, text_value, cell)
+        else:
+            with draft.at(where):
+                level = as_int(cell("level"), "the anchor level")
+            self.anchors.append((row_number, text_value, level, unescape_cell(cell("anchor"))))
+
+    def field(self, section: str, row_number: int, text_value: str) -> None:
+        """A title, purpose or source row: each may be given once."""
+        where = f"row {row_number}"
+        if section in self.first_row:
+            self.draft.fail(
+                where,
+                f"a second {section} row (the first is row {self.first_row[section]}):"
+                f" give the {section} once",
+            )
+        self.first_row[section] = row_number
+        self.draft.fields[section] = text_value
+        self.draft.places[(section,)] = where
+
+    def responsibility(self, row_number: int, text_value: str, cell: Callable[[str], str]) -> None:
+        """A responsibility row: its text, share of time (maybe empty) and number (maybe)."""
+        draft, where = self.draft, f"row {row_number}"
+        draft.places[("responsibilities", len(draft.responsibilities))] = where
+        self.responsibility_rows.append(row_number)
+        raw: dict[str, Any] = {"text": text_value}
+        with draft.at(where):
+            share = as_share(cell("share"))  # an empty cell: not set yet
+            if share is not None:
+                raw["share"] = share
+            if cell("number").strip():
+                raw["number"] = as_int(cell("number"), "the number")
+        draft.responsibilities.append(raw)
+
+    def competency(self, row_number: int, text_value: str, cell: Callable[[str], str]) -> None:
+        """A competency row: its name, required level and description."""
+        draft, where = self.draft, f"row {row_number}"
+        i = len(draft.competencies)
+        draft.places[("competencies", i)] = where
+        self.competency_index.setdefault(text_value.strip().casefold(), i)
+        with draft.at(where):
+            required = as_int(cell("required"), "the required level")
+        draft.competencies.append(
+            {
+                "name": text_value,
+                "required": required,
+                "description": unescape_cell(cell("description")),
+            }
         )
-    _attach_anchors(draft, anchors, competency_index)
-    return draft.finish()
+
+    def finish(self) -> JobDescription:
+        """The anchors attached to their competencies, and the draft checked."""
+        if self.columns is None:
+            self.draft.fail("-", "the file is empty")
+        if self.responsibility_rows:
+            first, last = self.responsibility_rows[0], self.responsibility_rows[-1]
+            self.draft.places[("responsibilities",)] = (
+                f"rows {first}-{last}" if last > first else (f"row {first}")
+            )
+        _attach_anchors(self.draft, self.anchors, self.competency_index)
+        return self.draft.finish()
 
 
 def _header(draft: Draft, row: list[str], where: str) -> dict[str, int]:

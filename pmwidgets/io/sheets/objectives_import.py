@@ -14,13 +14,13 @@ a date cell or ISO text (``2027-06-30``); ``weight`` a whole number from 0 to
 ``due`` and ``weight`` are required; columns headed ``name``, ``employee
 name``, ``notes`` or ``comments`` are ignored; any other heading is refused,
 so that a misspelt one is not silently dropped. Text cells lose one leading
-``'`` (see :func:`pmwidgets.io.spreadsheets.safe_cell`).
+``'`` (see :func:`pmwidgets.io.sheets.frames.safe_cell`).
 
 :func:`read_team_objectives` checks every row and reports every problem at
 once, each with its row number as the spreadsheet shows it; it stores nothing
 (the services layer checks each objective against its workbook and stores all
-or nothing). The file is checked as :mod:`pmwidgets.io.jd_xlsx` checks a job
-description workbook: size, zip bombs, XML entities; a formula cell is refused
+or nothing). The file is checked as a job description workbook is
+(:mod:`pmwidgets.io.filecheck`): size, zip bombs, XML entities; a formula cell is refused
 (formulas are never run: type or paste the value itself).
 :func:`team_objectives_template` writes a workbook to fill in.
 """
@@ -36,12 +36,11 @@ from typing import Any, NamedTuple
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ..domain.i18n import _
-from ..domain.model import PERSON_ID_PATTERN, Objective
-from .errors import ImportFailed
-from .jd_fields import CONTROL_CHARS, show, unescape_cell
-from .jd_files import _load_bytes
-from .jd_xlsx import _damaged, open_workbook, refuse_formula
+from ...domain.i18n import _
+from ...domain.model import PERSON_ID_PATTERN, Objective
+from ..cells import unescape_cell
+from ..errors import CONTROL_CHARS, ImportFailed, show
+from ..filecheck import damaged_reason, load_bytes, open_workbook, refuse_formula
 from .objectives_template import COLUMNS, team_objectives_template
 
 __all__ = [
@@ -105,10 +104,10 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
     """
     if isinstance(source, bytes | bytearray | memoryview):
         label = CONTROL_CHARS.sub("?", name or "upload.xlsx")
-        data = _load_bytes(label, label, bytes(source))
+        data = load_bytes(label, label, bytes(source))
     else:
         label = CONTROL_CHARS.sub("?", name or str(source))
-        data = _load_bytes(label, source, None)
+        data = load_bytes(label, source, None)
     if Path(label).suffix.lower() == ".csv" and not data.startswith(b"PK"):
         raise ImportFailed(
             label,
@@ -132,7 +131,7 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
             except ImportFailed:
                 raise
             except Exception as exc:
-                raise ImportFailed(label, where, _damaged(exc, sheet.title)) from None
+                raise ImportFailed(label, where, damaged_reason(exc, sheet.title)) from None
         finally:
             book.close()
 
@@ -189,16 +188,20 @@ def _read(file: str, where: str, sheet: Any) -> list[ObjectiveRow]:
             ),
         )
     if problems:
-        listed = "; ".join(problems[:MAX_LISTED])
-        if len(problems) > MAX_LISTED:
-            listed += _("; and {n} more problems").format(n=len(problems) - MAX_LISTED)
-        reason = _("{bad} of {all} rows cannot be imported, so none was: {problems}").format(
-            bad=len(bad_rows), all=count, problems=listed
-        )
-        raise ImportFailed(file, where, reason)
+        raise ImportFailed(file, where, _problems(problems, len(bad_rows), count))
     if not found:
         raise ImportFailed(file, where, _("no objectives below the headings"))
     return found
+
+
+def _problems(problems: list[str], bad: int, count: int) -> str:
+    """Why no row was imported: the first :data:`MAX_LISTED` problems, then how many more."""
+    listed = "; ".join(problems[:MAX_LISTED])
+    if len(problems) > MAX_LISTED:
+        listed += _("; and {n} more problems").format(n=len(problems) - MAX_LISTED)
+    return _("{bad} of {all} rows cannot be imported, so none was: {problems}").format(
+        bad=bad, all=count, problems=listed
+    )
 
 
 def _header(file: str, where: str, row: tuple[Any, ...]) -> dict[int, str]:

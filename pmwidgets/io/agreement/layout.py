@@ -1,19 +1,19 @@
 """The agreement document laid out as blocks.
 
-:func:`layout` turns an :class:`~pmwidgets.io.agreement_doc.AgreementDocument`
+:func:`layout` turns an :class:`~pmwidgets.io.agreement.document.AgreementDocument`
 into a list of plain blocks (headings, paragraphs, label/value fields, tables,
-the sign-off); the Markdown and HTML writers (:mod:`pmwidgets.io.doc_text`) and
-the PDF writer (:mod:`pmwidgets.io.doc_pdf`) only draw blocks, so the three
+the sign-off); the Markdown and HTML writers (:mod:`pmwidgets.io.agreement.text`) and
+the PDF writer (:mod:`pmwidgets.io.agreement.pdf`) only draw blocks, so the three
 formats say the same things in the same order. All text in a block is plain
-text: each writer escapes it for its format.
+text: each writer escapes it for its format. The agreement record (who confirmed
+which version, when and how) is laid out by :mod:`pmwidgets.io.agreement.record`.
 """
 
 from __future__ import annotations
 
-from ..domain.agreement import method_words
-from ..domain.i18n import _, format_date, format_datetime, ngettext
-from ..domain.model import ASSESSMENT_LABELS, PARTIES, Objective
-from .doc_model import (
+from ...domain.i18n import _, format_date, ngettext
+from ...domain.model import ASSESSMENT_LABELS, PARTIES, Objective
+from .model import (
     AgreementDocument,
     Block,
     Fields,
@@ -21,9 +21,9 @@ from .doc_model import (
     ObjectivesPart,
     Para,
     SignOff,
-    SubjectRecord,
     Table,
 )
+from .record import record_blocks, summary_line
 
 _KINDS = {
     "experience": "Experience: learning on the job (70%)",
@@ -73,7 +73,7 @@ def layout(doc: AgreementDocument) -> list[Block]:
         (_("Cycle"), f"{format_date(doc.cycle_start)} – {format_date(doc.cycle_end)}"),
         (_("Workbook"), _("{id}, version {v}").format(id=doc.workbook_id, v=doc.workbook_version)),
         (_("Stage"), doc.stage),
-        (_("Agreed"), "\n".join(_summary(doc, rec) for rec in doc.agreements)),
+        (_("Agreed"), "\n".join(summary_line(doc, rec) for rec in doc.agreements)),
     ]
     blocks.append(Fields(tuple(people)))
     blocks += [Para(n, "notice") for n in doc.notices]
@@ -87,7 +87,7 @@ def layout(doc: AgreementDocument) -> list[Block]:
     elif any(r.subject == "review" and r.content_hash for r in doc.agreements):
         blocks.append(Heading(_("Review")))
         blocks.append(Para(_("The review is under way; it appears here once both have signed it.")))
-    blocks += _record(doc)
+    blocks += record_blocks(doc)
     blocks.append(Heading(_("Signatures")))
     blocks.append(
         Para(
@@ -100,27 +100,6 @@ def layout(doc: AgreementDocument) -> list[Block]:
     )
     blocks.append(SignOff(((_("Employee"), doc.employee.name), (_("Manager"), doc.manager.name))))
     return blocks
-
-
-def _summary(doc: AgreementDocument, rec: SubjectRecord) -> str:
-    subject = _(_SUBJECT_TITLES[rec.subject])
-    if rec.version is None:
-        return _("{subject}: not yet").format(subject=subject)
-    if rec.agreed:
-        when = max(s.at for s in rec.confirmations) if rec.confirmations else None
-        if when is None:
-            return _("{subject}: version {n}, agreed by both").format(
-                subject=subject, n=rec.version
-            )
-        return _("{subject}: version {n}, agreed by both on {day}").format(
-            subject=subject, n=rec.version, day=format_date(when.date())
-        )
-    shown = any(r.subject == rec.subject and r.agreed for r in doc.agreements)
-    if rec.version > 1 and not shown:
-        return _("{subject}: version {n} awaiting agreement (version {m} was agreed)").format(
-            subject=subject, n=rec.version, m=rec.version - 1
-        )
-    return _("{subject}: version {n} awaiting agreement").format(subject=subject, n=rec.version)
 
 
 def _agreed_words(agreed: bool, version: int | None) -> Para | None:
@@ -348,57 +327,4 @@ def _review(doc: AgreementDocument) -> list[Block]:
         blocks += [Heading(_("Development outcomes"), 3), Para(review.development_outcomes)]
     if review.next_cycle_focus.strip():
         blocks += [Heading(_("Focus for the next cycle"), 3), Para(review.next_cycle_focus)]
-    return blocks
-
-
-_SUBJECT_TITLES = {
-    "job_description": "Job description",
-    "objectives": "Objectives",
-    "development_plan": "Development plan",
-    "review": "Review",
-}
-
-
-def _confirmation(rec: SubjectRecord, party: str) -> str:
-    found = [s for s in rec.confirmations if s.party == party]
-    if not found and rec.agreed:
-        return _("confirmed (who and when are in the workbook's history)")
-    if not found:
-        return _("not confirmed")
-    s = found[0]
-    text = _("confirmed by {name} on {at}").format(name=s.person.name, at=format_datetime(s.at))
-    if s.facilitator is not None:
-        text += ", " + method_words("session_code", s.facilitator.name)
-    else:
-        text += ", " + method_words("own_sign_in")
-    if s.accepted:
-        text += " (" + s.accepted + ")"
-    return text
-
-
-def _record(doc: AgreementDocument) -> list[Block]:
-    blocks: list[Block] = [
-        Heading(_("Agreement record")),
-        Para(
-            _(
-                "Each version that both confirmed is frozen and identified by the SHA-256 of "
-                "its content; any change to it opens a new version that both must agree again."
-            ),
-            "small",
-        ),
-    ]
-    for rec in doc.agreements:
-        title = _(_SUBJECT_TITLES[rec.subject])
-        if rec.version is not None:
-            title = _("{subject}, version {n}").format(subject=title, n=rec.version)
-        blocks.append(Heading(title, 3))
-        rows = [(_("Status"), _("Agreed by both") if rec.agreed else rec.status)]
-        if rec.opened_reason:
-            rows.append((_("Opened because"), rec.opened_reason))
-        if rec.content_hash:
-            rows.append(("SHA-256", rec.content_hash))
-        if rec.version is not None:
-            rows.append((_("Employee"), _confirmation(rec, "employee")))
-            rows.append((_("Manager"), _confirmation(rec, "manager")))
-        blocks.append(Fields(tuple(rows)))
     return blocks

@@ -1,6 +1,6 @@
 """The Excel workbook HR fills in to import a team's objectives.
 
-See :mod:`pmwidgets.io.objectives_import` for the layout it reads.
+See :mod:`pmwidgets.io.sheets.objectives_import` for the layout it reads.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain.i18n import _
-from .jd_fields import escape_cell
+from ...domain.i18n import _
+from ..cells import escape_cell
 
 #: The headings, in the order the template has them.
 COLUMNS = (

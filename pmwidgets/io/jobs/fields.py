@@ -1,14 +1,13 @@
 """What the job description readers share: a draft checked against the model, and values.
 
-Each format reader (:mod:`.jd_yaml`, :mod:`.jd_markdown`, :mod:`.jd_csv`,
-:mod:`.jd_xlsx`) fills a :class:`Draft` with raw values and records where each
+Each format reader (:mod:`.as_yaml`, :mod:`.as_markdown`, :mod:`.as_csv`,
+:mod:`.as_xlsx`) fills a :class:`Draft` with raw values and records where each
 came from; :meth:`Draft.finish` builds the :class:`~pmwidgets.domain.model.JobDescription`
 and reports the first broken rule at its place in the file, in one line. The
 value readers (:func:`as_int`, :func:`as_text`, :func:`as_share`) raise :class:`Bad`,
 which the reader turns into that one line; a share of time may be left out
-(:func:`as_share`, :func:`split_share`), and is then 0, "not set yet". :func:`escape_cell` and
-:func:`unescape_cell` keep spreadsheet cells from ever being run as formulas (see
-:mod:`.jd_files`).
+(:func:`as_share`, :func:`split_share`), and is then 0, "not set yet". Spreadsheet
+cells are kept from ever running as formulas by :mod:`pmwidgets.io.cells`.
 """
 
 from __future__ import annotations
@@ -21,9 +20,9 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..domain.errors import describe_validation_error
-from ..domain.model import Competency, JobDescription, Responsibility
-from .errors import ImportFailed
+from ...domain.errors import describe_validation_error
+from ...domain.model import Competency, JobDescription, Responsibility
+from ..errors import ImportFailed, show
 
 
 class Bad(Exception):
@@ -156,18 +155,6 @@ _LABELS = {
     "competencies": "the competencies",
 }
 _BOUNDS = {"number": (1, 999), "share": (0, 100), "required": (1, 5), "anchors": (1, 5)}
-
-
-CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def show(value: object, limit: int = 40) -> str:
-    """A value as quoted in an error message, cut short if long."""
-    text = value if isinstance(value, str) else repr(value)
-    text = CONTROL_CHARS.sub("?", " ".join(text.split()))  # nothing a terminal would act on
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"'{text}'"
 
 
 def explain(item: ErrorDetails, exc: ValidationError) -> str:
@@ -312,18 +299,3 @@ def split_share(text: str) -> tuple[str, str | None]:
     if match is None:
         return text, None
     return match.group(1).rstrip(), match.group(2)
-
-
-#: First characters that make a spreadsheet treat a cell as a formula (and ``'``): the
-#: full-width forms too, which some spreadsheets (and input methods) turn into ``=``, ``+``...
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def escape_cell(text: str) -> str:
-    """Text for a CSV/Excel cell: a leading ``'`` keeps it from running as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo :func:`escape_cell`: remove exactly one leading ``'``."""
-    return text[1:] if text.startswith("'") else text

@@ -47,9 +47,9 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .errors import ImportFailed
-from .jd_fields import FORMULA_STARTS, escape_cell, unescape_cell
-from .jd_xlsx import _damaged, open_workbook
+from ..cells import FORMULA_STARTS, escape_cell, excel_text, unescape_cell
+from ..errors import ImportFailed
+from ..filecheck import damaged_reason, open_workbook
 
 __all__ = [
     "MAX_WIDTH",
@@ -69,7 +69,6 @@ _DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _MIDNIGHT_FORMAT = "YYYY-MM-DD"
 #: marks float cells, so that 2.0 reads back as a float, not the integer 2.
 _FLOAT_FORMAT = "0.0##############"
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -151,7 +150,7 @@ def _sheet_names(keys: list[str]) -> list[str]:
 
 def _xlsx_text(text: str) -> str:
     """Text as Excel can hold it, quoted as :func:`safe_cell` quotes the original."""
-    cleaned = _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cleaned = excel_text(text)
     if text.startswith(FORMULA_STARTS) or cleaned.startswith(FORMULA_STARTS):
         return "'" + cleaned
     return cleaned
@@ -264,7 +263,9 @@ def xlsx_to_frames(data: bytes, name: str = "workbook.xlsx") -> dict[str, pd.Dat
                 try:
                     frames[sheet.title] = _read_sheet(sheet)
                 except Exception as exc:
-                    raise ImportFailed(name, f"sheet '{sheet.title}'", _damaged(exc)) from None
+                    raise ImportFailed(
+                        name, f"sheet '{sheet.title}'", damaged_reason(exc)
+                    ) from None
             return frames
         finally:
             book.close()

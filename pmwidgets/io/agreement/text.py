@@ -11,8 +11,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from ..domain.i18n import _, current_language
-from .doc_model import Block, Fields, Heading, Para, Table
+from ...domain.i18n import _, current_language
+from .model import Block, Fields, Heading, Para, Table
 
 # --- Markdown ------------------------------------------------------------------------
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, XPos, YPos
 
-from ..domain.i18n import _
-from .doc_model import Block, Fields, Heading, Para, SignOff, Table
+from ...domain.i18n import _
+from .model import Block, Fields, Heading, Para, SignOff, Table
 
 _FONT = "DejaVu"
 _MONO = "DejaVuMono"
@@ -123,7 +123,7 @@ def render_pdf(blocks: Sequence[Block], title: str, running: str) -> bytes:
     Parameters
     ----------
     blocks
-        The document, as laid out by :func:`pmwidgets.io.doc_layout.layout`.
+        The document, as laid out by :func:`pmwidgets.io.agreement.layout.layout`.
     title
         The PDF's title (document properties).
     running

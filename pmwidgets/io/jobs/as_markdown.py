@@ -50,12 +50,12 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from ..domain.model import JobDescription
-from .errors import ImportFailed
-from .jd_fields import Draft, as_int, as_share, show, split_share
+from ...domain.model import JobDescription
+from ..errors import ImportFailed, show
+from .fields import Draft, as_int, as_share, split_share
 
 #: Largest Markdown text parsed: markdown-it-py needs seconds for pathological
-#: text near :data:`~pmwidgets.io.jd_files.MAX_BYTES`; real job descriptions are
+#: text near :data:`~pmwidgets.io.jobs.files.MAX_BYTES`; real job descriptions are
 #: a few kilobytes.
 MAX_MARKDOWN_BYTES = 256 * 1024
 
@@ -140,62 +140,11 @@ class _Reader:
             if node.type == "hr":
                 continue
             if node.type == "heading":
-                heading = _block_text(node) or ""
-                if node.tag == "h1":
-                    if "title" in draft.fields:
-                        draft.fail(
-                            where,
-                            "a second '# ' heading: the file may have only one job title"
-                            f" (the first is at {draft.places[('title',)]})",
-                        )
-                    draft.fields["title"] = heading
-                    draft.places[("title",)] = where
-                    section = "purpose"
-                    continue
-                if section is None:
-                    draft.fail(where, "start the file with the job title as a '# Title' heading")
-                if node.tag != "h2":
-                    draft.fail(
-                        where,
-                        f"unexpected heading {show(heading)}: use '# ' for the job title"
-                        " and '## ' for sections",
-                    )
-                key = _SECTIONS.get(" ".join(heading.casefold().rstrip(":").split()))
-                if key is None:
-                    draft.fail(where, f"unknown section {show(heading)}: use {_SECTION_NAMES}")
-                if key in seen:
-                    draft.fail(where, f"section {show(heading)} appears twice")
-                seen[key] = where
-                section = key
-                if key in ("responsibilities", "competencies"):
-                    draft.places[(key,)] = where
+                section = self.heading(node, where, section, seen)
                 continue
             if section is None:
                 draft.fail(where, "start the file with the job title as a '# Title' heading")
-            if section in ("purpose", "source"):
-                block = _block_text(node)
-                if block is None:
-                    draft.fail(
-                        where,
-                        f"under {section.capitalize()}, write plain paragraphs"
-                        f" (found a {node.type.replace('_', ' ')})",
-                    )
-                self.parts[section].append(block)
-                draft.places.setdefault((section,), where)
-            elif node.type not in ("bullet_list", "ordered_list"):
-                hint = (
-                    "list each responsibility as '- text (30%)' or '1. text (30%)'"
-                    if section == "responsibilities"
-                    else "list each competency as a bullet '- Name: required level',"
-                    " like '- Diagnostics: 4'"
-                )
-                draft.fail(where, f"under {section.capitalize()}, {hint}")
-            else:
-                for item in node.children:
-                    if section == "responsibilities":
-                        self.responsibility(item)
-                    else:
-                        self.competency(item)
+            self.block(node, where, section)
         if "title" not in draft.fields:
             draft.fail("-", "no job title: start the file with a '# Job title' heading")
         for key in ("purpose", "source"):
@@ -204,6 +153,68 @@ class _Reader:
         if "responsibilities" not in seen:
             draft.fail("-", "no '## Responsibilities' section: list the responsibilities under one")
         return draft.finish()
+
+    def heading(
+        self, node: SyntaxTreeNode, where: str, section: str | None, seen: dict[str, str]
+    ) -> str:
+        """The job title (``# ``) or a section's heading (``## ``): the section it starts."""
+        draft = self.draft
+        heading = _block_text(node) or ""
+        if node.tag == "h1":
+            if "title" in draft.fields:
+                draft.fail(
+                    where,
+                    "a second '# ' heading: the file may have only one job title"
+                    f" (the first is at {draft.places[('title',)]})",
+                )
+            draft.fields["title"] = heading
+            draft.places[("title",)] = where
+            return "purpose"
+        if section is None:
+            draft.fail(where, "start the file with the job title as a '# Title' heading")
+        if node.tag != "h2":
+            draft.fail(
+                where,
+                f"unexpected heading {show(heading)}: use '# ' for the job title"
+                " and '## ' for sections",
+            )
+        key = _SECTIONS.get(" ".join(heading.casefold().rstrip(":").split()))
+        if key is None:
+            draft.fail(where, f"unknown section {show(heading)}: use {_SECTION_NAMES}")
+        if key in seen:
+            draft.fail(where, f"section {show(heading)} appears twice")
+        seen[key] = where
+        if key in ("responsibilities", "competencies"):
+            draft.places[(key,)] = where
+        return key
+
+    def block(self, node: SyntaxTreeNode, where: str, section: str) -> None:
+        """A block under a section: a paragraph (purpose, source) or a list of items."""
+        draft = self.draft
+        if section in ("purpose", "source"):
+            block = _block_text(node)
+            if block is None:
+                draft.fail(
+                    where,
+                    f"under {section.capitalize()}, write plain paragraphs"
+                    f" (found a {node.type.replace('_', ' ')})",
+                )
+            self.parts[section].append(block)
+            draft.places.setdefault((section,), where)
+        elif node.type not in ("bullet_list", "ordered_list"):
+            hint = (
+                "list each responsibility as '- text (30%)' or '1. text (30%)'"
+                if section == "responsibilities"
+                else "list each competency as a bullet '- Name: required level',"
+                " like '- Diagnostics: 4'"
+            )
+            draft.fail(where, f"under {section.capitalize()}, {hint}")
+        else:
+            for item in node.children:
+                if section == "responsibilities":
+                    self.responsibility(item)
+                else:
+                    self.competency(item)
 
     def _paragraphs(self, nodes: list[SyntaxTreeNode], what: str) -> list[str]:
         texts = []

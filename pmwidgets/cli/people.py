@@ -1,0 +1,64 @@
+"""``pmw people``, ``pmw invite`` and ``pmw revoke``: the people and their sign-in links."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from .common import EXIT_OK
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+
+def people(svc: Services, args: argparse.Namespace) -> int:
+    """``pmw people``: one tab-separated line per person: id, name, roles, manager id."""
+    for p in svc.people():
+        roles = ",".join(r.value for r in p.roles)
+        print(f"{p.id}\t{p.name}\t{roles}\t{p.manager_id or ''}")
+    return EXIT_OK
+
+
+def invite(svc: Services, args: argparse.Namespace) -> int:
+    """``pmw invite PERSON_ID | --all [--url URL]``: signed links that expire."""
+    from ..domain.errors import NotAllowed, ValidationFailed
+    from ..domain.model import Role
+    from ..services.sessions import INVITE_DAYS, new_invite
+
+    if Role.ADMIN not in svc.me.roles:  # the operator is an admin too
+        raise NotAllowed("only an admin can make sign-in links")
+    people = svc.people()
+    if args.all:
+        chosen = people
+    elif args.person:
+        chosen = [p for p in people if p.id == args.person]
+        if not chosen:
+            raise ValidationFailed(f"no person with id {args.person!r} (see pmw people)")
+    else:
+        raise ValidationFailed("name a person, or use --all")
+    base = args.url.rstrip("/")
+    for p in chosen:
+        link = f"{base}/pmw/signin?t={new_invite(svc.store, p.id)}"
+        print(f"{p.id}\t{p.name}\t{link}" if args.all else link)
+    print(f"links expire in {INVITE_DAYS} days", file=sys.stderr)
+    return EXIT_OK
+
+
+def revoke(svc: Services, args: argparse.Namespace) -> int:
+    """``pmw revoke PERSON --reason TEXT``: one line saying what ended."""
+    from ..domain.errors import ValidationFailed
+    from ..services.sessions import revoke as end_sessions
+
+    person = next((p for p in svc.people() if p.id == args.person), None)
+    if person is None:
+        raise ValidationFailed(f"no person with id {args.person!r} (see pmw people)")
+    if not args.reason.strip():
+        raise ValidationFailed("say why with --reason TEXT: it is recorded in the event log")
+    ended = end_sessions(svc, person.id, args.reason)
+    sessions = "session" if ended == 1 else "sessions"
+    print(
+        f"ended {ended} {sessions} of {person.name} ({person.id}); "
+        "sign-in links made before now no longer work"
+    )
+    return EXIT_OK

@@ -1,0 +1,4 @@
+"""The agreement document: its model, laid out once and drawn as Markdown, HTML and PDF.
+
+Start at :mod:`pmwidgets.io.agreement.document`.
+"""

@@ -1,0 +1,1 @@
+"""Spreadsheets: tables (frames) to Excel and CSV, and a team's objectives from Excel."""
