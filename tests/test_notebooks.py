@@ -69,3 +69,28 @@ def test_every_notebook_runs_under_nbval(
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert f"{len(NOTEBOOKS)} passed" in result.stdout
+
+
+def test_the_embedding_example_runs_under_nbval_without_a_database(tmp_path: Path) -> None:
+    """notebooks/examples/using_the_widgets.ipynb: the widgets in anyone's notebook.
+
+    Its checked cell's printed lines must come out as saved (``NBVAL_CHECK_OUTPUT``), and
+    no database is opened or made: the database setting points at a file that must not
+    appear.
+    """
+    example = ROOT / "notebooks" / "examples" / "using_the_widgets.ipynb"
+    nb = json.loads(example.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    checked = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert checked and all(c["outputs"] for c in checked), "the checked cell keeps its output"
+    db = tmp_path / "never.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
+    env.update(PMW_DATABASE_URL=f"sqlite:///{db}", XDG_STATE_HOME=str(tmp_path / "state"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
+         "-p", "no:cacheprovider", "-q", str(example)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "3 passed" in result.stdout, result.stdout[-2000:]
+    assert not db.exists()

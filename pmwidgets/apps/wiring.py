@@ -1,8 +1,10 @@
-"""The step pages' views wired to the workbook: the one place a page calls the services.
+"""The step pages' views wired to the workbook session: data in, the session's writes out.
 
 Each view in :mod:`pmwidgets.widgets` is pure: data in, callbacks out. Here each one
-is given the workbook's state (kept current after every reload) and callbacks that
-make the services' calls, then reload. (The session controller will take this over.)
+follows the :class:`~.workbook_session.WorkbookSession`'s ``state`` and its callbacks
+are the session's write methods, each one use case of the services (which check
+access); after a write the session shows the workbook as it now stands, so every view
+of the page redraws from the same state.
 """
 
 from __future__ import annotations
@@ -13,54 +15,38 @@ from typing import Any, TypeVar
 
 import ipywidgets as W
 
-from ..domain.errors import EditConflict, PmwError
+from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..domain.model import JobDescription, Workbook
-from ..domain.state import WorkbookState
-from ..services import Services, StaleWrite
-from ..widgets.context import WorkbookContext
+from ..services import Services
+from .workbook_session import WorkbookSession
 
 V = TypeVar("V", bound=W.Widget)
 
 
 def wired(
-    ctx: WorkbookContext,
+    session: WorkbookSession,
     view: V,
     also: Callable[[], dict[str, Any]] = dict,
     **calls: Callable[..., Any],
 ) -> V:
     """Keep ``view.state`` current, and give it the callbacks ``calls`` (``on_save=...``).
 
-    Each callback makes its service call, then reloads the workbook, so that every view
-    of the page redraws from the new state; after a refusal for stale data or a
-    conflict too (the view shows the refusal, with what the other person saved).
     ``also`` gives other traits to set with the state (the acting party, in coach mode).
     """
 
-    def reloading(call: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any) -> Any:
-            try:
-                result = call(*args)
-            except (StaleWrite, EditConflict):
-                ctx.reload()
-                raise
-            ctx.reload()
-            return result
-
-        return run
-
-    def follow(state: WorkbookState) -> None:
+    def follow(_change: object = None) -> None:
         with view.hold_trait_notifications():
-            for name, value in {**also(), "state": state}.items():
+            for name, value in {**also(), "state": session.state}.items():
                 setattr(view, name, value)
 
     for name, call in calls.items():
-        setattr(view, name, reloading(call))
-    ctx.subscribe(follow)
+        setattr(view, name, call)
+    session.observe(follow, names=["state", "acting"])
     return view
 
 
-def history_view(ctx: WorkbookContext) -> W.Widget:
+def history_view(ctx: WorkbookSession) -> W.Widget:
     """The workbook's history, read again after every reload."""
     from ..widgets.history_view import HistoryView
 
@@ -77,12 +63,12 @@ def history_view(ctx: WorkbookContext) -> W.Widget:
 
     view = HistoryView(**read())
 
-    def follow(_state: WorkbookState) -> None:
+    def follow(_change: object) -> None:
         with view.hold_trait_notifications():
             for name, value in read().items():
                 setattr(view, name, value)
 
-    ctx.subscribe(follow)
+    ctx.observe(follow, names=["state", "acting"])
     return view
 
 
@@ -113,7 +99,7 @@ def workbook_picker(svc: Services, on_open: Callable[[int], None]) -> W.Widget:
     return picker
 
 
-def check_in_log(ctx: WorkbookContext) -> W.Widget:
+def check_in_log(ctx: WorkbookSession) -> W.Widget:
     """The check-ins; a new one is saved by the services (an amendment reopens the objectives)."""
     from ..widgets.check_in_log import CheckInLog
 
@@ -121,28 +107,25 @@ def check_in_log(ctx: WorkbookContext) -> W.Widget:
     return wired(
         ctx,
         log,
-        on_save=lambda check_in, _reason: ctx.services.save_check_in(
-            ctx.workbook_id, check_in, log.based_on
-        ),
+        on_save=lambda check_in, _reason: ctx.save_check_in(check_in, log.based_on),
     )
 
 
-def review_form(ctx: WorkbookContext) -> W.Widget:
+def review_form(ctx: WorkbookSession) -> W.Widget:
     """The review: each party's assessments saved, and the review started, by the services."""
     from ..widgets.review_form import ReviewForm
 
     form = ReviewForm(ctx.state, ctx.party, ctx.names())
-    wb = ctx.workbook_id
     return wired(
         ctx,
         form,
         also=lambda: {"party": ctx.party},
-        on_save=lambda review, _reason: ctx.services.set_review(wb, review, form.based_on),
-        on_start=lambda reason: ctx.services.start_review(wb, ctx.version, reason),
+        on_save=lambda review, _reason: ctx.set_review(review, form.based_on),
+        on_start=lambda reason: ctx.start_review(ctx.version, reason),
     )
 
 
-def development_planner(ctx: WorkbookContext) -> W.Widget:
+def development_planner(ctx: WorkbookSession) -> W.Widget:
     """The development plan; every change to it is saved by the services."""
     from ..widgets.development_planner import DevelopmentPlanner
 
@@ -151,13 +134,11 @@ def development_planner(ctx: WorkbookContext) -> W.Widget:
         ctx,
         planner,
         also=lambda: {"party": ctx.party},
-        on_save=lambda plan, reason: ctx.services.set_plan(
-            ctx.workbook_id, plan, planner.based_on, reason
-        ),
+        on_save=lambda plan, reason: ctx.set_plan(plan, planner.based_on, reason),
     )
 
 
-def job_description_editor(ctx: WorkbookContext) -> W.Widget:
+def job_description_editor(ctx: WorkbookSession) -> W.Widget:
     """The job description: found in the library or the catalogue, read from a file, saved."""
     from ..widgets.job_description_editor import Found, JobDescriptionEditor
 
@@ -206,7 +187,5 @@ def job_description_editor(ctx: WorkbookContext) -> W.Widget:
     return wired(
         ctx,
         editor,
-        on_save=lambda job, reason: ctx.services.set_job_description(
-            ctx.workbook_id, job, editor.based_on, reason
-        ),
+        on_save=lambda job, reason: ctx.set_job_description(job, editor.based_on, reason),
     )

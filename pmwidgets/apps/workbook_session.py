@@ -10,7 +10,9 @@ the write made, so reading it again costs one header query, never a second full 
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -18,13 +20,21 @@ import traitlets as T
 
 from ..domain.agreement import AgreementStatus, Subject
 from ..domain.errors import PmwError
-from ..domain.model import CheckIn, DevelopmentPlan, JobDescription, Objective, Person, Review
+from ..domain.model import (
+    CheckIn,
+    DevelopmentPlan,
+    JobDescription,
+    Objective,
+    Party,
+    Person,
+    Review,
+)
 from ..domain.participation import Participation
 from ..domain.state import WorkbookState
 from ..services import Services
-from ..widgets.context import WorkbookContext
 
 _R = TypeVar("_R")
+log = logging.getLogger("pmwidgets.apps")
 
 
 def _writes(fn: Callable[..., _R]) -> Callable[..., _R]:
@@ -51,7 +61,7 @@ def _writes(fn: Callable[..., _R]) -> Callable[..., _R]:
     return wrapper
 
 
-class WorkbookSession(WorkbookContext, T.HasTraits):
+class WorkbookSession(T.HasTraits):
     """One workbook seen by one acting person (perhaps facilitated by a coach).
 
     Parameters
@@ -61,9 +71,7 @@ class WorkbookSession(WorkbookContext, T.HasTraits):
     workbook_id:
         The workbook.
 
-    ``WorkbookContext`` is a base only so that the pages not yet moved to pure views
-    can take a session where they took a context (``reload``, ``subscribe``, ``names``):
-    the old path, removed with its last caller.
+    Views follow :attr:`state` with ``dlink`` or ``observe``; the writes below set it.
     """
 
     #: the workbook as the acting person sees it, at its latest version read here
@@ -80,10 +88,9 @@ class WorkbookSession(WorkbookContext, T.HasTraits):
     participation = T.Instance(Participation, allow_none=True)
 
     def __init__(self, services: Services, workbook_id: int) -> None:
-        T.HasTraits.__init__(self)  # not WorkbookContext's: it would read the workbook
+        super().__init__()
         self.services = services
         self.workbook_id = workbook_id
-        self._listeners: list[tuple[bool, Callable[[WorkbookState], None]]] = []
         self._watching = False
         self._names: dict[str, str] = {}
         self._not_people: set[str] = set()
@@ -118,11 +125,85 @@ class WorkbookSession(WorkbookContext, T.HasTraits):
         if names != self.people:
             self.people = dict(names)
 
+    # --- who, which version, whose names ---------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """The workbook version the page last read (a save sends it as ``based_on``)."""
+        return self.state.workbook.version
+
+    @property
+    def party(self) -> Party | None:
+        """The acting person's party in this workbook, if they are one."""
+        return self.state.workbook.party_of(self.services.me.id)
+
+    @property
+    def facilitated(self) -> bool:
+        """Whether a coach is facilitating (coach mode: one shared screen)."""
+        return self.services.facilitator is not None
+
+    def names(self, needed: Iterable[str | None] = ()) -> dict[str, str]:
+        """People's names by id, read once and again only when a ``needed`` id is new.
+
+        People are added but never renamed or removed, so the names read for one
+        drawing serve the next; someone new (a new confirmer, say) is read when needed.
+        """
+        new = {pid for pid in needed if pid and pid not in self._names} - self._not_people
+        if new or not self._names:
+            self._names = {p.id: p.name for p in self.services.people()}
+            self._not_people = (self._not_people | new) - set(self._names)
+        return self._names
+
+    def reload(self) -> WorkbookState:
+        """Read the workbook again (one header query when nothing changed) and show it."""
+        self._show(self.services.open(self.workbook_id))
+        return self.state
+
+    def act_as(self, services: Services) -> None:
+        """Switch the acting person (coach mode), then show the workbook as they see it."""
+        self.services = services
+        self.reload()
+
+    # --- someone else's saves -----------------------------------------------------------
+
     def watch(self, interval: float = 1.0, on_change: Callable[[], None] | None = None) -> bool:
-        """Read the workbook again whenever someone else saves (see the base class);
-        ``on_change`` is also called when a refused write finds their save."""
+        """Read the workbook again whenever someone else saves, checking every ``interval``
+        seconds on the kernel's event loop (one number read per check).
+
+        ``on_change`` is called after such a reload, and when a refused write finds
+        someone else's save. Returns False when there is no running loop (scripts, tests).
+        """
         self._on_change = on_change
-        return super().watch(interval, on_change)
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return False
+        if not loop.is_running():
+            return False
+        self._watching = True
+
+        def tick() -> None:
+            if not self._watching:
+                return
+            try:
+                if self.changed_elsewhere():
+                    self.reload()
+                    if on_change is not None:
+                        on_change()
+            except Exception:  # a page must never die of a failed poll
+                log.exception("watching workbook %s failed", self.workbook_id)
+            loop.call_later(interval, tick)
+
+        loop.call_later(interval, tick)
+        return True
+
+    def stop_watching(self) -> None:
+        """Stop the checks started by :meth:`watch`."""
+        self._watching = False
+
+    def changed_elsewhere(self) -> bool:
+        """Whether someone saved since this page last read the workbook (reads one number)."""
+        return self.services.store.latest_version(self.workbook_id) != self.version
 
     def last_agreed(self, subject: Subject) -> tuple[int, str] | None:
         """(number, canonical JSON) of the version of ``subject`` agreed before the draft.

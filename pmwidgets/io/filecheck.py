@@ -212,6 +212,13 @@ def _members(file: str, data: bytes) -> list[zipfile.ZipInfo]:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+    except NotImplementedError:  # e.g. "zip file version 6.4": Excel never writes one
+        raise ImportFailed(
+            file,
+            "-",
+            "not an Excel .xlsx workbook: the zip archive says it needs a zip format"
+            " Excel does not write; it may be damaged",
+        ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         kind = binary_kind(data)
         if data.startswith(b"PK"):

@@ -217,7 +217,7 @@ class ConflictSlot(W.VBox):
         names: Mapping[str, str] | Callable[[tuple[str, ...]], Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__([])
-        #: old path, for the widgets that still pass ``WorkbookContext.names``: to remove
+        #: a live lookup (an editor's own names, which follow its state), or fixed names
         self._lookup = names if callable(names) else None
         self.names = {} if callable(names) else dict(names or {})
         self.view: ConflictView | None = None

@@ -9,12 +9,12 @@ import ipywidgets as W
 import pytest
 
 from pmwidgets.apps.wiring import check_in_log
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain.errors import NotFound
 from pmwidgets.domain.model import CheckIn, ObjectiveProgress
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.widgets.check_in_log import CheckInLog
-from pmwidgets.widgets.context import WorkbookContext
 
 XSS = "<script>alert('x')</script>"
 
@@ -26,10 +26,10 @@ def _close_widgets() -> Iterator[None]:
 
 
 def page(store: Store, person: str, wb_id: int = 1) -> CheckInLog:
-    return wired(WorkbookContext(Services(store, person), wb_id))
+    return wired(WorkbookSession(Services(store, person), wb_id))
 
 
-def wired(ctx: WorkbookContext) -> CheckInLog:
+def wired(ctx: WorkbookSession) -> CheckInLog:
     """The check-in log as the check-ins page wires it to the workbook."""
     log = check_in_log(ctx)
     assert isinstance(log, CheckInLog)
@@ -169,9 +169,9 @@ def test_an_empty_check_in_is_refused(demo: Store) -> None:
 
 def test_a_person_who_cannot_see_the_workbook_is_refused(demo: Store) -> None:
     with pytest.raises(NotFound):
-        WorkbookContext(Services(demo, "tnguyen"), 1)
+        WorkbookSession(Services(demo, "tnguyen"), 1)
     # a page whose identity is swapped for someone else's (a forged session) gets nowhere
-    ctx = WorkbookContext(Services(demo, "mchen"), 1)
+    ctx = WorkbookSession(Services(demo, "mchen"), 1)
     log = wired(ctx)
     version = demo.latest_version(1)
     ctx.services = Services(demo, "tnguyen")

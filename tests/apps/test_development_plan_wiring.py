@@ -10,10 +10,10 @@ import pytest
 from helpers import CYCLE, add_people, agreed_job, new_workbook
 
 from pmwidgets.apps.wiring import development_planner
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain import Objective, Rating, Stage, SupportCommitment
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.development_planner import DevelopmentPlanner
 from pmwidgets.widgets.lean import is_shown
 
@@ -55,13 +55,13 @@ def fresh(sqlite_store: Store) -> tuple[Store, int]:
 
 
 def planner(store: Store, wb: int, who: str) -> DevelopmentPlanner:
-    return wired(WorkbookContext(Services(store, who), wb))
+    return wired(WorkbookSession(Services(store, who), wb))
 
 
-CONTEXTS: dict[int, WorkbookContext] = {}
+CONTEXTS: dict[int, WorkbookSession] = {}
 
 
-def wired(ctx: WorkbookContext) -> DevelopmentPlanner:
+def wired(ctx: WorkbookSession) -> DevelopmentPlanner:
     """The planner as the development plan page wires it to the workbook."""
     planner = development_planner(ctx)
     assert isinstance(planner, DevelopmentPlanner)
@@ -149,7 +149,7 @@ def test_someone_who_is_not_a_party_sees_ratings_read_only(fresh: tuple[Store, i
 def test_coach_mode_switches_whose_ratings_are_edited(fresh: tuple[Store, int]) -> None:
     store, wb = fresh
     coach = Services(store, "coach")
-    ctx = WorkbookContext(coach, wb)
+    ctx = WorkbookSession(coach, wb)
     p = wired(ctx)
     ctx.act_as(coach.acting_as("boss"))
     assert p.rows[HS].level.description == "Manager's rating"
@@ -335,7 +335,7 @@ def test_a_refresh_updates_what_others_wrote_and_keeps_what_is_typed(
     fresh: tuple[Store, int],
 ) -> None:
     store, wb = fresh
-    ctx = WorkbookContext(Services(store, "emp"), wb)
+    ctx = WorkbookSession(Services(store, "emp"), wb)
     p = wired(ctx)
     p.rows[HS].level.value = 4
     p.description.value = "Half-typed action"

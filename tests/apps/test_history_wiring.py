@@ -9,9 +9,9 @@ import ipywidgets as W
 import pytest
 
 from pmwidgets.apps.wiring import history_view
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.history_view import HistoryView
 
 NOTE = "Ask about covering the Friday group"
@@ -25,10 +25,10 @@ def _close_widgets() -> Iterator[None]:
 
 
 def view(store: Store, who: str, wb: int) -> HistoryView:
-    return wired(WorkbookContext(Services(store, who), wb))
+    return wired(WorkbookSession(Services(store, who), wb))
 
 
-def wired(ctx: WorkbookContext) -> HistoryView:
+def wired(ctx: WorkbookSession) -> HistoryView:
     """The history as the step pages wire it to a workbook."""
     found = history_view(ctx)
     assert isinstance(found, HistoryView)
@@ -124,7 +124,7 @@ def test_private_note_is_shown_to_its_author_only(demo: Store) -> None:
 
 def test_own_private_note_is_not_shown_on_a_shared_screen(demo: Store) -> None:
     facilitated = Services(demo, "kwalsh").acting_as("mchen")
-    v = wired(WorkbookContext(facilitated, 1))
+    v = wired(WorkbookSession(facilitated, 1))
     assert NOTE not in v.table.value
     assert "private note" not in v.table.value
 
@@ -134,13 +134,13 @@ def test_private_note_stays_hidden_even_if_a_service_returned_it(demo: Store) ->
     svc = Services(demo, "rokafor")
     svc.history = lambda wb: demo.events(wb)  # type: ignore[method-assign]
     assert any(e.action == "note.added" for e in svc.history(1))
-    v = wired(WorkbookContext(svc, 1))
+    v = wired(WorkbookSession(svc, 1))
     assert NOTE not in v.table.value
     assert all(not e.action.startswith("note.") for e in v.shown_events)
 
 
 def test_script_in_an_objective_title_is_escaped_in_timeline_and_difference(demo: Store) -> None:
-    context = WorkbookContext(Services(demo, "rokafor"), 3)
+    context = WorkbookSession(Services(demo, "rokafor"), 3)
     v = wired(context)
     v.kind.value = "objectives"
     reading = v.change.value  # the amendment to objective 2
@@ -167,7 +167,7 @@ def test_script_in_an_objective_title_is_escaped_in_timeline_and_difference(demo
 def test_the_pages_history_is_read_only_when_opened(demo: Store) -> None:
     from pmwidgets.apps.pages import _history
 
-    ctx = WorkbookContext(Services(demo, "rokafor"), 1)
+    ctx = WorkbookSession(Services(demo, "rokafor"), 1)
     acc = _history(ctx)
     assert not any(isinstance(c, HistoryView) for c in acc.children)  # nothing read yet
     acc.selected_index = 0  # the person opens it

@@ -14,11 +14,11 @@ import pytest
 from helpers import make_job
 
 from pmwidgets.apps.wiring import job_description_editor
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain.agreement import AgreementStatus
 from pmwidgets.domain.errors import NotFound
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
 from pmwidgets.widgets.lean import is_shown
 
@@ -45,12 +45,12 @@ def _close_widgets() -> Iterator[None]:
     W.Widget.close_all()
 
 
-CONTEXTS: dict[int, WorkbookContext] = {}
+CONTEXTS: dict[int, WorkbookSession] = {}
 
 
 def editor_for(store: Store, who: str, wb: int) -> JobDescriptionEditor:
     """The editor as the job description page wires it to the workbook."""
-    ctx = WorkbookContext(Services(store, who), wb)
+    ctx = WorkbookSession(Services(store, who), wb)
     editor = job_description_editor(ctx)
     assert isinstance(editor, JobDescriptionEditor)
     CONTEXTS[id(editor)] = ctx
@@ -335,7 +335,7 @@ def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None
 
 def test_someone_elses_workbook_is_refused(demo: Store) -> None:
     with pytest.raises(NotFound):
-        WorkbookContext(Services(demo, "aberg"), 1)
+        WorkbookSession(Services(demo, "aberg"), 1)
     # a context made for another person, then used by aberg: a forged save
     editor = editor_for(demo, "rokafor", 1)
     CONTEXTS[id(editor)].services = Services(demo, "aberg")

@@ -8,10 +8,10 @@ import ipywidgets as W
 import pytest
 
 from pmwidgets.apps.wiring import review_form
+from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain.model import Assessment, Review, Stage
 from pmwidgets.services import Services
 from pmwidgets.store import Store
-from pmwidgets.widgets.context import WorkbookContext
 from pmwidgets.widgets.lean import is_shown
 from pmwidgets.widgets.review_form import ReviewForm
 
@@ -25,13 +25,13 @@ def _close_widgets() -> Iterator[None]:
 
 
 def page(store: Store, person: str, wb_id: int = 4) -> ReviewForm:
-    return wired(WorkbookContext(Services(store, person), wb_id))
+    return wired(WorkbookSession(Services(store, person), wb_id))
 
 
-CONTEXTS: dict[int, WorkbookContext] = {}
+CONTEXTS: dict[int, WorkbookSession] = {}
 
 
-def wired(ctx: WorkbookContext) -> ReviewForm:
+def wired(ctx: WorkbookSession) -> ReviewForm:
     """The review form as the review page wires it to the workbook."""
     form = review_form(ctx)
     assert isinstance(form, ReviewForm)
@@ -210,7 +210,7 @@ def test_a_save_on_an_old_page_keeps_the_other_s_column(demo: Store) -> None:
 
 def test_coach_mode_switches_the_editable_column(demo: Store) -> None:
     coach = Services(demo, "kwalsh")
-    context = WorkbookContext(coach.acting_as("aberg"), 4)
+    context = WorkbookSession(coach.acting_as("aberg"), 4)
     form = wired(context)
     assert (1, "manager") in form.others
     context.act_as(coach.acting_as("hlambert"))

@@ -99,12 +99,13 @@ def test_the_text_agreed_before_a_draft_is_read_once(demo: Store, monkeypatch: A
     assert session.last_agreed("review") is None
 
 
-def test_old_path_listeners_still_hear_every_reload(demo: Store) -> None:
+def test_reload_shows_the_state_again_and_nothing_watches_without_a_loop(demo: Store) -> None:
     session = WorkbookSession(Services(demo, "tnguyen"), 2)
-    heard: list[int] = []
-    session.subscribe(lambda state: heard.append(state.workbook.version))
+    seen: list[int] = []
+    session.observe(lambda change: seen.append(change["new"].workbook.version), names="state")
+    Services(demo, "rokafor").remove_objective(2, 3, demo.latest_version(2))
     session.reload()
-    assert heard == [session.version]
+    assert seen == [session.version] == [demo.latest_version(2)]
     assert session.watch() is False  # no running event loop here: nothing to watch with
 
 

@@ -861,3 +861,13 @@ def test_random_workbook_cells_only_raise_import_failed(
         "anchors": [["competency", "level", "anchor"], *anchors],
     }
     _only_import_failed("fuzz.xlsx", xlsx(**headed))
+
+
+def test_a_zip_claiming_a_format_excel_never_writes_gets_a_reason() -> None:
+    """Found by the fuzzer: one byte of the directory changed, and zipfile raised
+    NotImplementedError ("zip file version 6.4"), reported as an unexpected problem."""
+    data = bytearray((EXAMPLES / "job_description.xlsx").read_bytes())
+    data[7863] = ord("@")
+    with pytest.raises(ImportFailed) as err:
+        read_job_description("jd.xlsx", data=bytes(data))
+    assert err.value.reason.startswith("not an Excel .xlsx workbook: the zip archive says")

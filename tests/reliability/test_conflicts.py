@@ -307,13 +307,13 @@ def test_a_job_description_typed_while_the_other_saves_keeps_both(demo_url: str)
     the employee's save keeps the manager's new purpose (a field the employee did not
     touch, now shown on the page) and stores the employee's title."""
     from pmwidgets.apps.wiring import job_description_editor
+    from pmwidgets.apps.workbook_session import WorkbookSession
     from pmwidgets.services import Services
-    from pmwidgets.widgets.context import WorkbookContext
     from pmwidgets.widgets.job_description_editor import JobDescriptionEditor
 
     with Store(demo_url) as store:
         boss = Services(store, "rokafor")
-        ctx = WorkbookContext(Services(store, "mchen"), 1)
+        ctx = WorkbookSession(Services(store, "mchen"), 1)
         page = job_description_editor(ctx)  # as the job description page wires it
         assert isinstance(page, JobDescriptionEditor)
         page.title.value = "Automotive instructor (as the employee reads it)"
