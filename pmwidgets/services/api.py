@@ -22,14 +22,8 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
-from ..io.agreement.document import (
-    AgreementDocument,
-    acceptances,
-    agreement_document,
-    last_agreed_versions,
-)
 from ..store import Event, Store, VerifyReport, parse_head
-from . import access
+from . import access, documents
 from .base import OPERATOR_ID, Clock, _validated, utc_now
 from .content import ContentUseCases
 
@@ -213,18 +207,8 @@ class Services(ContentUseCases):
             raise NotAllowed(_("only the operator can export other people's private notes"))
         return self.store.dump_workbook(workbook_id, "*" if include_private else self.me.id)
 
-    def agreement_document(self, workbook_id: int) -> AgreementDocument:
-        """The performance agreement of a workbook, as a document both people would sign.
-
-        Uses the frozen text of the last version each subject was agreed, with
-        its hash and both confirmations; a newer draft is marked as not agreed.
-        """
-        state = self.open(workbook_id)
-        names = {p.id: p.name for p in self.people()}
-        events: list[Any] = list(self.history(workbook_id))
-        previous = last_agreed_versions(events)
-        accepted = acceptances(events)
-        return agreement_document(state, names, previous=previous, accepted=accepted)
+    agreement_document = documents.agreement_document
+    agreement_export = documents.agreement_export
 
     def import_workbook(self, data: dict[str, Any]) -> int:
         """Restore a workbook exported as JSON (already validated by :mod:`pmwidgets.io`); admins only."""
