@@ -10,7 +10,6 @@ import ipywidgets as W
 
 from ..domain.errors import PmwError
 from ..domain.i18n import _
-from ..services.files import agreement_html, agreement_markdown, agreement_pdf
 from ..widgets.base import StatusArea, button, esc, heading, html_widget
 from ..widgets.lean import make, show
 from . import session
@@ -64,13 +63,13 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
                 sign_in_message(),
             )
             return
-        doc = svc.agreement_document(sel.workbook)
+        export = svc.agreement_export(sel.workbook)
         stem = f"performance-agreement-workbook-{sel.workbook}"
-        html = agreement_html(doc)
+        html = export.html()
         body = _BODY.search(html)
         styles = "".join(_STYLE.findall(html))
         markdown = download_link(
-            agreement_markdown(doc).encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
+            export.markdown().encode("utf-8"), f"{stem}.md", "text/markdown", _("Markdown")
         )
         links = html_widget(f"<p class='pmw-downloads'>{markdown}</p>")
         # The PDF is drawn when asked for: it takes about half a second and loads the
@@ -79,7 +78,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
 
         def make_pdf(_b: W.Button) -> None:
             pdf = download_link(
-                agreement_pdf(doc),
+                export.pdf(),
                 f"{stem}.pdf",
                 "application/pdf",
                 _("Download the agreement (PDF)"),
@@ -88,7 +87,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
             show(prepare, False)
 
         prepare.on_click(status.guard(make_pdf))
-        # the document's HTML escapes every piece of user text (pmwidgets.services.files)
+        # the document's HTML escapes every piece of user text (pmwidgets.services.documents)
         document = html_widget(styles + (body.group(1) if body else html), "pmw-agreement-document")
         actions = make(W.HBox, children=[prepare, links])
         page.children = (css, actions, status, document)

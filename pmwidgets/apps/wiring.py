@@ -153,9 +153,9 @@ def job_description_editor(ctx: WorkbookSession) -> W.Widget:
             return found, ""
         try:
             if "catalogue" not in kept:
-                from ..services.files import catalogue
+                from ..services.documents import job_catalogue
 
-                kept["catalogue"] = catalogue()
+                kept["catalogue"] = job_catalogue()
             entries = kept["catalogue"].search(query, 20)
         except PmwError as exc:  # the library still answers without the catalogue
             return found, str(exc)
@@ -177,7 +177,7 @@ def job_description_editor(ctx: WorkbookSession) -> W.Widget:
         return kept["catalogue"].get(code)
 
     def upload(name: str, data: bytes) -> JobDescription:
-        from ..services.files import read_job_description
+        from ..services.documents import read_job_description
 
         return read_job_description(name, data)
 

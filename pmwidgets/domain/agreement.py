@@ -192,13 +192,36 @@ def confirm(
         The content changed since the person saw it, or it is already agreed,
         or this party already confirmed exactly this content.
     """
+    _require_may_confirm(version, subject, party, seen_hash, current_hash, canonical)
+    mine = Confirmation(
+        person_id=person_id,
+        party=party,
+        content_hash=current_hash,
+        at=at,
+        facilitator_id=facilitator_id,
+    )
+    return _with_confirmation(
+        version or AgreementVersion(subject=subject, number=1), mine, canonical
+    )
+
+
+def _require_may_confirm(
+    version: AgreementVersion | None,
+    subject: Subject,
+    party: Party,
+    seen_hash: str,
+    current_hash: str,
+    canonical: str,
+) -> None:
+    """Refuse a confirmation by anyone but a party, of content other than what is stored
+    now, of an agreed version, or of content this party already confirmed."""
     if party not in PARTIES:
         raise ValidationFailed(_("only the employee or the manager can confirm"))
     if content_hash(canonical) != current_hash:
         raise ValueError("canonical JSON does not match its hash")
     require_seen(subject, seen_hash, current_hash)
     if version is None:
-        version = AgreementVersion(subject=subject, number=1)
+        return
     if version.agreed:
         raise ValidationFailed(
             _("version {n} of the {subject} is already agreed by both").format(
@@ -207,18 +230,21 @@ def confirm(
         )
     if party in version.confirmed_by(current_hash):
         raise ValidationFailed(_("you have already confirmed this version"))
-    mine = Confirmation(
-        person_id=person_id,
-        party=party,
-        content_hash=current_hash,
-        at=at,
-        facilitator_id=facilitator_id,
-    )
-    confirmations = (*version.confirmations, mine)
-    updated = version.model_copy(update={"confirmations": confirmations})
-    if updated.confirmed_by(current_hash) == frozenset(PARTIES):
+
+
+def _with_confirmation(
+    version: AgreementVersion, mine: Confirmation, canonical: str
+) -> AgreementVersion:
+    """``version`` with ``mine`` added; agreed and frozen when both parties have now
+    confirmed the same content (a confirmation counts for its own party only)."""
+    updated = version.model_copy(update={"confirmations": (*version.confirmations, mine)})
+    if updated.confirmed_by(mine.content_hash) == frozenset(PARTIES):
         updated = updated.model_copy(
-            update={"agreed_hash": current_hash, "agreed_canonical": canonical, "agreed_at": at}
+            update={
+                "agreed_hash": mine.content_hash,
+                "agreed_canonical": canonical,
+                "agreed_at": mine.at,
+            }
         )
     return updated
 

@@ -13,13 +13,18 @@ role coaches a workbook. Private notes are visible to their author only.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
+from ..domain.agreement import ConfirmationMethod
 from ..domain.errors import NotAllowed, NotFound
 from ..domain.i18n import _
-from ..domain.model import Party, Person, Role, Workbook
+from ..domain.model import PARTIES, DevelopmentPlan, Party, Person, Review, Role, Workbook
 
 Relation = Literal["employee", "manager", "coach", "admin"]
+
+#: the id under which whoever runs the command line on the database itself acts.
+OPERATOR_ID = "pmw-operator"
 
 
 def relation(person: Person, workbook: Workbook) -> Relation | None:
@@ -120,3 +125,143 @@ def hidden_workbook(person: Person, workbook_id: int) -> NotFound:
     if Role.ADMIN in person.roles:
         return NotFound(_("workbook {id} does not exist").format(id=workbook_id))
     return NotFound(_("workbook {id} is not available to you").format(id=workbook_id))
+
+
+# --- which workbooks, and what in them, a person is shown -----------------------------
+
+
+def sees_every_workbook(person: Person) -> bool:
+    """Whether ``person`` sees every workbook (an admin), not only those they are part of."""
+    return Role.ADMIN in person.roles
+
+
+def in_session(facilitator: Person | None, workbooks: Iterable[Workbook]) -> list[Workbook]:
+    """Of ``workbooks``, those a session facilitated by ``facilitator`` may show: the
+    workbooks that coach coaches (all of them, with nobody facilitating)."""
+    if facilitator is None:
+        return list(workbooks)
+    return [wb for wb in workbooks if wb.coach_id == facilitator.id]
+
+
+def notes_viewer(person: Person, facilitator: Person | None) -> str | None:
+    """Whose private notes a reading shows: the person's own; on a shared screen (a
+    facilitated session), nobody's (None)."""
+    return None if facilitator is not None else person.id
+
+
+def may_see_event(
+    person: Person, facilitator: Person | None, action: str, actor_id: str | None
+) -> bool:
+    """Whether an event of the workbook's history is shown: a private note's events
+    only to their author, and never on a shared screen."""
+    if not action.startswith("note."):
+        return True
+    return actor_id == person.id and facilitator is None
+
+
+def require_private_export(person: Person, include_private: bool) -> None:
+    """Only the operator (full backups) exports other people's private notes."""
+    if include_private and person.id != OPERATOR_ID:
+        raise NotAllowed(_("only the operator can export other people's private notes"))
+
+
+# --- who may write what ---------------------------------------------------------------
+
+
+def require_content_author(person: Person) -> None:
+    """A workbook's content is written by a person: never by the command line's operator."""
+    if person.id == OPERATOR_ID:
+        raise NotAllowed(
+            _("the command line does not write workbook content: act as a person with --as PERSON")
+        )
+
+
+def require_note_author(person: Person, facilitator: Person | None) -> None:
+    """A private note is written by its author alone: not on a shared screen, and not
+    by the command line's operator."""
+    if facilitator is not None:
+        raise NotAllowed(_("private notes are not written on a shared screen"))
+    if person.id == OPERATOR_ID:
+        raise NotAllowed(_("the command line writes no notes: act as a person with --as PERSON"))
+
+
+def require_line_manager(person: Person, employee: Person, manager_id: str) -> None:
+    """A workbook names the employee's line manager as manager; only an admin names
+    someone else."""
+    if not sees_every_workbook(person) and employee.manager_id != manager_id:
+        raise NotAllowed(
+            _("{name}'s line manager is {manager}: only an admin can name someone else").format(
+                name=employee.name, manager=employee.manager_id or _("nobody")
+            )
+        )
+
+
+def require_importer(person: Person, workbook: Workbook) -> None:
+    """Objectives are imported into a workbook by HR (an admin) or its manager."""
+    if not sees_every_workbook(person) and workbook.manager_id != person.id:
+        raise NotAllowed(_("only HR (an admin) or the employee's manager may import objectives"))
+
+
+def require_own_ratings(
+    party: Party | None, before: DevelopmentPlan, after: DevelopmentPlan
+) -> None:
+    """Each party changes only their own ratings in the development plan, and only the
+    manager the manager's support commitments."""
+    for other in PARTIES:
+        if other != party and _ratings(before, other) != _ratings(after, other):
+            raise NotAllowed(
+                _("only the {party} can change the {party}'s ratings").format(party=_(other))
+            )
+    if party != "manager" and before.support != after.support:
+        raise NotAllowed(_("only the manager can change the manager's support commitments"))
+
+
+def require_own_assessments(party: Party | None, before: Review, after: Review) -> None:
+    """Each party changes only their own assessments in the review."""
+    for other in PARTIES:
+        if other != party and _assessments(before, other) != _assessments(after, other):
+            raise NotAllowed(
+                _("only the {party} can change the {party}'s assessments").format(party=_(other))
+            )
+
+
+def _ratings(plan: DevelopmentPlan, party: str) -> list[Any]:
+    return sorted(
+        (r.competency.casefold(), r.level, r.comment) for r in plan.ratings if r.by == party
+    )
+
+
+def _assessments(review: Review, party: str) -> list[Any]:
+    return sorted((a.objective, a.level, a.comment) for a in review.assessments if a.by == party)
+
+
+# --- confirming -----------------------------------------------------------------------
+
+
+def confirmation_method(facilitator: Person | None, verified: bool) -> ConfirmationMethod | None:
+    """How the acting person can confirm on this screen, if at all.
+
+    ``own_sign_in`` when they are signed in as themselves (``verified``, nobody
+    facilitating); ``session_code`` in a facilitated session, where the coach's screen
+    acts for them and their personal code is needed; None when they were only chosen
+    at the screen (JupyterLab without a coach): a confirmation is a person's own act,
+    so it is never made for them.
+    """
+    if facilitator is not None:
+        return "session_code"
+    return "own_sign_in" if verified else None
+
+
+def require_confirmation_method(facilitator: Person | None, verified: bool) -> ConfirmationMethod:
+    """The way the acting person confirms here; NotAllowed when there is none (see
+    :func:`confirmation_method`)."""
+    method = confirmation_method(facilitator, verified)
+    if method is None:
+        raise NotAllowed(
+            _(
+                "a confirmation is each person's own act: confirm from your own sign-in in "
+                "the web app, or with your personal code in a session facilitated by the "
+                "workbook's coach"
+            )
+        )
+    return method

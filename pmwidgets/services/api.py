@@ -22,24 +22,40 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
-from ..io.agreement.document import (
-    AgreementDocument,
-    acceptances,
-    agreement_document,
-    last_agreed_versions,
-)
 from ..store import Event, Store, VerifyReport, parse_head
-from . import access
-from .base import OPERATOR_ID, Clock, _validated, utc_now
-from .content import ContentUseCases
+from . import access, agreeing, documents, drafting, following
+from .base import OPERATOR_ID, Clock, ServiceBase, _validated, utc_now
 
 
-class Services(ContentUseCases):
+class Services(ServiceBase):
     """Use cases for one acting person: ``Services(store, actor_id, facilitator_id=None)``.
 
-    The constructor's parameters are described on :class:`~.base.ServiceBase`;
-    content writes and agreement are in :class:`~.content.ContentUseCases`.
+    The constructor's parameters are described on :class:`~.base.ServiceBase`. The
+    use cases are composed from one module each, by what they are for; each is a
+    function of the acting person's services, offered here as a method:
+    :mod:`.drafting` (the job description, objectives, development plan),
+    :mod:`.following` (check-ins, the review, private notes), :mod:`.agreeing`
+    (confirmations) and :mod:`.documents` (the agreement document). Who may do what
+    is decided in :mod:`.access`.
     """
+
+    # --- writing what is agreed (services/drafting.py) --------------------------------
+    set_job_description = drafting.set_job_description
+    add_objective = drafting.add_objective
+    update_objective = drafting.update_objective
+    remove_objective = drafting.remove_objective
+    set_coverage_reason = drafting.set_coverage_reason
+    set_plan = drafting.set_plan
+
+    # --- following the cycle (services/following.py) ----------------------------------
+    save_check_in = following.save_check_in
+    start_review = following.start_review
+    set_review = following.set_review
+    add_note = following.add_note
+
+    # --- agreeing (services/agreeing.py) ----------------------------------------------
+    confirmation_method = agreeing.confirmation_method
+    confirm = agreeing.confirm
 
     @classmethod
     def operator(cls, store: Store, clock: Clock = utc_now) -> Services:
@@ -97,17 +113,15 @@ class Services(ContentUseCases):
         """The workbooks this person may see (in a facilitated session: that the coach coaches)."""
         found = (
             self.store.find_workbooks()
-            if Role.ADMIN in self.me.roles
+            if access.sees_every_workbook(self.me)
             else self.store.find_workbooks(self.me.id)
         )
-        if self.facilitator is not None:
-            found = [wb for wb in found if wb.coach_id == self.facilitator.id]
-        return found
+        return access.in_session(self.facilitator, found)
 
     def open(self, workbook_id: int) -> WorkbookState:
         """Everything in a workbook that this person may see, at its current version."""
         # on a shared screen (coach mode) nobody's private notes are shown
-        viewer = None if self.facilitator is not None else self.me.id
+        viewer = access.notes_viewer(self.me, self.facilitator)
         # one read, in one snapshot: the access check is on the header read with the content
         return self._readable(
             workbook_id, lambda i: self.store.load(i, viewer_id=viewer), lambda s: s.workbook
@@ -136,12 +150,7 @@ class Services(ContentUseCases):
             cycle_end=cycle_end,
         )
         employee = self.store.get_person(employee_id)
-        if Role.ADMIN not in self.me.roles and employee.manager_id != manager_id:
-            raise NotAllowed(
-                _("{name}'s line manager is {manager}: only an admin can name someone else").format(
-                    name=employee.name, manager=employee.manager_id or _("nobody")
-                )
-            )
+        access.require_line_manager(self.me, employee, manager_id)
         for other in self.store.find_workbooks(employee_id):
             if (
                 other.employee_id == employee_id
@@ -169,10 +178,7 @@ class Services(ContentUseCases):
         return [
             e
             for e in self.store.events(workbook_id)
-            if not (
-                e.action.startswith("note.")
-                and (e.actor_id != self.me.id or self.facilitator is not None)
-            )
+            if access.may_see_event(self.me, self.facilitator, e.action, e.actor_id)
         ]
 
     def participation(self, workbook_id: int) -> Participation:
@@ -209,22 +215,11 @@ class Services(ContentUseCases):
         or, with ``include_private``, for the operator's full backups.
         """
         self.workbook(workbook_id)
-        if include_private and self.me.id != OPERATOR_ID:
-            raise NotAllowed(_("only the operator can export other people's private notes"))
+        access.require_private_export(self.me, include_private)
         return self.store.dump_workbook(workbook_id, "*" if include_private else self.me.id)
 
-    def agreement_document(self, workbook_id: int) -> AgreementDocument:
-        """The performance agreement of a workbook, as a document both people would sign.
-
-        Uses the frozen text of the last version each subject was agreed, with
-        its hash and both confirmations; a newer draft is marked as not agreed.
-        """
-        state = self.open(workbook_id)
-        names = {p.id: p.name for p in self.people()}
-        events: list[Any] = list(self.history(workbook_id))
-        previous = last_agreed_versions(events)
-        accepted = acceptances(events)
-        return agreement_document(state, names, previous=previous, accepted=accepted)
+    agreement_document = documents.agreement_document
+    agreement_export = documents.agreement_export
 
     def import_workbook(self, data: dict[str, Any]) -> int:
         """Restore a workbook exported as JSON (already validated by :mod:`pmwidgets.io`); admins only."""

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 from ..domain import agreement as agr
 from ..domain.errors import (
     EditConflict,
-    NotAllowed,
     NotFound,
     ValidationFailed,
     describe_validation_error,
@@ -25,34 +24,23 @@ from ..domain.i18n import _, ngettext
 from ..domain.kinds import SUBJECT_OF, RecordKind
 from ..domain.merge import merge3
 from ..domain.model import (
-    DevelopmentPlan,
     Objective,
     Person,
-    Review,
     Stage,
     Workbook,
 )
 from ..domain.state import WorkbookState
 from ..store import StaleWrite, Store, WorkbookWriter
 from . import access
+from .access import OPERATOR_ID as OPERATOR_ID  # the operator's id, where it always was
 
 Clock = Callable[[], dt.datetime]
 _R = TypeVar("_R")
-OPERATOR_ID = "pmw-operator"
 
 
 def utc_now() -> dt.datetime:
     """The current time in UTC."""
     return dt.datetime.now(dt.UTC)
-
-
-#: the earliest stage at which each subject can be confirmed.
-_STAGE_TO_CONFIRM = {
-    "job_description": Stage.JOB_DESCRIPTION,
-    "objectives": Stage.OBJECTIVES,
-    "development_plan": Stage.DEVELOPMENT,
-    "review": Stage.REVIEW,
-}
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -149,12 +137,7 @@ class ServiceBase:
     def _state_for_write(
         self, workbook_id: int, expected_version: int | None = None, merging: bool = False
     ) -> WorkbookState:
-        if self.me.id == OPERATOR_ID:
-            raise NotAllowed(
-                _(
-                    "the command line does not write workbook content: act as a person with --as PERSON"
-                )
-            )
+        access.require_content_author(self.me)
         # one read, in one snapshot: the header, the content and the agreements
         state = self._readable(
             workbook_id, lambda i: self.store.load(i, viewer_id=self.me.id), lambda s: s.workbook
@@ -374,16 +357,6 @@ def _content(objective: Objective) -> dict[str, Any]:
     data = objective.model_dump(mode="json")
     data.pop("id", None)
     return data
-
-
-def _ratings(plan: DevelopmentPlan, party: str) -> list[Any]:
-    return sorted(
-        (r.competency.casefold(), r.level, r.comment) for r in plan.ratings if r.by == party
-    )
-
-
-def _assessments(review: Review, party: str) -> list[Any]:
-    return sorted((a.objective, a.level, a.comment) for a in review.assessments if a.by == party)
 
 
 def _amendments(state: WorkbookState, number: int | None) -> tuple[Any, ...]:

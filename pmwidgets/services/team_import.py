@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from ..domain import agreement as agr
 from ..domain.errors import NotAllowed, NotFound, ValidationFailed
 from ..domain.i18n import _
-from ..domain.model import Objective, Role, Stage, Workbook
+from ..domain.model import Objective, Stage, Workbook
 from ..domain.rules import objective_problems
+from ..domain.state import WorkbookState
+from . import access
 from .api import Services
 
 
@@ -58,44 +60,68 @@ def import_team_objectives(
     """
     if not rows:
         raise ValidationFailed(_("the file has no objectives in it"))
+    by_workbook, problems = _placed(svc, rows)
+    states = {wb_id: svc.store.load(wb_id, viewer_id=None) for wb_id in by_workbook}
+    for wb_id, wb_rows in by_workbook.items():
+        problems.extend(_problems(states[wb_id], wb_rows, reason))
+    _refuse_all(problems)
+    return _added(svc, by_workbook, states, reason)
+
+
+def _placed(svc: Services, rows: Sequence[TeamRow]) -> tuple[dict[int, list[TeamRow]], list[str]]:
+    """The rows by the workbook each lands in, and the rows that land nowhere the
+    acting person may import into (one problem per row)."""
     problems: list[str] = []
     by_workbook: dict[int, list[TeamRow]] = defaultdict(list)
-    workbooks: dict[int, Workbook] = {}
     for row in rows:
         try:
             wb = _workbook_for(svc, row.employee_id, row)
-            if Role.ADMIN not in svc.me.roles and wb.manager_id != svc.me.id:
-                raise NotAllowed(
-                    _("only HR (an admin) or the employee's manager may import objectives")
-                )
+            access.require_importer(svc.me, wb)
         except (NotAllowed, NotFound, ValidationFailed) as exc:
             problems.append(_("row {n}: {why}").format(n=row.row, why=exc.reason))
             continue
-        workbooks[wb.id or 0] = wb
         by_workbook[wb.id or 0].append(row)
-    states = {wb_id: svc.store.load(wb_id, viewer_id=None) for wb_id in by_workbook}
-    for wb_id, wb_rows in by_workbook.items():
-        state = states[wb_id]
-        for row in wb_rows:
-            found = objective_problems(row.objective, state.workbook, state.job)
-            version = state.agreements.get("job_description")
-            if state.job is not None and (
-                version is None or not (version.agreed or version.number > 1)
-            ):
-                found.append(_("both must confirm the job description before objectives are set"))
-            problems.extend(_("row {n}: {why}").format(n=row.row, why=p) for p in found)
-        latest = state.agreements.get("objectives")
-        if latest is not None and latest.agreed and len(reason.strip()) < 3:
-            problems.append(
-                _("the objectives of {who} are agreed: give a reason for adding to them").format(
-                    who=state.workbook.employee_id
-                )
+    return by_workbook, problems
+
+
+def _problems(state: WorkbookState, rows: list[TeamRow], reason: str) -> list[str]:
+    """What stops ``rows`` landing in the workbook whose state is ``state``."""
+    problems: list[str] = []
+    for row in rows:
+        found = objective_problems(row.objective, state.workbook, state.job)
+        version = state.agreements.get("job_description")
+        if state.job is not None and (
+            version is None or not (version.agreed or version.number > 1)
+        ):
+            found.append(_("both must confirm the job description before objectives are set"))
+        problems.extend(_("row {n}: {why}").format(n=row.row, why=p) for p in found)
+    latest = state.agreements.get("objectives")
+    if latest is not None and latest.agreed and len(reason.strip()) < 3:
+        problems.append(
+            _("the objectives of {who} are agreed: give a reason for adding to them").format(
+                who=state.workbook.employee_id
             )
+        )
+    return problems
+
+
+def _refuse_all(problems: list[str]) -> None:
+    """Refuse the whole import when anything is wrong, naming the first 20 problems."""
     if problems:
         shown = problems[:20]
         more = len(problems) - len(shown)
         suffix = _(" (and {n} more)").format(n=more) if more else ""
         raise ValidationFailed(_("nothing was imported: ") + "; ".join(shown) + suffix)
+
+
+def _added(
+    svc: Services,
+    by_workbook: dict[int, list[TeamRow]],
+    states: dict[int, WorkbookState],
+    reason: str,
+) -> dict[int, list[int]]:
+    """Write every row in one transaction (agreed objectives reopened first); the new
+    objective numbers, by workbook id."""
     added: dict[int, list[int]] = defaultdict(list)
     units = [(wb_id, states[wb_id].workbook.version) for wb_id in by_workbook]
     with svc.store.write_batch(
