@@ -359,7 +359,7 @@ def test_every_missing_assessment_is_named_at_once() -> None:
 
 
 def test_a_review_without_objectives_has_nothing_to_assess() -> None:
-    assert ready("review", objectives=()).ready  # as services/content.py did
+    assert ready("review", objectives=()).ready  # as the services did before readiness
 
 
 # --- shares of time, the rule readiness and the editor share ---------------------------
