@@ -347,5 +347,12 @@ def _restore_revision(db: Path) -> None:
 
 def test_the_served_folder_holds_only_notebooks() -> None:
     """What Voila could ever list or serve from the notebooks folder: no data, no code, no keys."""
-    found = sorted(p.name for p in (ROOT / "notebooks").iterdir() if not p.name.startswith("."))
+    folder = ROOT / "notebooks"
+    found = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
     assert found and all(name.endswith(".ipynb") for name in found), found
+    # the pages, and the embedding example beside them (it opens no database)
+    assert [n for n in found if "/" in n] == ["examples/using_the_widgets.ipynb"], found
