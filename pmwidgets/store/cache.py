@@ -32,7 +32,7 @@ from sqlalchemy import Connection, bindparam, select
 from ..domain.agreement import AgreementVersion
 from ..domain.state import WorkbookState
 from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
-from .rows import agreement_version, latest_agreements, workbook_state
+from .rows import agreement_version, latest_agreements, parse_record, workbook_state
 from .writer import WorkbookWriter, head_values
 
 #: workbooks cached per store (a page's kernel uses one; the command line a few).
@@ -194,9 +194,7 @@ class WorkbookCache:
                 found = parsed.get(key)
                 if found is not None and found[0] == row.content:
                     return found[1]
-                value = model.model_validate_json(row.content)
-                if "id" in model.model_fields:  # numbered once, not at every state built
-                    value = value.model_copy(update={"id": row.number})
+                value = parse_record(row, model)  # numbered once, not at every state built
                 parsed[key] = (row.content, value)
                 return value
 

@@ -93,7 +93,7 @@ def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
+            out.write(json.dumps(data, separators=(",", ":")))  # dumps: C, dump is Python
         tmp.replace(path)
     except OSError as exc:
         log.warning("could not keep the workbook rows in %s: %s", path, exc)

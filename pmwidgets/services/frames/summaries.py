@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ...domain.model import Role, Workbook
+from ...domain.state import WorkbookState
 from ...store import Store, many
 from ..api import Services
 from .columns import CHECK_IN_VALUES, WorkbookSummary
 from .kept import Kept, kept_rows
-from .reading import Words, visible, visible_among, workbook_row
+from .reading import Contributions, Words, visible, visible_among, workbook_row
 
 #: the fields named or judged on every call rather than kept: people may be renamed,
 #: and "overdue" depends on the day.
@@ -77,8 +78,15 @@ def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, Kept]:
     """
     ids = [h.id or 0 for h in headers]
     keys = many.latest_events(store, ids)
-    states = many.states(store, ids)
-    counts = many.contributions(store, ids)
+    with many.uncollected():  # the states are gone (their function returned) before it ends
+        return _rows(many.states(store, ids), many.contributions(store, ids), keys)
+
+
+def _rows(
+    states: Mapping[int, WorkbookState],
+    counts: Mapping[int, Contributions],
+    keys: Mapping[int, str],
+) -> dict[int, Kept]:
     rows: dict[int, Kept] = {}
     words: Words = {}
     for wb_id, state in states.items():
