@@ -42,9 +42,9 @@ class WorkbookState:
     agreements: dict[str, AgreementVersion] = field(default_factory=dict)
     #: private notes: only the viewer's own.
     notes: tuple[Note, ...] = ()
-    #: the stored text of each subject that is stored as one record (job description,
-    #: development plan, review), when the state was read from a store: see
-    #: :meth:`subject_hash`.
+    #: each subject's stored text, when the state was read from a store (a subject stored
+    #: as one record: that record's; the objectives: their records' put together as the
+    #: subject's canonical JSON is): see :meth:`subject_hash`.
     stored_texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: what has been worked out from this snapshot already (canonical texts, hashes,
     #: coverage): every panel of a page asks, and the snapshot never changes.
@@ -96,10 +96,11 @@ class WorkbookState:
         """The hash of the subject's stored text, if its agreement refers to that hash.
 
         A hash an agreement refers to is of the canonical JSON of the subject's content
-        when it was confirmed; a stored text with that hash is that canonical JSON, which
-        parsed and written out again is the same text. So it is the canonical JSON of the
-        content now, found without writing the content out (the costly part of reading
-        many workbooks). Any other stored text may not be canonical: it is not used.
+        when it was confirmed; a stored text with that hash is that canonical JSON, and
+        the content now was parsed from it, which written out again is the same text. So
+        it is the canonical JSON of the content now, found without writing the content
+        out (the costly part of reading many workbooks). Any other stored text may not be
+        canonical: it is not used.
         """
         text = self.stored_texts.get(subject)
         version = self.agreements.get(subject)

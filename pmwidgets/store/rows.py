@@ -238,15 +238,14 @@ def workbook_state(
     by_kind: dict[str, list[RecordRow]] = {}
     for r in records:
         by_kind.setdefault(r.kind, []).append(r)
+    reasons = tuple(parse(r, CoverageReason) for r in by_kind.get("coverage_reason", []))
     return WorkbookState(
         workbook=wb if isinstance(wb, Workbook) else workbook_from_row(wb),
         job=one_record(by_kind, "job_description", JobDescription, parse),
         objectives=tuple(
             _numbered(parse(r, Objective), r.number) for r in by_kind.get("objective", [])
         ),
-        coverage_reasons=tuple(
-            parse(r, CoverageReason) for r in by_kind.get("coverage_reason", [])
-        ),
+        coverage_reasons=reasons,
         plan=one_record(by_kind, "plan", DevelopmentPlan, parse) or DevelopmentPlan(),
         check_ins=tuple(
             sorted(
@@ -256,17 +255,43 @@ def workbook_state(
         ),
         review=one_record(by_kind, "review", Review, parse) or Review(),
         agreements=agreements,
-        stored_texts={
-            subject: found[0].content
-            for subject, kind in _SUBJECT_KINDS.items()
-            if (found := by_kind.get(kind))
-        },
+        stored_texts=_stored_texts(by_kind, reasons),
         notes=tuple(
             _numbered(parse(r, Note), r.number)
             for r in by_kind.get("note", [])
             if viewer_id is not None and r.author_id == viewer_id
         ),
     )
+
+
+def _stored_texts(
+    by_kind: Mapping[str, Sequence[RecordRow]], reasons: Sequence[CoverageReason]
+) -> dict[str, str]:
+    """Each subject's stored text, as :attr:`WorkbookState.stored_texts` holds it: a subject
+    stored as one record, that record's; the objectives, their records' (by number, each
+    with its number as id) and the coverage reasons' (by responsibility) put together as
+    their subject's canonical JSON is. (Only ever taken once its hash proves it.)"""
+    texts = {
+        subject: found[0].content
+        for subject, kind in _SUBJECT_KINDS.items()
+        if (found := by_kind.get(kind))
+    }
+    objectives = [_with_id(r.content, r.number) for r in by_kind.get("objective", [])]
+    rows = by_kind.get("coverage_reason", [])
+    order = sorted(range(len(rows)), key=lambda i: reasons[i].responsibility)
+    if None not in objectives:
+        texts["objectives"] = (
+            f'{{"coverage_reasons":[{",".join(rows[i].content for i in order)}],'
+            f'"objectives":[{",".join(o or "" for o in objectives)}]}}'
+        )
+    return texts
+
+
+def _with_id(text: str, number: int) -> str | None:
+    """An objective's stored text with its number as id, where its canonical JSON has it
+    (keys in order: ``due``, ``id``, ``measure``); None if the text does not have that shape."""
+    at = text.find(',"measure":')
+    return None if at < 0 or '"id":' in text else f'{text[:at]},"id":{number}{text[at:]}'
 
 
 #: the subjects stored as one record, and that record's kind.
