@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,10 @@ class WorkbookState:
     agreements: dict[str, AgreementVersion] = field(default_factory=dict)
     #: private notes: only the viewer's own.
     notes: tuple[Note, ...] = ()
+    #: each subject's stored text, when the state was read from a store (a subject stored
+    #: as one record: that record's; the objectives: their records' put together as the
+    #: subject's canonical JSON is): see :meth:`subject_hash`.
+    stored_texts: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     #: what has been worked out from this snapshot already (canonical texts, hashes,
     #: coverage): every panel of a page asks, and the snapshot never changes.
     _memo: dict[Any, Any] = field(
@@ -83,7 +88,30 @@ class WorkbookState:
         key = ("hash", subject)
         found: str | None = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = content_hash(self.subject_canonical(subject))
+            found = self._stored_hash(subject) or content_hash(self.subject_canonical(subject))
+            self._memo[key] = found
+        return found
+
+    def _stored_hash(self, subject: Subject) -> str | None:
+        """The hash of the subject's stored text, if its agreement refers to that hash.
+
+        A hash an agreement refers to is of the canonical JSON of the subject's content
+        when it was confirmed; a stored text with that hash is that canonical JSON, and
+        the content now was parsed from it, which written out again is the same text. So
+        it is the canonical JSON of the content now, found without writing the content
+        out (the costly part of reading many workbooks). Any other stored text may not be
+        canonical: it is not used.
+        """
+        text = self.stored_texts.get(subject)
+        version = self.agreements.get(subject)
+        if text is None or version is None:
+            return None
+        found = content_hash(text)
+        if found != version.agreed_hash and all(
+            c.content_hash != found for c in version.confirmations
+        ):
+            return None
+        self._memo.setdefault(("canonical", subject), text)
         return found
 
     def agreement_status(self, subject: Subject) -> AgreementStatus:

@@ -6,6 +6,7 @@ module or its ORM rows).
 """
 
 from . import many, sessions
+from .cache import CachedRow, RowCache, forget_rows, row_cache
 from .engine import sqlite_path
 from .errors import (
     Change,
@@ -20,18 +21,22 @@ from .verify import VerifyReport, parse_head
 from .writer import WorkbookWriter
 
 __all__ = [
+    "CachedRow",
     "Change",
     "Event",
     "InvalidEntry",
     "MissingEntry",
+    "RowCache",
     "SchemaOutOfDate",
     "StaleWrite",
     "Store",
     "StoreError",
     "VerifyReport",
     "WorkbookWriter",
+    "forget_rows",
     "many",
     "parse_head",
+    "row_cache",
     "sessions",
     "sqlite_path",
 ]

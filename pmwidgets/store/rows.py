@@ -6,13 +6,13 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.agreement import AgreementVersion, Confirmation
+from ..domain.agreement import AgreementVersion, Confirmation, Subject
 from ..domain.errors import describe_validation_error
 from ..domain.model import (
     CheckIn,
@@ -21,6 +21,7 @@ from ..domain.model import (
     JobDescription,
     Note,
     Objective,
+    Party,
     Person,
     Review,
     Role,
@@ -181,15 +182,19 @@ def latest_agreements(
 def agreement_version(
     r: AgreementRow, confirmations: Sequence[ConfirmationRow]
 ) -> AgreementVersion:
-    """One agreement row and its confirmations as the domain's :class:`AgreementVersion`."""
-    return AgreementVersion(
-        subject=r.subject,
+    """One agreement row and its confirmations as the domain's :class:`AgreementVersion`.
+
+    Built without validating again (as the set reads' headers are): the store wrote the
+    row from a validated version, and reports read thousands of them.
+    """
+    return AgreementVersion.model_construct(
+        subject=cast(Subject, r.subject),
         number=r.number,
         opened_reason=r.opened_reason,
         confirmations=tuple(
-            Confirmation(
+            Confirmation.model_construct(
                 person_id=c.person_id,
-                party=c.party,
+                party=cast(Party, c.party),
                 content_hash=c.content_hash,
                 at=dt.datetime.fromisoformat(c.at),
                 facilitator_id=c.facilitator_id,
@@ -202,9 +207,20 @@ def agreement_version(
     )
 
 
+#: the kinds of record whose number is their model's id.
+NUMBERED: frozenset[type[BaseModel]] = frozenset({Objective, CheckIn, Note})
+
+
 def parse_record(row: RecordRow, model: type[_M]) -> _M:
-    """A record's content as its domain model (validated)."""
-    return model.model_validate_json(row.content)
+    """A record's content as its domain model (validated); a numbered one (an objective, a
+    check-in, a note) carries its record's number as its id, parsed with the rest (last in
+    the text, so that it wins over a stored ``id``) rather than copied in afterwards."""
+    text = row.content
+    if model in NUMBERED:
+        body = text.rstrip()
+        if body.endswith("}") and not body[:-1].rstrip().endswith("{"):
+            text = f'{body[:-1]},"id":{row.number}}}'
+    return model.model_validate_json(text)
 
 
 def workbook_state(
@@ -222,15 +238,14 @@ def workbook_state(
     by_kind: dict[str, list[RecordRow]] = {}
     for r in records:
         by_kind.setdefault(r.kind, []).append(r)
+    reasons = tuple(parse(r, CoverageReason) for r in by_kind.get("coverage_reason", []))
     return WorkbookState(
-        workbook=workbook_from_row(wb),
+        workbook=wb if isinstance(wb, Workbook) else workbook_from_row(wb),
         job=one_record(by_kind, "job_description", JobDescription, parse),
         objectives=tuple(
             _numbered(parse(r, Objective), r.number) for r in by_kind.get("objective", [])
         ),
-        coverage_reasons=tuple(
-            parse(r, CoverageReason) for r in by_kind.get("coverage_reason", [])
-        ),
+        coverage_reasons=reasons,
         plan=one_record(by_kind, "plan", DevelopmentPlan, parse) or DevelopmentPlan(),
         check_ins=tuple(
             sorted(
@@ -240,6 +255,7 @@ def workbook_state(
         ),
         review=one_record(by_kind, "review", Review, parse) or Review(),
         agreements=agreements,
+        stored_texts=_stored_texts(by_kind, reasons),
         notes=tuple(
             _numbered(parse(r, Note), r.number)
             for r in by_kind.get("note", [])
@@ -247,6 +263,43 @@ def workbook_state(
         ),
     )
 
+
+def _stored_texts(
+    by_kind: Mapping[str, Sequence[RecordRow]], reasons: Sequence[CoverageReason]
+) -> dict[str, str]:
+    """Each subject's stored text, as :attr:`WorkbookState.stored_texts` holds it: a subject
+    stored as one record, that record's; the objectives, their records' (by number, each
+    with its number as id) and the coverage reasons' (by responsibility) put together as
+    their subject's canonical JSON is. (Only ever taken once its hash proves it.)"""
+    texts = {
+        subject: found[0].content
+        for subject, kind in _SUBJECT_KINDS.items()
+        if (found := by_kind.get(kind))
+    }
+    objectives = [_with_id(r.content, r.number) for r in by_kind.get("objective", [])]
+    rows = by_kind.get("coverage_reason", [])
+    order = sorted(range(len(rows)), key=lambda i: reasons[i].responsibility)
+    if None not in objectives:
+        texts["objectives"] = (
+            f'{{"coverage_reasons":[{",".join(rows[i].content for i in order)}],'
+            f'"objectives":[{",".join(o or "" for o in objectives)}]}}'
+        )
+    return texts
+
+
+def _with_id(text: str, number: int) -> str | None:
+    """An objective's stored text with its number as id, where its canonical JSON has it
+    (keys in order: ``due``, ``id``, ``measure``); None if the text does not have that shape."""
+    at = text.find(',"measure":')
+    return None if at < 0 or '"id":' in text else f'{text[:at]},"id":{number}{text[at:]}'
+
+
+#: the subjects stored as one record, and that record's kind.
+_SUBJECT_KINDS = {
+    "job_description": "job_description",
+    "development_plan": "plan",
+    "review": "review",
+}
 
 _N = TypeVar("_N", Objective, CheckIn, Note)
 

@@ -42,8 +42,8 @@ def job_snapshot(row: JobRow) -> dict[str, Any]:
 
 
 class WorkbookColumns(Protocol):
-    """What is read of a workbook's row: an ORM object, a Core row, a unit of work's head
-    (:class:`~.writer.WorkbookHead`) or a kept header (:class:`~.cache.Header`)."""
+    """What is read of a workbook's row: an ORM object, a Core row, or the store's head of
+    one (:class:`~.writer.WorkbookHead`)."""
 
     @property
     def id(self) -> int: ...

@@ -18,7 +18,7 @@ from ..domain.model import (
 from ..domain.state import WorkbookState
 from . import history
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
-from .cache import Header, read_content, read_header
+from .cache import read_content, read_header
 from .database import Database
 from .engine import advance_sequences
 from .errors import InvalidEntry, MissingEntry
@@ -41,7 +41,7 @@ from .schema import upgrade
 from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
-from .writer import WorkbookWriter, append_event, require_workbook, utc_now
+from .writer import WorkbookHead, WorkbookWriter, append_event, require_workbook, utc_now
 
 
 class Store(Database):
@@ -57,7 +57,7 @@ class Store(Database):
     """
 
     @staticmethod
-    def _header(conn: Connection, workbook_id: int, keyed: bool = False) -> Header:
+    def _header(conn: Connection, workbook_id: int, keyed: bool = False) -> WorkbookHead:
         header = read_header(conn, workbook_id, keyed)
         if header is None:
             raise MissingEntry(f"workbook {workbook_id} does not exist")

@@ -116,8 +116,7 @@ def append_event(
     return str(fields["hash"])
 
 
-#: the workbook row's columns that a unit of work (:class:`WorkbookHead`) and the kept
-#: rows (:class:`~.cache.Header`) hold.
+#: the workbook row's columns that the store's one row type (:class:`WorkbookHead`) holds.
 HEAD_COLUMNS = (
     "id", "employee_id", "manager_id", "coach_id", "cycle_start", "cycle_end", "stage",
     "version", "updated_at",
@@ -131,7 +130,8 @@ def head_values(row: Any) -> dict[str, Any]:
 
 @dataclass
 class WorkbookHead:
-    """A workbook's row as a unit of work holds it: read locked, changed through Core."""
+    """A workbook's row as the store holds it: read locked and changed through Core by a
+    unit of work, or read (with the hash of the workbook's latest event) and cached."""
 
     id: int
     employee_id: str
@@ -142,11 +142,18 @@ class WorkbookHead:
     stage: str
     version: int
     updated_at: str
+    #: the hash of the workbook's latest event, when it was read with the row.
+    last_event: str | None = None
 
     @classmethod
-    def of(cls, row: Any) -> WorkbookHead:
-        """The head of a workbook row (a Core row or an ORM object)."""
-        return cls(**head_values(row))
+    def of(cls, row: Any, last_event: str | None = None) -> WorkbookHead:
+        """The head of a workbook row (a Core row, an ORM object or another head)."""
+        return cls(**head_values(row), last_event=last_event)
+
+    @property
+    def key(self) -> tuple[int, str, str | None]:
+        """What identifies the content at this head (see :mod:`.cache`)."""
+        return (self.version, self.updated_at, self.last_event)
 
 
 class WorkbookWriter:

@@ -491,7 +491,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_new_kernel_starts_from_the_rows_kept_on_disk(demo: Store, reads: list[int]) -> None:
-    from pmwidgets.services.frames import on_disk
+    from pmwidgets.store.cache import files as on_disk
 
     forget()
     hr = Services(demo, "hlambert")
@@ -518,7 +518,7 @@ def test_a_new_kernel_starts_from_the_rows_kept_on_disk(demo: Store, reads: list
 def test_kept_rows_on_disk_that_cannot_be_used_are_ignored(
     demo: Store, reads: list[int], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from pmwidgets.services.frames import on_disk
+    from pmwidgets.store.cache import files as on_disk
 
     forget()
     hr = Services(demo, "hlambert")

@@ -158,13 +158,11 @@ def test_a_backup_put_back_is_read_again(sqlite_url: str, tmp_path: Path) -> Non
         assert Services(store, "tnguyen").open(2) == before
 
 
-def test_a_unit_of_work_and_the_kept_rows_hold_the_same_workbook_columns() -> None:
+def test_the_store_holds_a_workbook_row_in_one_type_with_its_columns() -> None:
     import dataclasses
 
-    from pmwidgets.store.cache import Header
     from pmwidgets.store.models import WorkbookRow
     from pmwidgets.store.writer import HEAD_COLUMNS, WorkbookHead
 
-    assert tuple(f.name for f in dataclasses.fields(WorkbookHead)) == HEAD_COLUMNS
-    assert Header._fields == (*HEAD_COLUMNS, "last_event")
+    assert tuple(f.name for f in dataclasses.fields(WorkbookHead)) == (*HEAD_COLUMNS, "last_event")
     assert set(HEAD_COLUMNS) <= set(WorkbookRow.__table__.columns.keys())

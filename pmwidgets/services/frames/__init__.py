@@ -11,9 +11,10 @@ states in a few queries, whatever their number (:mod:`pmwidgets.store.many`), an
 each row is a pure function of one workbook's
 :class:`~pmwidgets.domain.state.WorkbookState`, by the domain's own rules
 (:mod:`.reading`). What each workbook's row says depends on nothing but that
-workbook's stored content, so the rows are kept (:mod:`.kept`), per database and
-language, under the hash of the workbook's latest event: the next call reads again
-only the workbooks that changed since (:func:`warm` fills this at start-up).
+workbook's stored content, so the rows are cached in the store's one cache
+(:mod:`pmwidgets.store.cache`), per database and language, under the hash of the
+workbook's latest event: the next call reads again only the workbooks that changed
+since (:func:`warm` fills this at start-up).
 
 The rows come first, as plain Python: :func:`workbook_summaries` gives one
 :class:`WorkbookSummary` per workbook (the ``workbooks`` frame's columns as
@@ -90,8 +91,7 @@ from .columns import (
     WORKBOOK_COLUMNS,
     WorkbookSummary,
 )
-from .kept import forget
-from .summaries import warm, workbook_summaries
+from .summaries import forget, warm, workbook_summaries
 from .tables import Frames, frames, summaries_frame
 
 __all__ = [

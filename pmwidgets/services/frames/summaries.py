@@ -7,35 +7,36 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ...domain.model import Role, Workbook
-from ...store import Store, many
+from ...domain.state import WorkbookState
+from ...store import CachedRow, Store, forget_rows, many, row_cache
 from ..api import Services
-from .columns import CHECK_IN_VALUES, WorkbookSummary
-from .kept import Kept, kept_rows
-from .reading import Words, visible, visible_among, workbook_row
+from .columns import CHECK_IN_VALUES, WORKBOOK_COLUMNS, WorkbookSummary
+from .reading import Contributions, Words, visible, visible_among, workbook_row
 
-#: the fields named or judged on every call rather than kept: people may be renamed,
+#: the fields named or judged on every call rather than cached: people may be renamed,
 #: and "overdue" depends on the day.
 _LIVE = ("employee", "manager", "coach", "overdue_check_in")
 #: rows read in one call worth writing to disk for the next kernel (fewer read fast).
 SAVE_AFTER = 200
-#: the fields kept between calls, in order.
-KEPT_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
+#: the fields cached between calls, in order, and those of them that are dates.
+ROW_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
+_DATES = frozenset(f for f in ROW_FIELDS if WORKBOOK_COLUMNS[f].startswith("datetime"))
 _EMPLOYEE, _MANAGER, _COACH, _STAGE, _DUE = map(
-    KEPT_FIELDS.index, ("employee_id", "manager_id", "coach_id", "stage", "next_check_in_due")
+    ROW_FIELDS.index, ("employee_id", "manager_id", "coach_id", "stage", "next_check_in_due")
 )
 
 
 def _summary(
     v: Sequence[Any], employee: str, manager: str, coach: str | None, overdue: bool
 ) -> WorkbookSummary:
-    """A summary of the kept values ``v`` (:data:`KEPT_FIELDS`) and the live ones, each in
+    """A summary of the cached values ``v`` (:data:`ROW_FIELDS`) and the live ones, each in
     its place (checked below, at import)."""
     return WorkbookSummary._make(
         (v[0], v[1], employee, v[2], manager, v[3], coach, *v[4:16], overdue, *v[16:])
     )
 
 
-if _summary(KEPT_FIELDS, *_LIVE) != WorkbookSummary._fields:  # type: ignore[arg-type]
+if _summary(ROW_FIELDS, *_LIVE) != WorkbookSummary._fields:  # type: ignore[arg-type]
     raise AssertionError("_summary() puts a field out of place")
 
 
@@ -48,43 +49,51 @@ class Summaries(NamedTuple):
 
 
 def read_summaries(services: Services, today: dt.date) -> Summaries:
-    """The summaries of the workbooks ``services`` may see, read through the kept rows."""
+    """The summaries of the workbooks ``services`` may see, read through the store's row
+    cache."""
     store = services.store
-    kept = kept_rows(store, KEPT_FIELDS)
+    cached = row_cache(store, ROW_FIELDS, _DATES)
     me, facilitator = services.me, services.facilitator
     head = many.chain_head(store)  # before the headers: a write in between is seen next time
-    known = kept.everything_at(head)
+    known = cached.everything_at(head)
     if known is not None:  # nothing written since every header and name were read
         headers, names = visible_among(known[0], me, facilitator), known[1]
     else:
         headers, names = visible(store, me, facilitator), store.person_names()
         if Role.ADMIN in me.roles and facilitator is None:  # these are every header
-            kept.everything = (head, headers, names)
-    stale = kept.stale(store, head, headers)
+            cached.everything = (head, headers, names)
+    stale = cached.stale(store, head, headers)
     if stale:
-        kept.rows.update(read_rows(store, stale))
+        cached.rows.update(read_rows(store, stale))
     if len(stale) >= SAVE_AFTER:  # worth keeping for the next kernel (after the snapshot)
-        kept.save()
-    rows = [_live(kept.rows[h.id or 0].values, names, today) for h in headers]
+        cached.save()
+    rows = [_live(cached.rows[h.id or 0].values, names, today) for h in headers]
     return Summaries(rows, headers, names)
 
 
-def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, Kept]:
-    """The rows of these workbooks to keep, read in a few queries whatever their number.
+def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, CachedRow]:
+    """The rows of these workbooks to cache, read in a few queries whatever their number.
 
     Each row's key (its workbook's latest event) is read before the content: a write
     landing in between makes the row newer than its key, so it is read again next time.
     """
     ids = [h.id or 0 for h in headers]
     keys = many.latest_events(store, ids)
-    states = many.states(store, ids)
-    counts = many.contributions(store, ids)
-    rows: dict[int, Kept] = {}
+    with many.uncollected():  # the states are gone (their function returned) before it ends
+        return _rows(many.states(store, ids), many.contributions(store, ids), keys)
+
+
+def _rows(
+    states: Mapping[int, WorkbookState],
+    counts: Mapping[int, Contributions],
+    keys: Mapping[int, str],
+) -> dict[int, CachedRow]:
+    rows: dict[int, CachedRow] = {}
     words: Words = {}
     for wb_id, state in states.items():
         row = workbook_row(state, counts[wb_id], words)
-        values = tuple(row[f] for f in KEPT_FIELDS)
-        rows[wb_id] = Kept(keys.get(wb_id, ""), int(row["version"]), values)
+        values = tuple(row[f] for f in ROW_FIELDS)
+        rows[wb_id] = CachedRow(keys.get(wb_id, ""), int(row["version"]), values)
     return rows
 
 
@@ -115,7 +124,8 @@ def workbook_summaries(services: Services, today: dt.date | None = None) -> list
     list of WorkbookSummary
         The same values as :func:`~pmwidgets.services.frames.frames`' ``workbooks``
         frame, row for row; None where the frame has ``<NA>`` or ``NaT``, dates as
-        :class:`datetime.date`. Rows are kept between calls (see :mod:`.kept`).
+        :class:`datetime.date`. Rows are cached between calls, in the store (see
+        :mod:`pmwidgets.store.cache`).
 
     Examples
     --------
@@ -141,3 +151,10 @@ def warm(store: Store) -> int:
         The number of workbooks read.
     """
     return len(workbook_summaries(Services.operator(store)))
+
+
+def forget(disk: bool = True) -> None:
+    """Drop every cached row (the next call of :func:`~pmwidgets.services.frames.frames` or
+    :func:`workbook_summaries` reads everything again); with ``disk=False`` only this
+    kernel's, as if it had just started."""
+    forget_rows(disk)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...domain.model import Workbook
-from ...domain.state import WorkbookState
 from ...store import Store, many
 from ..api import Services
 from .columns import (
@@ -119,25 +118,31 @@ def summaries_frame(rows: Sequence[WorkbookSummary]) -> pd.DataFrame:
 
 
 class _Later:
-    """The frames other than ``workbooks``, read when first asked for."""
+    """The frames other than ``workbooks``, read when first asked for (the objectives,
+    check-ins and actions together, from one reading of the workbooks' states)."""
 
     def __init__(self, store: Store, headers: Sequence[Workbook], names: Mapping[str, str]) -> None:
         self.store, self.headers, self.names = store, headers, names
-        self._states: list[WorkbookState] | None = None
+        self._rows: dict[str, list[dict[str, Any]]] | None = None
 
     def frame(self, name: str) -> pd.DataFrame:
         if name == "events":
             return typed_frame(read_events(self.store, self.headers, self.names), EVENT_COLUMNS)
-        if self._states is None:
-            states = many.states(self.store, [h.id or 0 for h in self.headers])
-            self._states = [states[h.id or 0] for h in self.headers]
-        if name == "objectives":
-            rows = [r for s in self._states for r in objective_rows(s)]
-            return typed_frame(rows, OBJECTIVE_COLUMNS)
-        if name == "check_ins":
-            rows = [r for s in self._states for r in check_in_rows(s, self.names)]
-            return typed_frame(rows, CHECK_IN_COLUMNS)
-        return typed_frame([r for s in self._states for r in action_rows(s)], ACTION_COLUMNS)
+        if self._rows is None:
+            with many.uncollected():  # the states are gone (their function returned) before it ends
+                self._rows = self._detail_rows()
+        columns = {"objectives": OBJECTIVE_COLUMNS, "check_ins": CHECK_IN_COLUMNS}
+        return typed_frame(self._rows[name], columns.get(name, ACTION_COLUMNS))
+
+    def _detail_rows(self) -> dict[str, list[dict[str, Any]]]:
+        states = many.states(self.store, [h.id or 0 for h in self.headers])
+        rows: dict[str, list[dict[str, Any]]] = {"objectives": [], "check_ins": [], "actions": []}
+        for h in self.headers:
+            state = states[h.id or 0]
+            rows["objectives"].extend(objective_rows(state))
+            rows["check_ins"].extend(check_in_rows(state, self.names))
+            rows["actions"].extend(action_rows(state))
+        return rows
 
 
 # --- typing -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The store's one cache: what it last read or wrote of each workbook, so that reading it
-again is cheap.
+"""The cache's workbooks: what a store last read or wrote of each workbook, so that
+reading it again is cheap.
 
 A page reads its workbook after every save: once before the write (the services
 check the change against the content) and once after it (every panel shows the
@@ -21,7 +21,6 @@ version with other content) are read from the database. What is cached belongs t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,11 +28,11 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, bindparam, select
 
-from ..domain.agreement import AgreementVersion
-from ..domain.state import WorkbookState
-from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
-from .rows import agreement_version, latest_agreements, workbook_state
-from .writer import WorkbookWriter, head_values
+from ...domain.agreement import AgreementVersion
+from ...domain.state import WorkbookState
+from ..models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
+from ..rows import agreement_version, latest_agreements, parse_record, workbook_state
+from ..writer import WorkbookHead, WorkbookWriter
 
 #: workbooks cached per store (a page's kernel uses one; the command line a few).
 CACHE_SIZE = 16
@@ -43,34 +42,8 @@ _AGREEMENTS = AgreementRow.__table__
 _CONFIRMATIONS = ConfirmationRow.__table__
 
 
-class Header(NamedTuple):
-    """A workbook row's columns (what :func:`~.rows.workbook_from_row` reads), and the
-    hash of the workbook's latest event."""
-
-    id: int
-    employee_id: str
-    manager_id: str
-    coach_id: str | None
-    cycle_start: dt.date
-    cycle_end: dt.date
-    stage: str
-    version: int
-    updated_at: str
-    last_event: str | None = None
-
-    @classmethod
-    def of(cls, row: Any, last_event: str | None = None) -> Header:
-        """The header of a workbook row (an ORM object or a Core row)."""
-        return cls(**head_values(row), last_event=last_event)
-
-    @property
-    def key(self) -> tuple[int, str, str | None]:
-        """What identifies the content at this header."""
-        return (self.version, self.updated_at, self.last_event)
-
-
 class Record(NamedTuple):
-    """A record row's columns (what :func:`~.rows.workbook_state` reads)."""
+    """A record row's columns (what :func:`~..rows.workbook_state` reads)."""
 
     kind: str
     number: int
@@ -82,7 +55,7 @@ class Record(NamedTuple):
 class Cached:
     """One workbook as read (or written) at one header."""
 
-    header: Header
+    header: WorkbookHead
     records: Mapping[tuple[str, int], Record]
     agreements: Mapping[str, AgreementVersion]
     #: the state built from it, per viewer (private notes differ).
@@ -103,7 +76,7 @@ _HEADER = select(_WORKBOOKS).where(_WORKBOOKS.c.id == bindparam("workbook_id"))
 _KEYED_HEADER = select(_WORKBOOKS, _LAST_EVENT).where(_WORKBOOKS.c.id == bindparam("workbook_id"))
 
 
-def read_header(conn: Connection, workbook_id: int, keyed: bool = True) -> Header | None:
+def read_header(conn: Connection, workbook_id: int, keyed: bool = True) -> WorkbookHead | None:
     """The workbook's header through SQLAlchemy Core, or None if there is no such workbook.
 
     ``keyed``: with the hash of its latest event, which what is cached is keyed by.
@@ -112,10 +85,10 @@ def read_header(conn: Connection, workbook_id: int, keyed: bool = True) -> Heade
     row = conn.execute(statement, {"workbook_id": workbook_id}).first()
     if row is None:
         return None
-    return Header.of(row, row.last_event if keyed else None)
+    return WorkbookHead.of(row, row.last_event if keyed else None)
 
 
-def read_content(conn: Connection, header: Header) -> Cached:
+def read_content(conn: Connection, header: WorkbookHead) -> Cached:
     """The workbook's records and latest agreements, inside the caller's transaction.
 
     Four indexed queries through SQLAlchemy Core (its rows carry the column names
@@ -158,7 +131,7 @@ class WorkbookCache:
         #: parsed records per workbook: (kind, number) -> (the text parsed, its model)
         self._parsed: dict[int, dict[tuple[str, int], tuple[str, Any]]] = {}
 
-    def get(self, header: Header) -> Cached | None:
+    def get(self, header: WorkbookHead) -> Cached | None:
         """What is cached of the workbook at exactly this header, if anything."""
         cached = self._entries.get(header.id)
         if cached is None or cached.header.key != header.key:
@@ -194,9 +167,7 @@ class WorkbookCache:
                 found = parsed.get(key)
                 if found is not None and found[0] == row.content:
                     return found[1]
-                value = model.model_validate_json(row.content)
-                if "id" in model.model_fields:  # numbered once, not at every state built
-                    value = value.model_copy(update={"id": row.number})
+                value = parse_record(row, model)  # numbered once, not at every state built
                 parsed[key] = (row.content, value)
                 return value
 
@@ -231,4 +202,4 @@ class WorkbookCache:
             current = agreements.get(subject)
             if current is None or version.number >= current.number:
                 agreements[subject] = version
-        self.put(Cached(Header.of(writer.workbook, writer.last_event), records, agreements))
+        self.put(Cached(WorkbookHead.of(writer.workbook, writer.last_event), records, agreements))

@@ -1,6 +1,6 @@
-"""Workbook rows kept on disk, so that a new kernel need not read every workbook again.
+"""Report rows kept on disk, so that a new kernel need not read every workbook again.
 
-A kernel keeps each workbook's row in memory (:mod:`.kept`); a kernel that starts
+A kernel caches each workbook's row in memory (:mod:`.rows`); a kernel that starts
 without them (no preheat, or a second HR visitor while the preheated kernel is
 taken) read every workbook: about 4 s at 10,000 workbooks, most of it parsing JSON.
 The rows are also written to one file per database and language in the user's
@@ -8,7 +8,7 @@ cache folder, and a new kernel starts from that file.
 
 The file is a cache, never a source: each row carries the hash of its workbook's
 latest event, and is used only while that is still the workbook's latest event
-(:meth:`.kept.KeptRows.stale` checks it against the database, as for rows kept in
+(:meth:`.rows.RowCache.stale` checks it against the database, as for rows kept in
 memory). A file that cannot be read, or was written by another format, is ignored.
 It is written atomically (a new file, then a rename), readable by its owner only.
 """
@@ -23,15 +23,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ...store import Store
-from .columns import WORKBOOK_COLUMNS
-
-log = logging.getLogger("pmwidgets.services")
+log = logging.getLogger("pmwidgets.store")
 
 #: changes whenever what a row holds changes (the fields and their order, below).
 FORMAT = 1
-#: the kept fields that are dates (JSON holds them as ISO text).
-_DATES = frozenset(c for c, kind in WORKBOOK_COLUMNS.items() if kind.startswith("datetime"))
 
 
 def cache_folder() -> Path:
@@ -41,9 +36,9 @@ def cache_folder() -> Path:
     return Path(os.environ.get("PMW_CACHE_DIR") or platformdirs.user_cache_dir("pmwidgets"))
 
 
-def cache_file(store: Store, language: str) -> Path:
+def cache_file(url: str, language: str) -> Path:
     """Where the rows of this database (named by a hash of its URL) and language are kept."""
-    name = hashlib.sha256(f"{store.url}\n{language}".encode()).hexdigest()[:32]
+    name = hashlib.sha256(f"{url}\n{language}".encode()).hexdigest()[:32]
     return cache_folder() / f"workbook-rows-{name}.json"
 
 
@@ -53,16 +48,19 @@ def forget() -> None:
         path.unlink(missing_ok=True)
 
 
-def load(path: Path, fields: tuple[str, ...]) -> dict[int, tuple[str, int, tuple[Any, ...]]]:
-    """The rows kept in ``path`` as ``{workbook: (key, version, values)}``; empty if none."""
+def load(
+    path: Path, fields: tuple[str, ...], dates: frozenset[str]
+) -> dict[int, tuple[str, int, tuple[Any, ...]]]:
+    """The rows kept in ``path`` as ``{workbook: (key, version, values)}``; empty if none
+    (``dates``: the fields that are dates)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or tuple(data.get("fields", ())) != fields:
             return {}
-        dates = [i for i, f in enumerate(fields) if f in _DATES]
+        at = [i for i, f in enumerate(fields) if f in dates]
         rows = {}
         for wb, (key, version, values) in data["rows"].items():
-            for i in dates:
+            for i in at:
                 if values[i] is not None:
                     values[i] = dt.date.fromisoformat(values[i])
             rows[int(wb)] = (str(key), int(version), tuple(values))
@@ -75,7 +73,7 @@ def load(path: Path, fields: tuple[str, ...]) -> dict[int, tuple[str, int, tuple
 
 
 def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
-    """Write ``{workbook: Kept}`` to ``path`` (atomically; a failure is only logged)."""
+    """Write ``{workbook: CachedRow}`` to ``path`` (atomically; a failure is only logged)."""
 
     def plain(value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else value
@@ -84,8 +82,8 @@ def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
         "format": FORMAT,
         "fields": list(fields),
         "rows": {
-            str(wb): [kept.key, kept.version, [plain(v) for v in kept.values]]
-            for wb, kept in rows.items()
+            str(wb): [row.key, row.version, [plain(v) for v in row.values]]
+            for wb, row in rows.items()
         },
     }
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -93,7 +91,7 @@ def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
+            out.write(json.dumps(data, separators=(",", ":")))  # dumps: C, dump is Python
         tmp.replace(path)
     except OSError as exc:
         log.warning("could not keep the workbook rows in %s: %s", path, exc)
