@@ -60,9 +60,9 @@ WRITES = 500
 #: the files that decide what the organisation holds: a change to one rebuilds it. (Not the
 #: whole code base: other changes rarely alter what is stored, and a rebuild takes minutes.)
 _SOURCES = (
-    "pmwidgets/services/synthetic.py",
-    "pmwidgets/services/synthetic_content.py",
-    "pmwidgets/services/synthetic_script.py",
+    "pmwidgets/demo/synthetic.py",
+    "pmwidgets/demo/content.py",
+    "pmwidgets/demo/script.py",
     "pmwidgets/store/bulk.py",
     "pmwidgets/store/models.py",
     "pmwidgets/store/migrations/versions",
