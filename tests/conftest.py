@@ -165,3 +165,19 @@ def people_store(store: Store) -> Store:
     """A store on each backend with the standard people."""
     add_people(store)
     return store
+
+
+@pytest.fixture(autouse=True)
+def _environment_as_it_was() -> Iterator[None]:
+    """Every test leaves the process environment as it found it.
+
+    Code under test may set variables (a preheated page writes its request's
+    ``QUERY_STRING`` and headers into ``os.environ``), and ``monkeypatch.delenv`` of an
+    absent name does not undo what is set later: a later test's servers then inherited
+    them (a page kernel seemed to see ``HTTP_COOKIE`` once tests/apps ran first).
+    """
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
