@@ -440,33 +440,61 @@ def _listening_tcp_inodes() -> set[str]:
 def test_page_kernels_take_their_channels_on_unix_sockets(web: PmwServer) -> None:
     """Kernels talk to the server over Unix sockets in a private folder, not five TCP ports:
     no port to race for when several start at once, and none another local user could reach."""
+    import time
+
+    checked = 0
+    deadline = time.monotonic() + 60
+    while not checked and time.monotonic() < deadline:
+        listening = _listening_tcp_inodes()
+        for pid in web.kernel_pids():
+            try:
+                _check_kernel_channels(pid, listening)
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                if _running(pid):
+                    raise
+                continue  # culled or replaced while we looked: another kernel is checked
+            checked += 1
+        if not checked:
+            time.sleep(0.5)
+    assert checked, "no page kernel stayed up long enough to be checked"
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie, waiting to be reaped, does not)."""
+    from pathlib import Path
+
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _check_kernel_channels(pid: int, listening: set[str]) -> None:
+    """Assert that kernel `pid` has its five channels on private Unix sockets, not TCP."""
     import json
     import os
     import stat
     from pathlib import Path
 
-    pids = web.kernel_pids()
-    assert pids
-    listening = _listening_tcp_inodes()
-    for pid in pids:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        connection = Path(cmdline[cmdline.index(b"-f") + 1].decode())
-        info = json.loads(connection.read_text())
-        assert info["transport"] == "ipc"
-        assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # only the server's user
-        for channel in ("shell", "iopub", "stdin", "control", "hb"):
-            assert stat.S_ISSOCK(Path(f"{info['ip']}-{info[channel + '_port']}").stat().st_mode)
-        inodes = set()
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                target = os.readlink(fd)
-            except FileNotFoundError:  # closed while we looked
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[len("socket:[") : -1])
-        # ipykernel's own pipe for output from forked processes is the one TCP listener
-        # left (a random port it binds itself, checked by a random key); TCP channels were five
-        assert len(inodes & listening) <= 1, f"kernel {pid} listens on TCP channels"
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    connection = Path(cmdline[cmdline.index(b"-f") + 1].decode())
+    info = json.loads(connection.read_text())
+    assert info["transport"] == "ipc"
+    assert stat.S_IMODE(connection.parent.stat().st_mode) & 0o077 == 0  # only the server's user
+    for channel in ("shell", "iopub", "stdin", "control", "hb"):
+        assert stat.S_ISSOCK(Path(f"{info['ip']}-{info[channel + '_port']}").stat().st_mode)
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:  # closed while we looked
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    # ipykernel's own pipe for output from forked processes is the one TCP listener
+    # left (a random port it binds itself, checked by a random key); TCP channels were five
+    assert len(inodes & listening) <= 1, f"kernel {pid} listens on TCP channels"
 
 
 def test_the_server_log_says_when(web: PmwServer) -> None:
