@@ -63,13 +63,22 @@ def _megabytes(size: int) -> str:
 # --- a file's bytes ----------------------------------------------------------------
 
 
-def _too_big(name: str, size: int) -> ImportFailed:
-    return ImportFailed(
-        name,
-        "-",
-        f"the file is {_megabytes(size)}, over the {MAX_BYTES // (1024 * 1024)} MB limit; "
-        "a job description needs far less",
-    )
+def too_big_for(holds: str) -> Callable[[str, int], ImportFailed]:
+    """The refusal of a file over :data:`MAX_BYTES` that should hold ``holds``
+    ("a job description", "a list of objectives"), for :func:`read_file`."""
+
+    def too_big(name: str, size: int) -> ImportFailed:
+        limit = MAX_BYTES // (1024 * 1024)
+        return ImportFailed(
+            name,
+            "-",
+            f"the file is {_megabytes(size)}, over the {limit} MB limit; {holds} needs far less",
+        )
+
+    return too_big
+
+
+_too_big = too_big_for("a job description")
 
 
 def read_file(
@@ -103,7 +112,9 @@ def read_file(
         raise ImportFailed(name, "-", f"cannot read the file: {exc.strerror}") from None
 
 
-def load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
+def load_bytes(
+    name: str, path: str | Path, data: bytes | None, holds: str = "a job description"
+) -> bytes:
     """The bytes of the file ``path``, or ``data`` (an upload) when given.
 
     Parameters
@@ -114,6 +125,8 @@ def load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
         The file to read when ``data`` is None (see :func:`read_file`).
     data
         The file's bytes (an upload): the disk is not touched.
+    holds
+        What the file should hold, as a refusal of a file too big names it.
 
     Raises
     ------
@@ -121,12 +134,13 @@ def load_bytes(name: str, path: str | Path, data: bytes | None) -> bytes:
         For a missing or unreadable file, a folder, an upload that is not bytes,
         a file over :data:`MAX_BYTES`, or an empty one.
     """
+    too_big = too_big_for(holds)
     if data is None:
-        data = read_file(name, path, MAX_BYTES, _too_big)
+        data = read_file(name, path, MAX_BYTES, too_big)
     elif not isinstance(data, bytes | bytearray | memoryview):
         raise ImportFailed(name, "-", "the upload is not a file's bytes")
     if len(data) > MAX_BYTES:
-        raise _too_big(name, len(data))
+        raise too_big(name, len(data))
     if not data:
         raise ImportFailed(name, "-", "the file is empty")
     return bytes(data)

@@ -225,7 +225,9 @@ def test_a_bad_file_is_refused_in_one_line(data: bytes, expected: str) -> None:
 def test_a_file_over_the_size_limit_is_refused() -> None:
     from pmwidgets.io.jobs.files import MAX_BYTES
 
-    assert "over the" in failure(b"PK" + b"\0" * (MAX_BYTES + 1))
+    message = failure(b"PK" + b"\0" * (MAX_BYTES + 1))
+    assert "over the 2 MB limit; a list of objectives needs far less" in message
+    assert "job description" not in message
 
 
 def test_formula_cells_are_refused_row_by_row() -> None:

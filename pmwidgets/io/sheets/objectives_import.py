@@ -59,6 +59,8 @@ _ALIASES = {
     "due date": "due",
 }
 _IGNORED = ("name", "employee name", "notes", "note", "comments", "comment")
+#: What an objectives file holds, as the refusal of one too big names it.
+_HOLDS = "a list of objectives"
 #: Most objectives read from one file.
 MAX_ROWS = 5000
 #: Most columns looked at.
@@ -104,10 +106,10 @@ def read_team_objectives(source: str | Path | bytes, name: str | None = None) ->
     """
     if isinstance(source, bytes | bytearray | memoryview):
         label = CONTROL_CHARS.sub("?", name or "upload.xlsx")
-        data = load_bytes(label, label, bytes(source))
+        data = load_bytes(label, label, bytes(source), _HOLDS)
     else:
         label = CONTROL_CHARS.sub("?", name or str(source))
-        data = load_bytes(label, source, None)
+        data = load_bytes(label, source, None, _HOLDS)
     if Path(label).suffix.lower() == ".csv" and not data.startswith(b"PK"):
         raise ImportFailed(
             label,
