@@ -7,8 +7,9 @@ page (see docs/performance.md, "lazy imports").
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .agreement import agreement_page
@@ -50,10 +51,4 @@ __all__ = [
     "start_page",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` the first time it is asked for."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -3,18 +3,18 @@
 The page's views are pure: each takes the session's :attr:`~WorkbookSession.state`
 (``traitlets.dlink((session, "state"), (view, "state"))``) and reports what the person
 did through callbacks, which the page wires to the methods here. Each write method
-calls one use case of the services, which check access (a browser can send any widget
-message), then sets ``state`` to the workbook after the write: the store keeps what
-the write made, so reading it again costs one header query, never a second full read.
+calls one use case of the services, which checks access (a browser can send any widget
+message) and returns what the write made (:class:`~pmwidgets.services.written.Written`);
+``state`` is set to the workbook as the write left it, read by the use case (one header
+query: the store keeps what the write made), never read again here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import traitlets as T
 
@@ -31,34 +31,12 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation
 from ..domain.state import WorkbookState
-from ..services import Services
+from ..services import Services, agreeing, drafting, following
+from ..services.written import Written
 
 _R = TypeVar("_R")
+_P = ParamSpec("_P")
 log = logging.getLogger("pmwidgets.apps")
-
-
-def _writes(fn: Callable[..., _R]) -> Callable[..., _R]:
-    """A write: afterwards ``state`` is the workbook as the write left it.
-
-    When it is refused and someone else saved meanwhile, ``state`` shows what they
-    saved, so the person reads it before trying again.
-    """
-
-    @functools.wraps(fn)
-    def wrapper(self: WorkbookSession, *args: Any, **kwargs: Any) -> _R:
-        try:
-            result = fn(self, *args, **kwargs)
-        except PmwError as exc:
-            self._names_for(getattr(exc, "by", ()))
-            if self.changed_elsewhere():
-                self.reload()
-                if self._on_change is not None:
-                    self._on_change()  # as when the watch finds it: the page says so
-            raise
-        self.reload()
-        return result
-
-    return wrapper
 
 
 class WorkbookSession(T.HasTraits):
@@ -170,8 +148,9 @@ class WorkbookSession(T.HasTraits):
         """Read the workbook again whenever someone else saves, checking every ``interval``
         seconds on the kernel's event loop (one number read per check).
 
-        ``on_change`` is called after such a reload, and when a refused write finds
-        someone else's save. Returns False when there is no running loop (scripts, tests).
+        ``on_change`` is called after such a reload, and when a write (done or refused)
+        finds someone else's save. Returns False when there is no running loop (scripts,
+        tests).
         """
         self._on_change = on_change
         try:
@@ -233,65 +212,78 @@ class WorkbookSession(T.HasTraits):
             return number, self.version
         return objective.id, self._update_objective(objective, based_on, reason)
 
-    @_writes
     def _add_objective(self, objective: Objective, based_on: int, reason: str) -> int:
-        return self.services.add_objective(self.workbook_id, objective, based_on, reason)
+        return self._write(drafting.add_objective, objective, based_on, reason)
 
-    @_writes
     def _update_objective(self, objective: Objective, based_on: int, reason: str) -> int:
         number = objective.id or 0
-        return self.services.update_objective(self.workbook_id, number, objective, based_on, reason)
+        return self._write(drafting.update_objective, number, objective, based_on, reason)
 
-    @_writes
     def remove_objective(self, number: int, reason: str = "", based_on: int | None = None) -> int:
         """Remove objective ``number``; returns the new version."""
         version = self.version if based_on is None else based_on
-        return self.services.remove_objective(self.workbook_id, number, version, reason)
+        return self._write(drafting.remove_objective, number, version, reason)
 
-    @_writes
     def set_coverage_reason(
         self, responsibility: int, why: str, based_on: int, reason: str = ""
     ) -> int:
         """Say why ``responsibility`` has no objective (empty ``why`` clears it)."""
-        return self.services.set_coverage_reason(
-            self.workbook_id, responsibility, why, based_on, reason
-        )
+        return self._write(drafting.set_coverage_reason, responsibility, why, based_on, reason)
 
-    @_writes
     def confirm(
         self, subject: Subject, seen_hash: str, personal_code: str = "", accept_reason: str = ""
     ) -> AgreementStatus:
         """Confirm, for the acting party, the content of ``subject`` they were shown."""
-        return self.services.confirm(
-            self.workbook_id, subject, seen_hash, personal_code, accept_reason
-        )
+        return self._write(agreeing.confirm, subject, seen_hash, personal_code, accept_reason)
 
-    @_writes
     def set_job_description(self, job: JobDescription, based_on: int, reason: str = "") -> int:
         """Set the job description; returns the new version."""
-        return self.services.set_job_description(self.workbook_id, job, based_on, reason)
+        return self._write(drafting.set_job_description, job, based_on, reason)
 
-    @_writes
     def set_plan(self, plan: DevelopmentPlan, based_on: int, reason: str = "") -> int:
         """Save the development plan; returns the new version."""
-        return self.services.set_plan(self.workbook_id, plan, based_on, reason)
+        return self._write(drafting.set_plan, plan, based_on, reason)
 
-    @_writes
     def save_check_in(self, check_in: CheckIn, based_on: int, reason: str = "") -> int:
         """Add a check-in (``id`` None) or change one; returns its number."""
-        return self.services.save_check_in(self.workbook_id, check_in, based_on, reason)
+        return self._write(following.save_check_in, check_in, based_on, reason)
 
-    @_writes
     def start_review(self, based_on: int, reason: str = "") -> int:
         """Move the workbook into its review stage; returns the new version."""
-        return self.services.start_review(self.workbook_id, based_on, reason)
+        return self._write(following.start_review, based_on, reason)
 
-    @_writes
     def set_review(self, review: Review, based_on: int, reason: str = "") -> int:
         """Save the review; returns the new version."""
-        return self.services.set_review(self.workbook_id, review, based_on, reason)
+        return self._write(following.set_review, review, based_on, reason)
 
-    @_writes
     def add_note(self, text: str) -> int:
         """Add a private note only its author can see; returns its number."""
-        return self.services.add_note(self.workbook_id, text, self.version)
+        return self._write(following.add_note, text, self.version)
+
+    def _write(
+        self,
+        use_case: Callable[Concatenate[Services, int, _P], Written[_R]],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> _R:
+        """Run a write ``use_case`` on this workbook as the acting person; return its result.
+
+        Afterwards ``state`` is the workbook as the write left it: the state the use
+        case returns, read by it once (nothing is read again here). When someone else
+        saved meanwhile (just after the write, or before a write that is refused),
+        ``state`` shows what they saved and ``on_change`` (see :meth:`watch`) is called,
+        so the page says so and the person reads it before going on.
+        """
+        try:
+            made = use_case(self.services, self.workbook_id, *args, **kwargs)
+        except PmwError as exc:
+            self._names_for(getattr(exc, "by", ()))
+            if self.changed_elsewhere():
+                self.reload()
+                if self._on_change is not None:
+                    self._on_change()  # as when the watch finds it: the page says so
+            raise
+        self._show(made.state)
+        if made.state.workbook.version != made.version and self._on_change is not None:
+            self._on_change()  # someone saved just after this write: their save is shown
+        return made.result

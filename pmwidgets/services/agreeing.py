@@ -3,7 +3,9 @@
 A coach never confirms for anyone; incomplete content is never agreed; a confirmation
 is of the content the person saw (its hash). Each use case is a function of the acting
 person's services (``svc``, a :class:`~.base.ServiceBase`);
-:class:`~pmwidgets.services.Services` offers them as its methods.
+:class:`~pmwidgets.services.Services` offers them as its methods. A confirmation returns
+a :class:`~.written.Written`: where the agreement stands, the version it made, and the
+workbook as it left it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..domain.readiness import Readiness, agreement_readiness
 from ..domain.state import WorkbookState
 from . import access, identity
 from .base import ServiceBase
+from .written import Written, written
 
 #: the earliest stage at which each subject can be confirmed.
 _STAGE_TO_CONFIRM = {
@@ -61,7 +64,7 @@ def confirm(
     seen_hash: str,
     personal_code: str = "",
     accept_reason: str = "",
-) -> agr.AgreementStatus:
+) -> Written[agr.AgreementStatus]:
     """Confirm, for the acting party, the content of ``subject`` they were shown.
 
     Parameters
@@ -82,8 +85,8 @@ def confirm(
 
     Returns
     -------
-    AgreementStatus
-        AGREED once both parties have confirmed the same content.
+    Written[AgreementStatus]
+        Its ``result`` is AGREED once both parties have confirmed the same content.
     """
     if subject not in agr.SUBJECTS:
         raise ValidationFailed(_("nothing called {s} can be agreed").format(s=subject))
@@ -101,8 +104,9 @@ def confirm(
         state.agreements.get(subject), subject, party, svc.me.id, seen_hash, current, canonical,
         svc.clock(), svc._facilitator_id(),
     )  # fmt: skip
-    _record(svc, workbook_id, subject, state, updated, recorded)
-    return agr.AgreementStatus.AGREED if updated.agreed else agr.status(updated, current)
+    version = _record(svc, workbook_id, subject, state, updated, recorded)
+    status = agr.AgreementStatus.AGREED if updated.agreed else agr.status(updated, current)
+    return written(svc, workbook_id, status, version)
 
 
 def _require_confirmer(svc: ServiceBase, wb: Workbook, personal_code: str) -> Party:
@@ -138,13 +142,13 @@ def _record(
     state: WorkbookState,
     updated: agr.AgreementVersion,
     recorded: str,
-) -> None:
+) -> int:
     """Write the confirmation (with ``recorded``, what was accepted and why) and, once
-    both agreed, move the workbook to the stage that follows, in one unit of work."""
+    both agreed, move the workbook to the stage that follows, in one unit of work.
+    Returns the version it made."""
     action = "agreement.agreed" if updated.agreed else "agreement.confirmed"
-    with svc.store.write(
-        workbook_id, state.workbook.version, svc.me.id, svc._facilitator_id(), svc._at()
-    ) as w:
+    current = state.workbook.version
+    with svc.store.write(workbook_id, current, svc.me.id, svc._facilitator_id(), svc._at()) as w:
         w.save_agreement(updated, action, recorded)
         if updated.agreed:
             stage = agr.stage_after_agreement(state.workbook.stage, subject)
@@ -153,6 +157,8 @@ def _record(
                     stage,
                     _("{subject} agreed by both").format(subject=subject.replace("_", " ")),
                 )
+        version: int = w.workbook.version if w.changes else current
+    return version
 
 
 def _acceptance(readiness: Readiness, accept_reason: str) -> str:

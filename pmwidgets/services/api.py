@@ -25,6 +25,7 @@ from ..domain.state import WorkbookState
 from ..store import Event, Store, VerifyReport, parse_head
 from . import access, agreeing, documents, drafting, following
 from .base import OPERATOR_ID, Clock, ServiceBase, _validated, utc_now
+from .written import answer
 
 
 class Services(ServiceBase):
@@ -37,25 +38,32 @@ class Services(ServiceBase):
     :mod:`.following` (check-ins, the review, private notes), :mod:`.agreeing`
     (confirmations) and :mod:`.documents` (the agreement document). Who may do what
     is decided in :mod:`.access`.
+
+    Each write use case returns a :class:`~.written.Written` (its result, the version it
+    made, the workbook as it left it); its method here returns the ``result`` alone
+    (the new version, the new record's number, where the agreement stands), as scripts
+    and the command line use it. A page that shows the workbook after a save calls the
+    use case itself and shows the state it returns (see
+    :class:`~pmwidgets.apps.workbook_session.WorkbookSession`).
     """
 
     # --- writing what is agreed (services/drafting.py) --------------------------------
-    set_job_description = drafting.set_job_description
-    add_objective = drafting.add_objective
-    update_objective = drafting.update_objective
-    remove_objective = drafting.remove_objective
-    set_coverage_reason = drafting.set_coverage_reason
-    set_plan = drafting.set_plan
+    set_job_description = answer(drafting.set_job_description)
+    add_objective = answer(drafting.add_objective)
+    update_objective = answer(drafting.update_objective)
+    remove_objective = answer(drafting.remove_objective)
+    set_coverage_reason = answer(drafting.set_coverage_reason)
+    set_plan = answer(drafting.set_plan)
 
     # --- following the cycle (services/following.py) ----------------------------------
-    save_check_in = following.save_check_in
-    start_review = following.start_review
-    set_review = following.set_review
-    add_note = following.add_note
+    save_check_in = answer(following.save_check_in)
+    start_review = answer(following.start_review)
+    set_review = answer(following.set_review)
+    add_note = answer(following.add_note)
 
     # --- agreeing (services/agreeing.py) ----------------------------------------------
     confirmation_method = agreeing.confirmation_method
-    confirm = agreeing.confirm
+    confirm = answer(agreeing.confirm)
 
     @classmethod
     def operator(cls, store: Store, clock: Clock = utc_now) -> Services:

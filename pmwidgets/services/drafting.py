@@ -5,7 +5,9 @@ Each use case is a function of the acting person's services (``svc``, a
 :class:`~.base.ServiceBase`); :class:`~pmwidgets.services.Services` offers them as its
 methods. Each checks access, reads the workbook's state in one snapshot, merges what
 others saved since the author's form was opened, applies the domain's rules, and
-writes in one unit of work that first reopens an agreed subject (with a reason).
+writes in one unit of work that first reopens an agreed subject (with a reason). Each
+returns a :class:`~.written.Written`: its result (the new version, or the new objective's
+number), the version it made, and the workbook as it left it.
 """
 
 from __future__ import annotations
@@ -16,21 +18,23 @@ from ..domain.model import CoverageReason, DevelopmentPlan, JobDescription, Obje
 from ..domain.rules import objective_problems
 from . import access
 from .base import ServiceBase, _content, _raise_problems, _revalidated, _validated, retry_races
+from .written import Written, written
 
 
 def set_job_description(
     svc: ServiceBase, workbook_id: int, job: JobDescription, expected_version: int, reason: str = ""
-) -> int:
-    """Set the workbook's job description; returns the new version.
+) -> Written[int]:
+    """Set the workbook's job description; its result is the new version.
 
     ``expected_version`` is the version the author's form started from: what others
     saved since is kept, field by field (see :meth:`~.base.ServiceBase._merged`).
     """
     job = _revalidated(job)
     content = job.model_dump(mode="json")
-    return svc._put(
+    version = svc._put(
         workbook_id, expected_version, "job_description", 1, content, reason, JobDescription
     )
+    return written(svc, workbook_id, version, version)
 
 
 @retry_races
@@ -40,8 +44,9 @@ def add_objective(
     objective: Objective,
     expected_version: int,
     reason: str = "",
-) -> int:
-    """Propose an objective; it is recorded as proposed by the acting person. Returns its number.
+) -> Written[int]:
+    """Propose an objective; it is recorded as proposed by the acting person. Its result is
+    its number.
 
     A new objective changes nothing anyone else saved, so it is added even when the
     page is out of date.
@@ -52,7 +57,8 @@ def add_objective(
     objective = objective.model_copy(update={"id": None, "proposed_by": svc.me.id})
     _raise_problems(objective_problems(objective, state.workbook, state.job))
     with svc._unit(state, state.workbook.version, "objectives", reason) as w:
-        return w.put("objective", None, _content(objective), reason)
+        number = w.put("objective", None, _content(objective), reason)
+    return written(svc, workbook_id, number, w.workbook.version)
 
 
 @retry_races
@@ -63,8 +69,9 @@ def update_objective(
     objective: Objective,
     expected_version: int,
     reason: str = "",
-) -> int:
-    """Change objective ``number``; who proposed it stays as it was. Returns the new version.
+) -> Written[int]:
+    """Change objective ``number``; who proposed it stays as it was. Its result is the new
+    version.
 
     Fields others changed since ``expected_version`` (the version the form started
     from) are kept; a field both changed raises :class:`EditConflict`.
@@ -83,14 +90,14 @@ def update_objective(
     with svc._unit(state, current, "objectives", reason) as w:
         w.put("objective", number, _content(objective), reason)
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)
 
 
 @retry_races
 def remove_objective(
     svc: ServiceBase, workbook_id: int, number: int, expected_version: int, reason: str = ""
-) -> int:
-    """Remove objective ``number``; returns the new version.
+) -> Written[int]:
+    """Remove objective ``number``; its result is the new version.
 
     Refused when someone else changed it since ``expected_version``: the person
     removing it has not seen that change.
@@ -114,7 +121,7 @@ def remove_objective(
     with svc._unit(state, current, "objectives", reason) as w:
         w.remove("objective", number, reason)
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)
 
 
 @retry_races
@@ -125,8 +132,9 @@ def set_coverage_reason(
     why: str,
     expected_version: int,
     reason: str = "",
-) -> int:
-    """Say why a responsibility has no objective this cycle (empty ``why`` clears it).
+) -> Written[int]:
+    """Say why a responsibility has no objective this cycle (empty ``why`` clears it);
+    its result is the new version.
 
     A reason someone else wrote since ``expected_version`` is not overwritten unseen:
     both changed it raises :class:`EditConflict`.
@@ -154,7 +162,7 @@ def set_coverage_reason(
         elif existing:
             w.remove("coverage_reason", responsibility, reason)
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)
 
 
 @retry_races
@@ -164,9 +172,9 @@ def set_plan(
     plan: DevelopmentPlan,
     expected_version: int,
     reason: str = "",
-) -> int:
+) -> Written[int]:
     """Save the development plan. Each party may change only their own ratings,
-    and only the manager their support commitments. Returns the new version.
+    and only the manager their support commitments. Its result is the new version.
 
     What the other person saved since ``expected_version`` (their ratings, say) is
     kept, item by item; a field both changed raises :class:`EditConflict`.
@@ -197,4 +205,4 @@ def set_plan(
     with svc._unit(state, current, "development_plan", reason) as w:
         w.put("plan", 1, plan.model_dump(mode="json"), reason)
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)

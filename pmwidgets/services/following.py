@@ -2,7 +2,8 @@
 
 Each use case is a function of the acting person's services (``svc``, a
 :class:`~.base.ServiceBase`); :class:`~pmwidgets.services.Services` offers them as its
-methods.
+methods. Each returns a :class:`~.written.Written`: its result (the new version, or the
+new record's number), the version it made, and the workbook as it left it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from ..domain.model import CheckIn, Note, Review, Stage
 from ..domain.readiness import review_opens
 from . import access
 from .base import ServiceBase, _amendments, _revalidated, _validated, retry_races
+from .written import Written, written
 
 
 @retry_races
 def save_check_in(
     svc: ServiceBase, workbook_id: int, check_in: CheckIn, expected_version: int, reason: str = ""
-) -> int:
-    """Add a check-in (``check_in.id`` None) or change one; returns its number.
+) -> Written[int]:
+    """Add a check-in (``check_in.id`` None) or change one; its result is its number.
 
     A check-in that proposes amendments to agreed objectives reopens the
     agreement on the objectives: both must agree again. A change to a check-in keeps
@@ -48,9 +50,8 @@ def save_check_in(
         svc.me.id if number is None else next(c.author for c in state.check_ins if c.id == number)
     )
     content = check_in.model_copy(update={"id": None, "author": author}).model_dump(mode="json")
-    with svc.store.write(
-        workbook_id, state.workbook.version, svc.me.id, svc._facilitator_id(), svc._at()
-    ) as w:
+    current = state.workbook.version
+    with svc.store.write(workbook_id, current, svc.me.id, svc._facilitator_id(), svc._at()) as w:
         new_amendments = [a for a in check_in.amendments if a not in _amendments(state, number)]
         if new_amendments:
             why = "; ".join(f"{a.proposal} ({a.reason})" for a in new_amendments)
@@ -60,14 +61,17 @@ def save_check_in(
                 "objectives",
                 _("amendment proposed at check-in: {why}").format(why=why),
             )
-        return w.put("check_in", number, content, reason)
+        number = w.put("check_in", number, content, reason)
+        version: int = w.workbook.version if w.changes else current
+    return written(svc, workbook_id, number, version)
 
 
 @retry_races
 def start_review(
     svc: ServiceBase, workbook_id: int, expected_version: int, reason: str = ""
-) -> int:
-    """Move the workbook into its review stage (once check-ins are under way).
+) -> Written[int]:
+    """Move the workbook into its review stage (once check-ins are under way); its result
+    is the new version.
 
     A review belongs near the end of the cycle: it starts within the last
     :data:`~pmwidgets.domain.readiness.REVIEW_WINDOW_DAYS` days, or earlier with a reason, which is recorded.
@@ -90,14 +94,15 @@ def start_review(
         if state.workbook.stage == Stage.CHECK_INS:
             w.set_stage(Stage.REVIEW, reason.strip() or _("review started"))
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)
 
 
 @retry_races
 def set_review(
     svc: ServiceBase, workbook_id: int, review: Review, expected_version: int, reason: str = ""
-) -> int:
-    """Save the review; each party may change only their own assessments.
+) -> Written[int]:
+    """Save the review; each party may change only their own assessments. Its result is the
+    new version.
 
     What the other person saved since ``expected_version`` is kept, item by item;
     a field both changed raises :class:`EditConflict`.
@@ -119,17 +124,18 @@ def set_review(
     with svc._unit(state, current, "review", reason) as w:
         w.put("review", 1, review.model_dump(mode="json"), reason)
         version: int = w.workbook.version if w.changes else current
-    return version
+    return written(svc, workbook_id, version, version)
 
 
 def add_note(
     svc: ServiceBase, workbook_id: int, text: str, expected_version: int | None = None
-) -> int:
-    """Add a private note that only its author can ever see; returns its number."""
-    wb = svc.workbook(workbook_id)
+) -> Written[int]:
+    """Add a private note that only its author can ever see; its result is its number."""
+    svc.workbook(workbook_id)  # refused unless this person may read the workbook
     access.require_note_author(svc.me, svc.facilitator)
     note = _validated(Note, author=svc.me.id, text=text, at=svc.clock())
     with svc.store.write(
-        wb.id or 0, expected_version, svc.me.id, svc._facilitator_id(), svc._at()
+        workbook_id, expected_version, svc.me.id, svc._facilitator_id(), svc._at()
     ) as w:
-        return w.put("note", None, note.model_dump(mode="json"))
+        number = w.put("note", None, note.model_dump(mode="json"))
+    return written(svc, workbook_id, number, w.workbook.version)

@@ -11,6 +11,7 @@ import traitlets as T
 
 from pmwidgets.apps.workbook_session import WorkbookSession
 from pmwidgets.domain.errors import NotAllowed, PmwError
+from pmwidgets.domain.state import WorkbookState
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 from pmwidgets.store import store as store_module
@@ -49,6 +50,57 @@ def test_a_save_reads_the_workbooks_content_from_the_database_never(
     session.save_objective(first.model_copy(update={"weight": 55}), session.version)
     assert reads == []  # the write's check and the new state both come from what is kept
     assert session.state.objective(1).weight == 55  # type: ignore[union-attr]
+
+
+def test_a_save_reads_the_workbook_once_before_the_write_and_once_for_the_state_it_made(
+    demo: Store,
+) -> None:
+    svc = Services(demo, "tnguyen")
+    session = WorkbookSession(svc, 2)
+    loads: list[tuple[Any, ...]] = []
+    real_load = demo.load
+    demo.load = lambda *a, **k: loads.append(a) or real_load(*a, **k)  # type: ignore[method-assign]
+    opened: list[int] = []
+    real_open = svc.open
+    svc.open = lambda wb: opened.append(wb) or real_open(wb)  # type: ignore[method-assign]
+    shown: list[WorkbookState] = []
+    session.observe(lambda change: shown.append(change["new"]), names="state")
+    first = session.state.objective(1)
+    assert first is not None
+    for weight in (55, 60):
+        session.save_objective(first.model_copy(update={"weight": weight}), session.version)
+    # per save: the use case's read to check the write, and its read of what it made
+    assert len(loads) == 2 * 2 and opened == []  # the session reads nothing again
+    note = session.add_note("Ask about the Friday group")
+    assert len(loads) == 5 and opened == []  # a note is checked on the header alone
+    assert [s.workbook.version for s in shown] == [session.version - 2, session.version - 1,
+                                                  session.version]  # fmt: skip
+    assert session.state == Services(demo, "tnguyen").open(2)
+    assert [n.id for n in session.state.notes] == [note]  # her own private note
+
+
+def test_a_save_that_someone_else_saves_just_after_shows_theirs_and_says_so(
+    demo: Store,
+) -> None:
+    session = WorkbookSession(Services(demo, "tnguyen"), 2)
+    told: list[int] = []
+    session.watch(on_change=lambda: told.append(session.version))  # no loop: not started
+    boss = Services(demo, "rokafor")
+    real_load = demo.load
+    loads: list[int] = []
+
+    def load(workbook_id: int, viewer_id: str | None) -> WorkbookState:
+        loads.append(workbook_id)
+        if len(loads) == 2:  # between her write's commit and the read of what it made
+            boss.remove_objective(2, 3, demo.latest_version(2))
+        return real_load(workbook_id, viewer_id)
+
+    demo.load = load  # type: ignore[method-assign]
+    first = session.state.objective(1)
+    assert first is not None
+    _number, made = session.save_objective(first.model_copy(update={"weight": 55}), session.version)
+    assert session.version == made + 1 == demo.latest_version(2) == told[0]
+    assert session.state.objective(3) is None and session.state.objective(1).weight == 55  # type: ignore[union-attr]
 
 
 def test_a_refused_write_shows_what_someone_else_saved_meanwhile(demo: Store) -> None:
