@@ -103,48 +103,12 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     for e in events:
         latest[(e.entity, e.entity_key)] = e.after
         actor[(e.entity, e.entity_key)] = e.actor_id
-    rows = 0
-    for entity, key, snapshot, label, author in _rows(session, workbook_id):
-        rows += 1
-        if (entity, key) not in latest:
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored without any event (written behind the store's back)",
-            )
-        recorded = latest.pop((entity, key))
-        if recorded != dump(snapshot):
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored content differs from its last recorded event",
-            )
-        if author is not None and author != actor[(entity, key)]:
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored as written by {_shown(author)}, but its last event was "
-                f"written by {_shown(actor[(entity, key)])}",
-            )
-    for (entity, key), after in latest.items():
-        if after is None:
-            continue  # removed, and absent: as it should be
-        if workbook_id is not None and (
-            entity not in ("workbook", "record", "agreement")
-            or key.split("/")[0] != str(workbook_id)
-        ):
-            continue
-        return VerifyReport(
-            False,
-            len(events),
-            rows,
-            f"{entity} {key}: recorded in the event log but missing from the database",
-        )
-    problem = _check_versions(session, events, workbook_id) or _check_agreements(
-        session, workbook_id
+    rows, problem = _check_rows(session, workbook_id, latest, actor)
+    problem = (
+        problem
+        or _check_nothing_missing(latest, workbook_id)
+        or _check_versions(session, events, workbook_id)
+        or _check_agreements(session, workbook_id)
     )
     methods: dict[str, int] = {}
     if not problem:
@@ -155,6 +119,54 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     return VerifyReport(
         True, len(events), rows, head=head, confirmations=tuple(sorted(methods.items()))
     )
+
+
+def _check_rows(
+    session: Session,
+    workbook_id: int | None,
+    latest: dict[tuple[str, str], str | None],
+    actor: dict[tuple[str, str], str],
+) -> tuple[int, str]:
+    """Each row in scope equals what its latest event recorded, by that event's author.
+
+    Returns how many rows were checked (up to the first broken one) and the problem, if
+    any. Takes every row it checks out of ``latest``: what is left there was recorded
+    but is not stored.
+    """
+    rows = 0
+    for entity, key, snapshot, label, author in _rows(session, workbook_id):
+        rows += 1
+        if (entity, key) not in latest:
+            return rows, f"{label}: stored without any event (written behind the store's back)"
+        recorded = latest.pop((entity, key))
+        if recorded != dump(snapshot):
+            return rows, f"{label}: stored content differs from its last recorded event"
+        if author is not None and author != actor[(entity, key)]:
+            return rows, (
+                f"{label}: stored as written by {_shown(author)}, but its last event was "
+                f"written by {_shown(actor[(entity, key)])}"
+            )
+    return rows, ""
+
+
+def _check_nothing_missing(
+    unmatched: dict[tuple[str, str], str | None], workbook_id: int | None
+) -> str:
+    """Nothing the log records as present (in scope) is missing from the database.
+
+    ``unmatched`` is each entity's latest recorded state, for the entities no stored
+    row matched; a removed one (None) is absent, as it should be.
+    """
+    for (entity, key), after in unmatched.items():
+        if after is None:
+            continue
+        if workbook_id is not None and (
+            entity not in ("workbook", "record", "agreement")
+            or key.split("/")[0] != str(workbook_id)
+        ):
+            continue
+        return f"{entity} {key}: recorded in the event log but missing from the database"
+    return ""
 
 
 def _shown(value: str) -> str:
