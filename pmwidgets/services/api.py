@@ -211,12 +211,12 @@ class Services(ServiceBase):
     def export_workbook(self, workbook_id: int, include_private: bool = False) -> dict[str, Any]:
         """One workbook with its whole history, as written to a workbook JSON file.
 
-        Private notes are included only when they are the acting person's own,
-        or, with ``include_private``, for the operator's full backups.
+        Private notes are included only when they are the acting person's own (none on
+        a shared screen), or, with ``include_private``, for the operator's full backups.
         """
         self.workbook(workbook_id)
-        access.require_private_export(self.me, include_private)
-        return self.store.dump_workbook(workbook_id, "*" if include_private else self.me.id)
+        whom = access.exported_notes(self.me, self.facilitator, include_private)
+        return self.store.dump_workbook(workbook_id, whom)
 
     agreement_document = documents.agreement_document
     agreement_export = documents.agreement_export

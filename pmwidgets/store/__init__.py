@@ -16,6 +16,7 @@ from .errors import (
     StaleWrite,
     StoreError,
 )
+from .rows import PrivateNotes
 from .store import Event, Store
 from .verify import VerifyReport, parse_head
 from .writer import WorkbookWriter
@@ -26,6 +27,7 @@ __all__ = [
     "Event",
     "InvalidEntry",
     "MissingEntry",
+    "PrivateNotes",
     "RowCache",
     "SchemaOutOfDate",
     "StaleWrite",

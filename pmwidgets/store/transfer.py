@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..domain.agreement import canonical_json
 from .errors import InvalidEntry
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow, WorkbookRow
+from .rows import PrivateNotes
 from .snapshots import person_snapshot, workbook_snapshot
 from .verify import verify
 from .writer import append_event, require_workbook, utc_now
@@ -34,13 +35,15 @@ def dump_workbook(s: Session, workbook_id: int, private_for: str | None) -> dict
     Parameters
     ----------
     private_for:
-        Private notes are included only if written by this person; pass the
-        special value ``"*"`` for a full backup that includes everyone's.
+        The person the dump is for (None: nobody in particular): it holds the private
+        notes :attr:`~.rows.PrivateNotes.shown` shows them. A full backup, for
+        :attr:`~.rows.PrivateNotes.EVERYONE`, holds every note. Who a dump is for, and
+        who may have a full backup, is decided above the store.
     """
     wb = require_workbook(s, workbook_id)
 
     def shown(author: str | None) -> bool:
-        return private_for == "*" or author == private_for
+        return private_for == PrivateNotes.EVERYONE or PrivateNotes.shown(private_for, author)
 
     records = _records(s, workbook_id, shown)
     agreements = _agreements(s, workbook_id)
