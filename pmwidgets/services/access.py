@@ -271,6 +271,20 @@ def _assessments(review: Review, party: str) -> list[Any]:
     return sorted((a.objective, a.level, a.comment) for a in review.assessments if a.by == party)
 
 
+def require_revoker(person: Person, facilitator: Person | None, verified: bool) -> None:
+    """Someone's access is revoked by the operator, or by an admin signed in as themselves.
+
+    Not by an admin only chosen at a screen (``verified`` False), nor in a facilitated
+    session: ending a person's sessions is the admin's own act.
+    """
+    if person.id == OPERATOR_ID:
+        return
+    if Role.ADMIN not in person.roles:
+        raise NotAllowed(_("only an admin can revoke someone's access"))
+    if facilitator is not None or not verified:
+        raise NotAllowed(_("only an admin signed in as themselves can revoke access"))
+
+
 # --- confirming -----------------------------------------------------------------------
 
 

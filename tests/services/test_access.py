@@ -87,6 +87,22 @@ def test_only_the_operator_exports_others_private_notes() -> None:
         access.exported_notes(ADMIN, None, True)
 
 
+def test_only_the_operator_or_an_admin_signed_in_as_themselves_revokes_access() -> None:
+    access.require_revoker(OPERATOR, None, False)
+    access.require_revoker(ADMIN, None, True)
+    refused = [
+        (BOSS, None, True, "only an admin can revoke someone's access"),
+        (COACH, None, True, "only an admin can revoke someone's access"),
+        (EMP, None, True, "only an admin can revoke someone's access"),
+        (ADMIN, None, False, "only an admin signed in as themselves can revoke access"),
+        (ADMIN, COACH, True, "only an admin signed in as themselves can revoke access"),
+    ]
+    for person, facilitator, verified, reason in refused:
+        with pytest.raises(NotAllowed) as refusal:
+            access.require_revoker(person, facilitator, verified)
+        assert str(refusal.value) == reason  # one line
+
+
 def test_the_operator_writes_no_content_and_no_notes() -> None:
     access.require_content_author(EMP)
     with pytest.raises(NotAllowed, match="does not write workbook content"):
@@ -163,14 +179,11 @@ SERVICES = Path(access.__file__).parent
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in SERVICES.glob("*.py") if p.name not in {"access.py", "sessions.py"}),
+    sorted(p for p in SERVICES.glob("*.py") if p.name != "access.py"),
     ids=lambda p: p.name,
 )
 def test_no_other_service_module_decides_access_itself(path: Path) -> None:
-    """Reading a person's roles, or comparing anyone to the operator, is access.py's.
-
-    (sessions.py still decides who may revoke access itself: not moved yet.)
-    """
+    """Reading a person's roles, or comparing anyone to the operator, is access.py's."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute) and node.attr == "roles":
