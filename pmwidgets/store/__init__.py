@@ -18,7 +18,7 @@ from .errors import (
 )
 from .rows import PrivateNotes
 from .store import Event, Store
-from .verify import VerifyReport, parse_head
+from .verify import VerifyReport
 from .writer import WorkbookWriter
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "WorkbookWriter",
     "forget_rows",
     "many",
-    "parse_head",
     "row_cache",
     "sessions",
     "sqlite_path",

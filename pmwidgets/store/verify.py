@@ -69,8 +69,8 @@ def verify(
 ) -> VerifyReport:
     """Verify the whole database, or the rows of one workbook (the chain is always checked whole).
 
-    ``noted_head`` is a head printed by an earlier verification (``N:HASH``, read
-    with :func:`parse_head`): the chain must still hold event N with that hash.
+    ``noted_head`` is a head printed by an earlier verification (``N:HASH``, as
+    (N, HASH)): the chain must still hold event N with that hash.
     Deleting the newest writes whole (events, chain head and rows together) leaves
     a shorter chain that checks out by itself; it fails this check.
     """
@@ -173,16 +173,6 @@ def _shown(value: str) -> str:
     """An id from the database as one printable line: quoted, with escapes, if it is not
     (a report is one line, whatever an edited or imported row holds)."""
     return value if value.isprintable() else repr(value)
-
-
-def parse_head(text: str) -> tuple[int, str]:
-    """``N:HASH`` (as :func:`verify` prints it) as (N, HASH); ValueError names what is wrong."""
-    seq, sep, digest = text.strip().partition(":")
-    if not sep or not seq.isdigit() or int(seq) < 1:
-        raise ValueError(f"a chain head is written N:HASH, as pmw verify prints it (not {text!r})")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"a chain head's hash is 64 hexadecimal digits (not {digest!r})")
-    return int(seq), digest
 
 
 def _check_noted_head(session: Session, noted: tuple[int, str]) -> str:
