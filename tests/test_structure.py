@@ -21,10 +21,6 @@ STILL_TOO_LONG = {
     "pmwidgets/demo/synthetic.py::build_synthetic",
     "pmwidgets/store/bulk.py",
     "pmwidgets/store/bulk.py::flush",
-    "pmwidgets/store/sessions.py::revoke_access",
-    "pmwidgets/store/transfer.py::dump_workbook",
-    "pmwidgets/store/transfer.py::restore_workbook",
-    "pmwidgets/store/verify.py::_verify",
 }
 
 

@@ -8,7 +8,8 @@
 Only the workbook's employee and manager confirm agreements, each for themselves.
 In a facilitated session (a coach acting as one of them), the coach must be the
 workbook's own coach, for reading as for writing. Only someone with the coach
-role coaches a workbook. Private notes are visible to their author only.
+role coaches a workbook. Private notes are visible to their author only: the store
+applies that rule (:func:`may_see_note`) to what it reads, and never decides it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..domain.agreement import ConfirmationMethod
 from ..domain.errors import NotAllowed, NotFound
 from ..domain.i18n import _
 from ..domain.model import PARTIES, DevelopmentPlan, Party, Person, Review, Role, Workbook
+from ..store import PrivateNotes
 
 Relation = Literal["employee", "manager", "coach", "admin"]
 
@@ -143,9 +145,23 @@ def in_session(facilitator: Person | None, workbooks: Iterable[Workbook]) -> lis
     return [wb for wb in workbooks if wb.coach_id == facilitator.id]
 
 
+# --- private notes: their author's alone ----------------------------------------------
+
+
+def may_see_note(reader_id: str | None, author_id: str | None) -> bool:
+    """Whether a reading for ``reader_id`` holds the private note that ``author_id`` wrote.
+
+    Only its author's: a reading for nobody in particular (None: a shared screen, a
+    report) holds no note. The store applies this rule to every workbook state and
+    every export it builds (it is :attr:`pmwidgets.store.PrivateNotes.shown`, set below);
+    who a reading is for is :func:`notes_viewer`'s to say.
+    """
+    return reader_id is not None and author_id == reader_id
+
+
 def notes_viewer(person: Person, facilitator: Person | None) -> str | None:
-    """Whose private notes a reading shows: the person's own; on a shared screen (a
-    facilitated session), nobody's (None)."""
+    """Whom a reading is for, as far as private notes go: the person, who sees their own;
+    on a shared screen (a facilitated session), nobody (None), so no note shows."""
     return None if facilitator is not None else person.id
 
 
@@ -156,13 +172,33 @@ def may_see_event(
     only to their author, and never on a shared screen."""
     if not action.startswith("note."):
         return True
-    return actor_id == person.id and facilitator is None
+    return may_see_note(notes_viewer(person, facilitator), actor_id)
+
+
+def may_name_change(action: str) -> bool:
+    """Whether the message of a save refused as out of date may name a change made since:
+    never a private note's, not even to its author (the message is made for whoever
+    reads it, perhaps on a shared screen)."""
+    return not action.startswith("note.")
 
 
 def require_private_export(person: Person, include_private: bool) -> None:
     """Only the operator (full backups) exports other people's private notes."""
     if include_private and person.id != OPERATOR_ID:
         raise NotAllowed(_("only the operator can export other people's private notes"))
+
+
+def exported_notes(person: Person, facilitator: Person | None, include_private: bool) -> str | None:
+    """Whom an export of a workbook is for, which decides the private notes it holds.
+
+    The operator's full backup (``include_private``) is for everyone: it holds every
+    note. Anyone else's export holds what their page shows: their own notes, and on a
+    shared screen none. NotAllowed for ``include_private`` from anyone but the operator.
+    """
+    require_private_export(person, include_private)
+    if include_private:
+        return PrivateNotes.EVERYONE
+    return notes_viewer(person, facilitator)
 
 
 # --- who may write what ---------------------------------------------------------------
@@ -235,6 +271,20 @@ def _assessments(review: Review, party: str) -> list[Any]:
     return sorted((a.objective, a.level, a.comment) for a in review.assessments if a.by == party)
 
 
+def require_revoker(person: Person, facilitator: Person | None, verified: bool) -> None:
+    """Someone's access is revoked by the operator, or by an admin signed in as themselves.
+
+    Not by an admin only chosen at a screen (``verified`` False), nor in a facilitated
+    session: ending a person's sessions is the admin's own act.
+    """
+    if person.id == OPERATOR_ID:
+        return
+    if Role.ADMIN not in person.roles:
+        raise NotAllowed(_("only an admin can revoke someone's access"))
+    if facilitator is not None or not verified:
+        raise NotAllowed(_("only an admin signed in as themselves can revoke access"))
+
+
 # --- confirming -----------------------------------------------------------------------
 
 
@@ -265,3 +315,6 @@ def require_confirmation_method(facilitator: Person | None, verified: bool) -> C
             )
         )
     return method
+
+
+PrivateNotes.shown = may_see_note

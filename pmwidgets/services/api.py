@@ -22,7 +22,7 @@ from ..domain.model import (
 )
 from ..domain.participation import Participation, participation
 from ..domain.state import WorkbookState
-from ..store import Event, Store, VerifyReport, parse_head
+from ..store import Event, Store, VerifyReport
 from . import access, agreeing, documents, drafting, following
 from .base import OPERATOR_ID, Clock, ServiceBase, _validated, utc_now
 from .written import answer
@@ -219,12 +219,12 @@ class Services(ServiceBase):
     def export_workbook(self, workbook_id: int, include_private: bool = False) -> dict[str, Any]:
         """One workbook with its whole history, as written to a workbook JSON file.
 
-        Private notes are included only when they are the acting person's own,
-        or, with ``include_private``, for the operator's full backups.
+        Private notes are included only when they are the acting person's own (none on
+        a shared screen), or, with ``include_private``, for the operator's full backups.
         """
         self.workbook(workbook_id)
-        access.require_private_export(self.me, include_private)
-        return self.store.dump_workbook(workbook_id, "*" if include_private else self.me.id)
+        whom = access.exported_notes(self.me, self.facilitator, include_private)
+        return self.store.dump_workbook(workbook_id, whom)
 
     agreement_document = documents.agreement_document
     agreement_export = documents.agreement_export
@@ -245,10 +245,24 @@ class Services(ServiceBase):
             access.require_role(self.me, Role.ADMIN)
         else:
             self.workbook(workbook_id)
-        noted = None
-        if noted_head is not None:
-            try:
-                noted = parse_head(noted_head)
-            except ValueError as exc:
-                raise ValidationFailed(str(exc)) from None
+        noted = None if noted_head is None else parse_head(noted_head)
         return self.store.verify(workbook_id, noted)
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``N:HASH`` (as :meth:`Services.verify` reports a chain's head) as (N, HASH).
+
+    Raises :class:`ValidationFailed` saying what is wrong.
+    """
+    seq, sep, digest = text.strip().partition(":")
+    if not sep or not seq.isdigit() or int(seq) < 1:
+        raise ValidationFailed(
+            _("a chain head is written N:HASH, as pmw verify prints it (not {text!r})").format(
+                text=text
+            )
+        )
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValidationFailed(
+            _("a chain head's hash is 64 hexadecimal digits (not {digest!r})").format(digest=digest)
+        )
+    return int(seq), digest

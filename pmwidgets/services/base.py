@@ -138,9 +138,11 @@ class ServiceBase:
         self, workbook_id: int, expected_version: int | None = None, merging: bool = False
     ) -> WorkbookState:
         access.require_content_author(self.me)
-        # one read, in one snapshot: the header, the content and the agreements
+        # one read, in one snapshot: the header, the content and the agreements, for whom
+        # the page reads them (so that the page's read and this one share one state)
+        viewer = access.notes_viewer(self.me, self.facilitator)
         state = self._readable(
-            workbook_id, lambda i: self.store.load(i, viewer_id=self.me.id), lambda s: s.workbook
+            workbook_id, lambda i: self.store.load(i, viewer_id=viewer), lambda s: s.workbook
         )
         wb = state.workbook
         if expected_version is not None and wb.version != expected_version and not merging:

@@ -29,12 +29,10 @@ from dataclasses import dataclass
 
 from ..domain.errors import NotAllowed, NotFound, ValidationFailed
 from ..domain.i18n import _
-from ..domain.model import Role
 from ..store import Store
 from ..store import sessions as stored
-from . import identity
+from . import access, identity
 from .api import Services
-from .base import OPERATOR_ID
 
 #: absolute lifetime of a session, in hours.
 SESSION_HOURS: int = 10
@@ -220,18 +218,13 @@ def revoke(svc: Services, person_id: str, reason: str) -> int:
     NotFound
         No person with this id.
     """
-    me = svc.me
-    if me.id != OPERATOR_ID:
-        if Role.ADMIN not in me.roles:
-            raise NotAllowed(_("only an admin can revoke someone's access"))
-        if svc.facilitator is not None or not svc.verified:
-            raise NotAllowed(_("only an admin signed in as themselves can revoke access"))
+    access.require_revoker(svc.me, svc.facilitator, svc.verified)
     why = " ".join(reason.split())
     if not why:
         raise ValidationFailed(_("say why access is revoked: the reason is recorded with it"))
     at = _now(svc.clock())
     return stored.revoke_access(
-        svc.store, person_id, actor_id=me.id, reason=why, at=at, idle_since=_idle_since(at)
+        svc.store, person_id, actor_id=svc.me.id, reason=why, at=at, idle_since=_idle_since(at)
     )
 
 

@@ -1,7 +1,8 @@
 """The sentence a person reads when their save was based on an older version.
 
 The store raises :class:`~pmwidgets.store.StaleWrite` with data (which workbook, which
-versions, what changed since, by whom); the words are written here, through ``_()``.
+versions, what changed since, by whom); the words are written here, through ``_()``,
+naming only the changes :func:`~.access.may_name_change` allows (never a private note).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from ..domain.i18n import _
 from ..domain.wording import describe_change
 from ..store import StaleWrite
+from . import access
 
 
 def stale_sentence(exc: StaleWrite) -> str:
@@ -31,6 +33,7 @@ def stale_sentence(exc: StaleWrite) -> str:
             name=c.actor, what=describe_change(c.action, c.entity_key, c.content), time=c.at[11:16]
         )
         for c in exc.changes
+        if access.may_name_change(c.action)
     ]
     changed = "; ".join(parts) or _("a change was made")
     more = _(" (and {n} earlier changes)").format(n=exc.earlier) if exc.earlier else ""

@@ -16,8 +16,9 @@ from .errors import (
     StaleWrite,
     StoreError,
 )
+from .rows import PrivateNotes
 from .store import Event, Store
-from .verify import VerifyReport, parse_head
+from .verify import VerifyReport
 from .writer import WorkbookWriter
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Event",
     "InvalidEntry",
     "MissingEntry",
+    "PrivateNotes",
     "RowCache",
     "SchemaOutOfDate",
     "StaleWrite",
@@ -35,7 +37,6 @@ __all__ = [
     "WorkbookWriter",
     "forget_rows",
     "many",
-    "parse_head",
     "row_cache",
     "sessions",
     "sqlite_path",

@@ -54,8 +54,9 @@ class StaleWrite(StoreError, StaleData):
     workbook_id, expected_version:
         Which workbook, and the version the write was based on.
     changes:
-        The latest changes since ``expected_version`` (at most three, private notes left
-        out), oldest first.
+        The latest changes since ``expected_version`` (at most three), oldest first. A
+        private note's change is among them as data: the words above the store leave it
+        out (see ``services.access.may_name_change``).
     earlier:
         How many more changes were made before those.
     """

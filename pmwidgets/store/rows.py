@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
@@ -223,17 +223,40 @@ def parse_record(row: RecordRow, model: type[_M]) -> _M:
     return model.model_validate_json(text)
 
 
+def _no_note(viewer_id: str | None, author_id: str | None) -> bool:
+    """Until the services say who may see which private note, nobody sees any."""
+    return False
+
+
+class PrivateNotes:
+    """Which private notes a reading holds: an access rule, decided above the store.
+
+    :attr:`shown` answers, for the person a reading is for and a note's author, whether
+    the reading holds the note. :mod:`pmwidgets.services.access` sets it to its
+    ``may_see_note`` when the services are imported (as :mod:`pmwidgets.services.stale`
+    sets :attr:`~.errors.StaleWrite.words`); until then, no reading holds any note. The
+    store applies it to the states it builds (:func:`workbook_state`) and to the
+    exports it dumps (:func:`~.transfer.dump_workbook`): it never decides it.
+    """
+
+    shown: ClassVar[Callable[[str | None, str | None], bool]] = _no_note
+    #: whom a full backup is for: it holds every private note, whoever wrote it.
+    EVERYONE: ClassVar[str] = "*"
+
+
 def workbook_state(
     wb: WorkbookColumns,
     records: Iterable[RecordRow],
     agreements: dict[str, AgreementVersion],
-    viewer_id: str | None,
+    viewer_id: str | None = None,
     parse: Callable[[RecordRow, type[Any]], Any] = parse_record,
 ) -> WorkbookState:
-    """A workbook's rows as one :class:`WorkbookState`; private notes only when ``viewer_id`` wrote them.
+    """A workbook's rows as one :class:`WorkbookState`, as ``viewer_id`` reads it.
 
-    ``records`` are in the order ``(kind, number)``; ``parse`` turns one into its model
-    (the staging store of :mod:`.bulk` passes one that remembers what it parsed).
+    It holds the private notes :attr:`PrivateNotes.shown` shows ``viewer_id`` (None: a
+    reading for nobody in particular). ``records`` are in the order ``(kind, number)``;
+    ``parse`` turns one into its model (the staging store of :mod:`.bulk` passes one
+    that remembers what it parsed).
     """
     by_kind: dict[str, list[RecordRow]] = {}
     for r in records:
@@ -259,7 +282,7 @@ def workbook_state(
         notes=tuple(
             _numbered(parse(r, Note), r.number)
             for r in by_kind.get("note", [])
-            if viewer_id is not None and r.author_id == viewer_id
+            if PrivateNotes.shown(viewer_id, r.author_id)
         ),
     )
 
@@ -329,7 +352,8 @@ def event_from_row(r: EventRow) -> Event:
 
 def stale_write(s: Session, wb: WorkbookColumns, since: int) -> StaleWrite:
     """The :class:`StaleWrite` for a write based on version ``since`` of ``wb``: which
-    workbook, which versions, and the latest changes since (private notes left out)."""
+    workbook, which versions, and the latest three changes since (which of them a
+    person is told of is decided above the store)."""
     rows: Sequence[EventRow] = list(
         s.execute(
             select(EventRow)
@@ -348,7 +372,6 @@ def stale_write(s: Session, wb: WorkbookColumns, since: int) -> StaleWrite:
             at=e.at,
         )
         for e in rows[-3:]
-        if not e.action.startswith("note.")  # private: don't reveal
     )
     return StaleWrite(
         None,

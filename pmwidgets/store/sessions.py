@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, or_, select, update
 
 from .errors import MissingEntry
 from .models import PersonAccessRow, PersonRow, WebSessionRow
@@ -213,28 +213,40 @@ def revoke_access(
             entity_key=person_id, before=snapshot, after=snapshot, reason=reason, at=when,
         )  # fmt: skip
         conn = s.connection()
-        generation = conn.execute(
-            select(_ACCESS.c.invite_generation)
+        _next_generation(conn, person_id, when)
+        return _end_sessions(conn, person_id, at, idle_since)
+
+
+def _next_generation(conn: Connection, person_id: str, when: str) -> None:
+    """Move ``person_id`` to their next access generation, revoked at ``when``."""
+    generation = conn.execute(
+        select(_ACCESS.c.invite_generation)
+        .where(_ACCESS.c.person_id == person_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if generation is None:
+        conn.execute(
+            insert(_ACCESS),
+            {"person_id": person_id, "invite_generation": 1, "revoked_at": when},
+        )
+    else:
+        conn.execute(
+            update(_ACCESS)
             .where(_ACCESS.c.person_id == person_id)
-            .with_for_update()
-        ).scalar_one_or_none()
-        if generation is None:
-            conn.execute(
-                insert(_ACCESS),
-                {"person_id": person_id, "invite_generation": 1, "revoked_at": when},
-            )
-        else:
-            conn.execute(
-                update(_ACCESS)
-                .where(_ACCESS.c.person_id == person_id)
-                .values(invite_generation=generation + 1, revoked_at=when)
-            )
-        live = conn.execute(
-            select(func.count())
-            .select_from(_SESSIONS)
-            .where(_SESSIONS.c.person_id == person_id, *_live(at, idle_since))
-        ).scalar_one()
-        conn.execute(delete(_SESSIONS).where(_SESSIONS.c.person_id == person_id))
+            .values(invite_generation=generation + 1, revoked_at=when)
+        )
+
+
+def _end_sessions(
+    conn: Connection, person_id: str, at: dt.datetime, idle_since: dt.datetime
+) -> int:
+    """Delete every session of ``person_id``; returns how many of them were live at ``at``."""
+    live = conn.execute(
+        select(func.count())
+        .select_from(_SESSIONS)
+        .where(_SESSIONS.c.person_id == person_id, *_live(at, idle_since))
+    ).scalar_one()
+    conn.execute(delete(_SESSIONS).where(_SESSIONS.c.person_id == person_id))
     return int(live)
 
 

@@ -69,8 +69,8 @@ def verify(
 ) -> VerifyReport:
     """Verify the whole database, or the rows of one workbook (the chain is always checked whole).
 
-    ``noted_head`` is a head printed by an earlier verification (``N:HASH``, read
-    with :func:`parse_head`): the chain must still hold event N with that hash.
+    ``noted_head`` is a head printed by an earlier verification (``N:HASH``, as
+    (N, HASH)): the chain must still hold event N with that hash.
     Deleting the newest writes whole (events, chain head and rows together) leaves
     a shorter chain that checks out by itself; it fails this check.
     """
@@ -103,48 +103,12 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     for e in events:
         latest[(e.entity, e.entity_key)] = e.after
         actor[(e.entity, e.entity_key)] = e.actor_id
-    rows = 0
-    for entity, key, snapshot, label, author in _rows(session, workbook_id):
-        rows += 1
-        if (entity, key) not in latest:
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored without any event (written behind the store's back)",
-            )
-        recorded = latest.pop((entity, key))
-        if recorded != dump(snapshot):
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored content differs from its last recorded event",
-            )
-        if author is not None and author != actor[(entity, key)]:
-            return VerifyReport(
-                False,
-                len(events),
-                rows,
-                f"{label}: stored as written by {_shown(author)}, but its last event was "
-                f"written by {_shown(actor[(entity, key)])}",
-            )
-    for (entity, key), after in latest.items():
-        if after is None:
-            continue  # removed, and absent: as it should be
-        if workbook_id is not None and (
-            entity not in ("workbook", "record", "agreement")
-            or key.split("/")[0] != str(workbook_id)
-        ):
-            continue
-        return VerifyReport(
-            False,
-            len(events),
-            rows,
-            f"{entity} {key}: recorded in the event log but missing from the database",
-        )
-    problem = _check_versions(session, events, workbook_id) or _check_agreements(
-        session, workbook_id
+    rows, problem = _check_rows(session, workbook_id, latest, actor)
+    problem = (
+        problem
+        or _check_nothing_missing(latest, workbook_id)
+        or _check_versions(session, events, workbook_id)
+        or _check_agreements(session, workbook_id)
     )
     methods: dict[str, int] = {}
     if not problem:
@@ -157,20 +121,58 @@ def _verify(session: Session, workbook_id: int | None) -> VerifyReport:
     )
 
 
+def _check_rows(
+    session: Session,
+    workbook_id: int | None,
+    latest: dict[tuple[str, str], str | None],
+    actor: dict[tuple[str, str], str],
+) -> tuple[int, str]:
+    """Each row in scope equals what its latest event recorded, by that event's author.
+
+    Returns how many rows were checked (up to the first broken one) and the problem, if
+    any. Takes every row it checks out of ``latest``: what is left there was recorded
+    but is not stored.
+    """
+    rows = 0
+    for entity, key, snapshot, label, author in _rows(session, workbook_id):
+        rows += 1
+        if (entity, key) not in latest:
+            return rows, f"{label}: stored without any event (written behind the store's back)"
+        recorded = latest.pop((entity, key))
+        if recorded != dump(snapshot):
+            return rows, f"{label}: stored content differs from its last recorded event"
+        if author is not None and author != actor[(entity, key)]:
+            return rows, (
+                f"{label}: stored as written by {_shown(author)}, but its last event was "
+                f"written by {_shown(actor[(entity, key)])}"
+            )
+    return rows, ""
+
+
+def _check_nothing_missing(
+    unmatched: dict[tuple[str, str], str | None], workbook_id: int | None
+) -> str:
+    """Nothing the log records as present (in scope) is missing from the database.
+
+    ``unmatched`` is each entity's latest recorded state, for the entities no stored
+    row matched; a removed one (None) is absent, as it should be.
+    """
+    for (entity, key), after in unmatched.items():
+        if after is None:
+            continue
+        if workbook_id is not None and (
+            entity not in ("workbook", "record", "agreement")
+            or key.split("/")[0] != str(workbook_id)
+        ):
+            continue
+        return f"{entity} {key}: recorded in the event log but missing from the database"
+    return ""
+
+
 def _shown(value: str) -> str:
     """An id from the database as one printable line: quoted, with escapes, if it is not
     (a report is one line, whatever an edited or imported row holds)."""
     return value if value.isprintable() else repr(value)
-
-
-def parse_head(text: str) -> tuple[int, str]:
-    """``N:HASH`` (as :func:`verify` prints it) as (N, HASH); ValueError names what is wrong."""
-    seq, sep, digest = text.strip().partition(":")
-    if not sep or not seq.isdigit() or int(seq) < 1:
-        raise ValueError(f"a chain head is written N:HASH, as pmw verify prints it (not {text!r})")
-    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"a chain head's hash is 64 hexadecimal digits (not {digest!r})")
-    return int(seq), digest
 
 
 def _check_noted_head(session: Session, noted: tuple[int, str]) -> str:

@@ -19,6 +19,7 @@ from pmwidgets.domain import (
 )
 from pmwidgets.domain.model import Person, Role, Workbook
 from pmwidgets.services import OPERATOR_ID, access
+from pmwidgets.store import PrivateNotes
 
 ADMIN = Person(id="admin", name="Ada Admin", roles=(Role.ADMIN,))
 BOSS = Person(id="boss", name="Bea Boss", roles=(Role.MANAGER,))
@@ -54,12 +55,22 @@ def test_a_facilitated_session_shows_only_the_coachs_own_workbooks() -> None:
 
 
 def test_private_notes_are_their_authors_and_never_on_a_shared_screen() -> None:
+    assert access.may_see_note("emp", "emp")
+    assert not access.may_see_note("emp", "boss")
+    assert not access.may_see_note(None, "emp") and not access.may_see_note(None, None)
     assert access.notes_viewer(EMP, None) == "emp"
     assert access.notes_viewer(EMP, COACH) is None
     assert access.may_see_event(EMP, None, "note.added", "emp")
     assert not access.may_see_event(EMP, None, "note.added", "boss")
     assert not access.may_see_event(EMP, COACH, "note.added", "emp")
     assert access.may_see_event(EMP, COACH, "objective.added", "boss")
+    # a refused save's message names no note's change, whoever reads it
+    assert not access.may_name_change("note.added")
+    assert access.may_name_change("objective.added")
+
+
+def test_the_store_applies_the_rule_on_notes_decided_here() -> None:
+    assert PrivateNotes.shown is access.may_see_note
 
 
 def test_only_the_operator_exports_others_private_notes() -> None:
@@ -67,6 +78,29 @@ def test_only_the_operator_exports_others_private_notes() -> None:
     access.require_private_export(OPERATOR, True)
     with pytest.raises(NotAllowed, match="only the operator can export"):
         access.require_private_export(ADMIN, True)
+    # whom an export is for: the person (their own notes), nobody on a shared screen,
+    # everyone for the operator's full backup
+    assert access.exported_notes(EMP, None, False) == "emp"
+    assert access.exported_notes(EMP, COACH, False) is None
+    assert access.exported_notes(OPERATOR, None, True) == PrivateNotes.EVERYONE
+    with pytest.raises(NotAllowed, match="only the operator can export"):
+        access.exported_notes(ADMIN, None, True)
+
+
+def test_only_the_operator_or_an_admin_signed_in_as_themselves_revokes_access() -> None:
+    access.require_revoker(OPERATOR, None, False)
+    access.require_revoker(ADMIN, None, True)
+    refused = [
+        (BOSS, None, True, "only an admin can revoke someone's access"),
+        (COACH, None, True, "only an admin can revoke someone's access"),
+        (EMP, None, True, "only an admin can revoke someone's access"),
+        (ADMIN, None, False, "only an admin signed in as themselves can revoke access"),
+        (ADMIN, COACH, True, "only an admin signed in as themselves can revoke access"),
+    ]
+    for person, facilitator, verified, reason in refused:
+        with pytest.raises(NotAllowed) as refusal:
+            access.require_revoker(person, facilitator, verified)
+        assert str(refusal.value) == reason  # one line
 
 
 def test_the_operator_writes_no_content_and_no_notes() -> None:
@@ -145,14 +179,11 @@ SERVICES = Path(access.__file__).parent
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in SERVICES.glob("*.py") if p.name not in {"access.py", "sessions.py"}),
+    sorted(p for p in SERVICES.glob("*.py") if p.name != "access.py"),
     ids=lambda p: p.name,
 )
 def test_no_other_service_module_decides_access_itself(path: Path) -> None:
-    """Reading a person's roles, or comparing anyone to the operator, is access.py's.
-
-    (sessions.py still decides who may revoke access itself: not moved yet.)
-    """
+    """Reading a person's roles, or comparing anyone to the operator, is access.py's."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Attribute) and node.attr == "roles":

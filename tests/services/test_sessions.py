@@ -178,6 +178,7 @@ def test_only_an_admin_signed_in_as_themselves_or_the_operator_may_revoke(
     people_store: Store,
 ) -> None:
     token = ws.start_session(people_store, "emp", T)
+    link = ws.new_invite(people_store, "emp", key=KEY)
     events = len(people_store.events())
     refused = (
         Services(people_store, "boss"),
@@ -187,10 +188,13 @@ def test_only_an_admin_signed_in_as_themselves_or_the_operator_may_revoke(
         Services(people_store, "coach").acting_as("admin"),  # a facilitated session
     )
     for svc in refused:
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed) as refusal:
             ws.revoke(svc, "emp", "because")
-    assert len(people_store.events()) == events  # nothing stored
+        assert "\n" not in str(refusal.value) and "revoke" in str(refusal.value)  # one line
+    # nothing revoked: no event, the session lives, the link still signs in
+    assert len(people_store.events()) == events
     assert ws.session_for(people_store, token, T + MINUTE) is not None
+    assert ws.invite_person(people_store, link, key=KEY) == "emp"
     admin = Services(people_store, "admin", clock=lambda: T + MINUTE)
     assert ws.revoke(admin, "emp", "left the school") == 1
 

@@ -31,7 +31,13 @@ from sqlalchemy import Connection, bindparam, select
 from ...domain.agreement import AgreementVersion
 from ...domain.state import WorkbookState
 from ..models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
-from ..rows import agreement_version, latest_agreements, parse_record, workbook_state
+from ..rows import (
+    PrivateNotes,
+    agreement_version,
+    latest_agreements,
+    parse_record,
+    workbook_state,
+)
 from ..writer import WorkbookHead, WorkbookWriter
 
 #: workbooks cached per store (a page's kernel uses one; the command line a few).
@@ -58,8 +64,9 @@ class Cached:
     header: WorkbookHead
     records: Mapping[tuple[str, int], Record]
     agreements: Mapping[str, AgreementVersion]
-    #: the state built from it, per viewer (private notes differ).
-    states: dict[str | None, WorkbookState] = field(default_factory=dict)
+    #: the state built from it, per viewer and rule on private notes (their notes differ;
+    #: a state built before the services set the rule holds none).
+    states: dict[tuple[object, str | None], WorkbookState] = field(default_factory=dict)
 
 
 #: the hash of a workbook's latest event (one step down the index on (workbook_id, seq)).
@@ -155,7 +162,8 @@ class WorkbookCache:
 
     def state(self, cached: Cached, viewer_id: str | None) -> WorkbookState:
         """The state of ``cached`` as ``viewer_id`` sees it (built once per viewer)."""
-        state = cached.states.get(viewer_id)
+        key = (PrivateNotes.shown, viewer_id)
+        state = cached.states.get(key)
         if state is None:
             parsed = self._parsed.setdefault(cached.header.id, {})
             live = {key for key in cached.records}
@@ -175,7 +183,7 @@ class WorkbookCache:
             state = workbook_state(
                 cached.header, records, dict(cached.agreements), viewer_id, parse
             )
-            cached.states[viewer_id] = state
+            cached.states[key] = state
         return state
 
     def written(self, writer: WorkbookWriter) -> None:
