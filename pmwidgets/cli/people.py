@@ -22,12 +22,12 @@ def people(svc: Services, args: argparse.Namespace) -> int:
 
 def invite(svc: Services, args: argparse.Namespace) -> int:
     """``pmw invite PERSON_ID | --all [--url URL]``: signed links that expire."""
-    from ..domain.errors import NotAllowed, ValidationFailed
-    from ..domain.model import Role
-    from ..services.sessions import INVITE_DAYS, new_invite
+    from ..domain.errors import ValidationFailed
+    from ..services.access import require_inviter
+    from ..services.sessions import INVITE_DAYS
+    from ..services.sessions import invite as new_link
 
-    if Role.ADMIN not in svc.me.roles:  # the operator is an admin too
-        raise NotAllowed("only an admin can make sign-in links")
+    require_inviter(svc.me)  # before anything is read
     people = svc.people()
     if args.all:
         chosen = people
@@ -39,7 +39,7 @@ def invite(svc: Services, args: argparse.Namespace) -> int:
         raise ValidationFailed("name a person, or use --all")
     base = args.url.rstrip("/")
     for p in chosen:
-        link = f"{base}/pmw/signin?t={new_invite(svc.store, p.id)}"
+        link = f"{base}/pmw/signin?t={new_link(svc, p.id)}"
         print(f"{p.id}\t{p.name}\t{link}" if args.all else link)
     print(f"links expire in {INVITE_DAYS} days", file=sys.stderr)
     return EXIT_OK

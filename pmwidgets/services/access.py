@@ -285,6 +285,12 @@ def require_revoker(person: Person, facilitator: Person | None, verified: bool) 
         raise NotAllowed(_("only an admin signed in as themselves can revoke access"))
 
 
+def require_inviter(person: Person) -> None:
+    """Sign-in links are made by an admin (the operator, ``pmw`` on the server, is one)."""
+    if person.id != OPERATOR_ID and Role.ADMIN not in person.roles:
+        raise NotAllowed(_("only an admin can make sign-in links"))
+
+
 # --- confirming -----------------------------------------------------------------------
 
 

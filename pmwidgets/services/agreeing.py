@@ -93,7 +93,7 @@ def confirm(
     wb = svc.workbook(workbook_id)
     party = _require_confirmer(svc, wb, personal_code)
     _require_stage(wb, subject)
-    state = svc.store.load(workbook_id, viewer_id=svc.me.id)
+    state = svc.store.load(workbook_id, viewer_id=access.notes_viewer(svc.me, svc.facilitator))
     agr.require_seen(subject, seen_hash, state.subject_hash(subject))
     recorded = _acceptance(agreement_readiness(state, subject, svc.clock().date()), accept_reason)
     canonical = state.subject_canonical(subject)

@@ -195,6 +195,16 @@ def new_invite(store: Store, person_id: str, *, key: str | None = None) -> str:
     return identity.invite_token(person_id, key, generation=generation)
 
 
+def invite(svc: Services, person_id: str, *, key: str | None = None) -> str:
+    """A sign-in link's token for ``person_id``, made by the acting person.
+
+    Raises :class:`NotAllowed` unless they may make sign-in links
+    (:func:`.access.require_inviter`), and :class:`NotFound` for an unknown person.
+    """
+    access.require_inviter(svc.me)
+    return new_invite(svc.store, person_id, key=key)
+
+
 def revoke(svc: Services, person_id: str, reason: str) -> int:
     """End every session of ``person_id`` and withdraw every invite link made for them.
 

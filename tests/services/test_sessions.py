@@ -237,3 +237,15 @@ def test_purge_deletes_only_sessions_that_have_ended(people_store: Store) -> Non
     assert ws.session_for(people_store, live, T) is not None
     with people_store.engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM web_sessions")).scalar_one() == 1
+
+
+def test_only_an_admin_or_the_operator_may_make_a_sign_in_link(people_store: Store) -> None:
+    """The services refuse a link to anyone else, whatever calls them (not the CLI alone)."""
+    for who in ("boss", "emp", "coach"):
+        with pytest.raises(NotAllowed) as refusal:
+            ws.invite(Services(people_store, who), "emp", key=KEY)
+        assert str(refusal.value) == "only an admin can make sign-in links"
+    for svc in (Services(people_store, "admin"), operator(people_store)):
+        assert ws.invite_person(people_store, ws.invite(svc, "emp", key=KEY), key=KEY) == "emp"
+    with pytest.raises(NotFound):
+        ws.invite(operator(people_store), "ghost", key=KEY)
