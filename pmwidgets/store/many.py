@@ -1,11 +1,11 @@
 """Set-based reads: many workbooks in a few queries, as the domain's own objects.
 
-Whatever the number of workbooks, the same statements: headers (:func:`workbooks`),
-the content of a set of them as :class:`~pmwidgets.domain.state.WorkbookState`
-(:func:`states`), contributions counted per workbook in SQL (:func:`contributions`),
-the hash of each one's latest event (:func:`latest_events`), and the events of a set
-(:func:`event_rows`). Reports over many workbooks (the frames, the dashboard) read
-through here; they apply the domain's rules to what it returns.
+Never a statement per workbook: headers (:func:`workbooks`), the content of a set of
+them as :class:`~pmwidgets.domain.state.WorkbookState` (:func:`each_state`, four
+statements per :data:`PART` workbooks), contributions counted per workbook in SQL
+(:func:`contributions`), the hash of each one's latest event (:func:`latest_events`),
+and the events of a set (:func:`event_lines`). Reports over many workbooks (the frames,
+the dashboard) read through here; they apply the domain's rules to what it returns.
 """
 
 from __future__ import annotations
@@ -171,8 +171,8 @@ class _Part(NamedTuple):
     headers: list[Workbook]
     #: by workbook, in the order ``(kind, number)``; private notes left out
     records: dict[int, list[Any]]
-    #: by workbook, in the order ``(subject, number)``
-    agreements: dict[int, list[Any]]
+    #: by workbook, the latest version's row of each subject (the state holds no other)
+    agreements: dict[int, dict[str, Any]]
     #: by agreement, each list in the order ``(at, id)``
     confirmations: dict[int, list[Any]]
 
@@ -194,14 +194,15 @@ class _Part(NamedTuple):
         ).all():
             if r[0] in wanted:
                 records[r[0]].append(r)
-        agreements: dict[int, list[Any]] = {}
+        agreements: dict[int, dict[str, Any]] = {}
         for a in conn.execute(  # in the order of their unique index: the agreed texts unsorted
             select(AgreementRow.__table__)
             .where(_among(AgreementRow.workbook_id, ids))
             .order_by(AgreementRow.workbook_id, AgreementRow.subject, AgreementRow.number)
         ).all():
-            if a.workbook_id in wanted:
-                agreements.setdefault(a.workbook_id, []).append(a)
+            if a.workbook_id in wanted:  # a later version of the subject replaces an earlier
+                agreements.setdefault(a.workbook_id, {})[a.subject] = a
+        latest = {a.id for by_subject in agreements.values() for a in by_subject.values()}
         confirmations: dict[int, list[Any]] = {}
         if agreements:
             for c in conn.execute(
@@ -210,7 +211,8 @@ class _Part(NamedTuple):
                 .where(_among(AgreementRow.workbook_id, ids))
                 .order_by(ConfirmationRow.at, ConfirmationRow.id)
             ).all():
-                confirmations.setdefault(c.agreement_id, []).append(c)
+                if c.agreement_id in latest:
+                    confirmations.setdefault(c.agreement_id, []).append(c)
         return cls(headers, records, agreements, confirmations)
 
     def states(self, parse: Callable[[Any, type[Any]], Any]) -> Iterator[WorkbookState]:
@@ -219,7 +221,9 @@ class _Part(NamedTuple):
             yield workbook_state(
                 h,  # type: ignore[arg-type]  # a Workbook has the columns a row has
                 self.records.get(h.id or 0, []),
-                latest_agreements(self.agreements.get(h.id or 0, []), self.confirmations),
+                latest_agreements(
+                    list(self.agreements.get(h.id or 0, {}).values()), self.confirmations
+                ),
                 None,
                 parse,
             )
