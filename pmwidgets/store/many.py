@@ -11,14 +11,15 @@ the dashboard) read through here; they apply the domain's rules to what it retur
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from sqlalchemy import Connection, case, func, or_, select, true
 
 from ..domain.model import Stage, Workbook
 from ..domain.state import WorkbookState
+from .cache.workbooks import Record
 from .models import (
     AgreementRow,
     ChainHeadRow,
@@ -165,16 +166,48 @@ def each_state(store: Store, ids: Sequence[int]) -> Iterator[WorkbookState]:
         yield from part.states(parse)
 
 
+class _Agreement(NamedTuple):
+    """An agreement row's columns, as :func:`~.rows.agreement_version` reads them: by name,
+    which a named tuple answers in a tenth of the time a SQLAlchemy row does (a report
+    reads tens of thousands of columns; so for the records, as :class:`~.cache.Record`)."""
+
+    id: int
+    workbook_id: int
+    subject: str
+    number: int
+    opened_reason: str
+    agreed_hash: str | None
+    agreed_canonical: str | None
+    agreed_at: str | None
+
+
+class _Confirmation(NamedTuple):
+    """A confirmation row's columns, as :func:`~.rows.agreement_version` reads them."""
+
+    id: int
+    agreement_id: int
+    person_id: str
+    party: str
+    content_hash: str
+    at: str
+    facilitator_id: str | None
+
+
+def _columns(table: Any, kind: type[tuple[Any, ...]]) -> list[Any]:
+    """The columns of ``table`` named by the fields of the named tuple ``kind``, in order."""
+    return [table.__table__.c[name] for name in kind._fields]  # type: ignore[attr-defined]
+
+
 class _Part(NamedTuple):
     """The rows of a few workbooks, read in one snapshot."""
 
     headers: list[Workbook]
     #: by workbook, in the order ``(kind, number)``; private notes left out
-    records: dict[int, list[Any]]
+    records: dict[int, list[Record]]
     #: by workbook, the latest version's row of each subject (the state holds no other)
-    agreements: dict[int, dict[str, Any]]
+    agreements: dict[int, dict[str, _Agreement]]
     #: by agreement, each list in the order ``(at, id)``
-    confirmations: dict[int, list[Any]]
+    confirmations: dict[int, list[_Confirmation]]
 
     @classmethod
     def read(cls, conn: Connection, ids: Sequence[int]) -> _Part:
@@ -186,44 +219,47 @@ class _Part(NamedTuple):
             for row in conn.execute(_headers(select(w.id)).where(_among(w.id, ids))).all()
             if row[0] in wanted
         ]
-        records: dict[int, list[Any]] = {i: [] for i in ids}
-        for r in conn.execute(  # in the order of their unique index
-            select(RecordRow.workbook_id, RecordRow.kind, RecordRow.number, RecordRow.content)
+        records: dict[int, list[Record]] = {i: [] for i in ids}
+        for wb_id, *record in conn.execute(  # in the order of their unique index
+            select(RecordRow.workbook_id, *_columns(RecordRow, Record))
             .where(RecordRow.kind != "note", _among(RecordRow.workbook_id, ids))
             .order_by(RecordRow.workbook_id, RecordRow.kind, RecordRow.number)
         ).all():
-            if r[0] in wanted:
-                records[r[0]].append(r)
-        agreements: dict[int, dict[str, Any]] = {}
-        for a in conn.execute(  # in the order of their unique index: the agreed texts unsorted
-            select(AgreementRow.__table__)
+            if wb_id in wanted:
+                records[wb_id].append(Record._make(record))
+        agreements: dict[int, dict[str, _Agreement]] = {}
+        for row in conn.execute(  # in the order of their unique index: the agreed texts unsorted
+            select(*_columns(AgreementRow, _Agreement))
             .where(_among(AgreementRow.workbook_id, ids))
             .order_by(AgreementRow.workbook_id, AgreementRow.subject, AgreementRow.number)
         ).all():
+            a = _Agreement._make(row)
             if a.workbook_id in wanted:  # a later version of the subject replaces an earlier
                 agreements.setdefault(a.workbook_id, {})[a.subject] = a
         latest = {a.id for by_subject in agreements.values() for a in by_subject.values()}
-        confirmations: dict[int, list[Any]] = {}
+        confirmations: dict[int, list[_Confirmation]] = {}
         if agreements:
-            for c in conn.execute(
-                select(ConfirmationRow.__table__)
+            for row in conn.execute(
+                select(*_columns(ConfirmationRow, _Confirmation))
                 .join(AgreementRow, AgreementRow.id == ConfirmationRow.agreement_id)
                 .where(_among(AgreementRow.workbook_id, ids))
                 .order_by(ConfirmationRow.at, ConfirmationRow.id)
             ).all():
+                c = _Confirmation._make(row)
                 if c.agreement_id in latest:
                     confirmations.setdefault(c.agreement_id, []).append(c)
         return cls(headers, records, agreements, confirmations)
 
     def states(self, parse: Callable[[Any, type[Any]], Any]) -> Iterator[WorkbookState]:
         """Each workbook's state, by id, built as it is asked for."""
+        # the named tuples have the columns of the rows these functions are typed for
+        confirmations = cast(Mapping[int, Sequence[ConfirmationRow]], self.confirmations)
         for h in self.headers:
+            agreements = cast(list[AgreementRow], list(self.agreements.get(h.id or 0, {}).values()))
             yield workbook_state(
                 h,  # type: ignore[arg-type]  # a Workbook has the columns a row has
-                self.records.get(h.id or 0, []),
-                latest_agreements(
-                    list(self.agreements.get(h.id or 0, {}).values()), self.confirmations
-                ),
+                cast(list[RecordRow], self.records.get(h.id or 0, [])),
+                latest_agreements(agreements, confirmations),
                 None,
                 parse,
             )
