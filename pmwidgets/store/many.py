@@ -220,13 +220,13 @@ class _Part(NamedTuple):
             if row[0] in wanted
         ]
         records: dict[int, list[Record]] = {i: [] for i in ids}
-        for wb_id, *record in conn.execute(  # in the order of their unique index
+        for wb_id, kind, number, content, author in conn.execute(  # in their unique index's order
             select(RecordRow.workbook_id, *_columns(RecordRow, Record))
             .where(RecordRow.kind != "note", _among(RecordRow.workbook_id, ids))
             .order_by(RecordRow.workbook_id, RecordRow.kind, RecordRow.number)
         ).all():
             if wb_id in wanted:
-                records[wb_id].append(Record._make(record))
+                records[wb_id].append(Record(kind, number, content, author))
         agreements: dict[int, dict[str, _Agreement]] = {}
         for row in conn.execute(  # in the order of their unique index: the agreed texts unsorted
             select(*_columns(AgreementRow, _Agreement))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from ...domain.model import Role, Workbook
@@ -20,6 +21,8 @@ SAVE_AFTER = 200
 #: the fields cached between calls, in order, and those of them that are dates.
 ROW_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
 _DATES = frozenset(f for f in ROW_FIELDS if WORKBOOK_COLUMNS[f].startswith("datetime"))
+#: a row's cached values, in the order of :data:`ROW_FIELDS`.
+_VALUES = itemgetter(*ROW_FIELDS)
 _EMPLOYEE, _MANAGER, _COACH, _STAGE, _DUE = map(
     ROW_FIELDS.index, ("employee_id", "manager_id", "coach_id", "stage", "next_check_in_due")
 )
@@ -86,7 +89,7 @@ def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, CachedRow]
         for state in many.each_state(store, ids):
             wb_id = state.workbook.id or 0
             row = workbook_row(state, counts[wb_id], words)
-            values = tuple(row[f] for f in ROW_FIELDS)
+            values = _VALUES(row)
             rows[wb_id] = CachedRow(keys.get(wb_id, ""), int(row["version"]), values)
     return rows
 
