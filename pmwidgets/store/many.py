@@ -55,6 +55,15 @@ class EventLine(NamedTuple):
     content: str | None
 
 
+def _within(column: Any, ids: Sequence[int]) -> Any:
+    """A condition keeping at least ``ids`` (sorted): their range when they fill most of it
+    (as every workbook does for HR: a range reads the index as naming each does, without
+    binding each), else :func:`_among`."""
+    if ids and ids[-1] - ids[0] < 2 * len(ids):
+        return column.between(ids[0], ids[-1])
+    return _among(column, ids)
+
+
 def _among(column: Any, ids: Sequence[int]) -> Any:
     """A condition keeping ``ids`` (or every row, when there are too many to name)."""
     return column.in_(ids) if len(ids) <= IN_LIMIT else true()
@@ -211,18 +220,19 @@ class _Part(NamedTuple):
 
     @classmethod
     def read(cls, conn: Connection, ids: Sequence[int]) -> _Part:
-        """The rows of the workbooks ``ids`` (at most :data:`IN_LIMIT`), in four queries."""
+        """The rows of the workbooks ``ids`` (sorted, at most :data:`IN_LIMIT`), in four
+        queries (those of other workbooks in their range are left out)."""
         wanted = set(ids)
         w = WorkbookRow.__table__.c
         headers = [
             _workbook(row)
-            for row in conn.execute(_headers(select(w.id)).where(_among(w.id, ids))).all()
+            for row in conn.execute(_headers(select(w.id)).where(_within(w.id, ids))).all()
             if row[0] in wanted
         ]
         records: dict[int, list[Record]] = {i: [] for i in ids}
         for wb_id, kind, number, content, author in conn.execute(  # in their unique index's order
             select(RecordRow.workbook_id, *_columns(RecordRow, Record))
-            .where(RecordRow.kind != "note", _among(RecordRow.workbook_id, ids))
+            .where(RecordRow.kind != "note", _within(RecordRow.workbook_id, ids))
             .order_by(RecordRow.workbook_id, RecordRow.kind, RecordRow.number)
         ).all():
             if wb_id in wanted:
@@ -230,7 +240,7 @@ class _Part(NamedTuple):
         agreements: dict[int, dict[str, _Agreement]] = {}
         for row in conn.execute(  # in the order of their unique index: the agreed texts unsorted
             select(*_columns(AgreementRow, _Agreement))
-            .where(_among(AgreementRow.workbook_id, ids))
+            .where(_within(AgreementRow.workbook_id, ids))
             .order_by(AgreementRow.workbook_id, AgreementRow.subject, AgreementRow.number)
         ).all():
             a = _Agreement._make(row)
@@ -242,7 +252,7 @@ class _Part(NamedTuple):
             for row in conn.execute(
                 select(*_columns(ConfirmationRow, _Confirmation))
                 .join(AgreementRow, AgreementRow.id == ConfirmationRow.agreement_id)
-                .where(_among(AgreementRow.workbook_id, ids))
+                .where(_within(AgreementRow.workbook_id, ids))
                 .order_by(ConfirmationRow.at, ConfirmationRow.id)
             ).all():
                 c = _Confirmation._make(row)

@@ -62,3 +62,15 @@ def test_frames_read_in_parts_match_the_reference(
         fast, reference = frames(svc, TODAY), frames_by_workbook(svc, TODAY)
         for name in NAMES:
             pd.testing.assert_frame_equal(getattr(fast, name), getattr(reference, name), obj=name)
+
+
+@pytest.mark.parametrize("ids", [[1, 3, 5], [2, 5], [1, 2, 3, 4, 5]])
+def test_states_of_some_workbooks_leave_out_the_others_in_their_range(
+    demo: Store, ids: list[int]
+) -> None:
+    """A part read as a range of ids (they fill most of it) or by naming each keeps only
+    the workbooks asked for, with their own content."""
+    states = many.states(demo, ids)
+    assert list(states) == ids
+    hr = Services(demo, "hlambert")
+    assert all(state == hr.open(wb_id) for wb_id, state in states.items())
