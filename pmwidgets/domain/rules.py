@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .i18n import _, format_date, ngettext
 from .model import CoverageReason, JobDescription, Objective, Workbook, word_count
@@ -269,9 +269,9 @@ def shares_check(shares: Iterable[int]) -> Finding:
 CoverageStatus = Literal["covered", "excused", "missing"]
 
 
-@dataclass(frozen=True)
-class CoverageRow:
-    """How one responsibility is covered this cycle."""
+class CoverageRow(NamedTuple):
+    """How one responsibility is covered this cycle (a named tuple: reports build one per
+    responsibility of every workbook)."""
 
     number: int
     text: str
@@ -325,9 +325,13 @@ def coverage(
         if isinstance(reasons, Mapping)
         else {r.responsibility: r.reason for r in reasons}
     )
+    serving: dict[int, list[int]] = {}  # responsibility: the objectives serving it, by id
+    for o in sorted(objectives, key=lambda o: o.id or 0):
+        for number in set(o.responsibilities):
+            serving.setdefault(number, []).append(o.id or 0)
     rows = []
     for r in job.responsibilities:
-        ids = tuple(sorted(o.id or 0 for o in objectives if r.number in o.responsibilities))
+        ids = tuple(serving.get(r.number, ()))
         reason = why.get(r.number, "")
         status: CoverageStatus = "covered" if ids else ("excused" if reason.strip() else "missing")
         rows.append(CoverageRow(r.number, r.text, r.share, ids, reason, status))

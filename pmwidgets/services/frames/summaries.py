@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from ...domain.model import Role, Workbook
-from ...domain.state import WorkbookState
 from ...store import CachedRow, Store, forget_rows, many, row_cache
 from ..api import Services
 from .columns import CHECK_IN_VALUES, WORKBOOK_COLUMNS, WorkbookSummary
-from .reading import Contributions, Words, visible, visible_among, workbook_row
+from .reading import Words, visible, visible_among, workbook_row
 
 #: the fields named or judged on every call rather than cached: people may be renamed,
 #: and "overdue" depends on the day.
@@ -21,6 +21,8 @@ SAVE_AFTER = 200
 #: the fields cached between calls, in order, and those of them that are dates.
 ROW_FIELDS = tuple(f for f in WorkbookSummary._fields if f not in _LIVE)
 _DATES = frozenset(f for f in ROW_FIELDS if WORKBOOK_COLUMNS[f].startswith("datetime"))
+#: a row's cached values, in the order of :data:`ROW_FIELDS`.
+_VALUES = itemgetter(*ROW_FIELDS)
 _EMPLOYEE, _MANAGER, _COACH, _STAGE, _DUE = map(
     ROW_FIELDS.index, ("employee_id", "manager_id", "coach_id", "stage", "next_check_in_due")
 )
@@ -76,24 +78,19 @@ def read_rows(store: Store, headers: Sequence[Workbook]) -> dict[int, CachedRow]
 
     Each row's key (its workbook's latest event) is read before the content: a write
     landing in between makes the row newer than its key, so it is read again next time.
+    Each workbook's state is let go once its row is made (see :func:`.many.each_state`).
     """
     ids = [h.id or 0 for h in headers]
     keys = many.latest_events(store, ids)
-    with many.uncollected():  # the states are gone (their function returned) before it ends
-        return _rows(many.states(store, ids), many.contributions(store, ids), keys)
-
-
-def _rows(
-    states: Mapping[int, WorkbookState],
-    counts: Mapping[int, Contributions],
-    keys: Mapping[int, str],
-) -> dict[int, CachedRow]:
+    counts = many.contributions(store, ids)
     rows: dict[int, CachedRow] = {}
     words: Words = {}
-    for wb_id, state in states.items():
-        row = workbook_row(state, counts[wb_id], words)
-        values = tuple(row[f] for f in ROW_FIELDS)
-        rows[wb_id] = CachedRow(keys.get(wb_id, ""), int(row["version"]), values)
+    with many.uncollected():
+        for state in many.each_state(store, ids):
+            wb_id = state.workbook.id or 0
+            row = workbook_row(state, counts[wb_id], words)
+            values = _VALUES(row)
+            rows[wb_id] = CachedRow(keys.get(wb_id, ""), int(row["version"]), values)
     return rows
 
 

@@ -129,19 +129,19 @@ class _Later:
         if name == "events":
             return typed_frame(read_events(self.store, self.headers, self.names), EVENT_COLUMNS)
         if self._rows is None:
-            with many.uncollected():  # the states are gone (their function returned) before it ends
-                self._rows = self._detail_rows()
+            self._rows = self._detail_rows()
         columns = {"objectives": OBJECTIVE_COLUMNS, "check_ins": CHECK_IN_COLUMNS}
         return typed_frame(self._rows[name], columns.get(name, ACTION_COLUMNS))
 
     def _detail_rows(self) -> dict[str, list[dict[str, Any]]]:
-        states = many.states(self.store, [h.id or 0 for h in self.headers])
+        """The rows of the three frames, in the order of the headers (by workbook id), each
+        workbook's state let go once its rows are made."""
         rows: dict[str, list[dict[str, Any]]] = {"objectives": [], "check_ins": [], "actions": []}
-        for h in self.headers:
-            state = states[h.id or 0]
-            rows["objectives"].extend(objective_rows(state))
-            rows["check_ins"].extend(check_in_rows(state, self.names))
-            rows["actions"].extend(action_rows(state))
+        with many.uncollected():
+            for state in many.each_state(self.store, [h.id or 0 for h in self.headers]):
+                rows["objectives"].extend(objective_rows(state))
+                rows["check_ins"].extend(check_in_rows(state, self.names))
+                rows["actions"].extend(action_rows(state))
         return rows
 
 
