@@ -122,11 +122,15 @@ def _run(args: argparse.Namespace) -> int:
         return admin.db(args)
     if args.command == "serve":
         return web.serve(args)
-    with open_store(args.database) as store:
+    # reading commands never create a database: a mistyped path is an error, not an empty file
+    with open_store(args.database, create=args.command not in _READ_ONLY) as store:
         svc = Services(store, args.as_person) if args.as_person else Services.operator(store)
         handler = _COMMANDS[args.command]
         return handler(svc, args)
 
+
+#: commands that only read: they refuse a database that does not exist yet.
+_READ_ONLY = frozenset({"verify", "export"})
 
 _COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "import-objectives": files.import_objectives,

@@ -157,7 +157,7 @@ def _record(
                     stage,
                     _("{subject} agreed by both").format(subject=subject.replace("_", " ")),
                 )
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return version
 
 

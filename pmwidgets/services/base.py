@@ -280,7 +280,7 @@ class ServiceBase:
         with self._unit(state, current, SUBJECT_OF[RecordKind(kind)], reason) as w:
             w.put(kind, number, content, reason)
             # the version this write makes (unchanged content stores nothing, and keeps it)
-            version: int = w.workbook.version if w.changes else current
+            version = w.version_made(current)
         return version
 
 

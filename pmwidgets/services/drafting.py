@@ -89,7 +89,7 @@ def update_objective(
     current = state.workbook.version
     with svc._unit(state, current, "objectives", reason) as w:
         w.put("objective", number, _content(objective), reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)
 
 
@@ -120,7 +120,7 @@ def remove_objective(
             )
     with svc._unit(state, current, "objectives", reason) as w:
         w.remove("objective", number, reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)
 
 
@@ -161,7 +161,7 @@ def set_coverage_reason(
             w.put("coverage_reason", responsibility, item.model_dump(mode="json"), reason)
         elif existing:
             w.remove("coverage_reason", responsibility, reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)
 
 
@@ -204,5 +204,5 @@ def set_plan(
     current = state.workbook.version
     with svc._unit(state, current, "development_plan", reason) as w:
         w.put("plan", 1, plan.model_dump(mode="json"), reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)

@@ -62,7 +62,7 @@ def save_check_in(
                 _("amendment proposed at check-in: {why}").format(why=why),
             )
         number = w.put("check_in", number, content, reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, number, version)
 
 
@@ -93,7 +93,7 @@ def start_review(
     with svc.store.write(workbook_id, current, svc.me.id, svc._facilitator_id(), svc._at()) as w:
         if state.workbook.stage == Stage.CHECK_INS:
             w.set_stage(Stage.REVIEW, reason.strip() or _("review started"))
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)
 
 
@@ -123,7 +123,7 @@ def set_review(
     current = state.workbook.version
     with svc._unit(state, current, "review", reason) as w:
         w.put("review", 1, review.model_dump(mode="json"), reason)
-        version: int = w.workbook.version if w.changes else current
+        version = w.version_made(current)
     return written(svc, workbook_id, version, version)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
@@ -29,17 +29,20 @@ from ..domain.model import (
     Workbook,
 )
 from ..domain.state import WorkbookState
+from .appending import store_events
 from .errors import Change, MissingEntry, StaleWrite, StoreError
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow
 from .snapshots import WorkbookColumns
 from .writer import (
     LAST_EVENT_OF,
     LOCK_WORKBOOK,
-    MOVE_WORKBOOK,
     WorkbookHead,
     WorkbookWriter,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    from .cache import Cached
 
 
 @dataclass(frozen=True)
@@ -68,29 +71,33 @@ def open_unit(
     actor_id: str,
     facilitator_id: str | None,
     at: str | None,
+    known: Cached | None = None,
 ) -> WorkbookWriter:
-    """Lock the workbook's row, check its version, and move it to the next one.
+    """Lock the workbook's row, check its version, and open a unit of work for the next one.
 
     Through SQLAlchemy Core on the session's connection, as the writer's statements are
-    (the ORM's unit of work cost more than the statements, on every save).
+    (the ORM's unit of work cost more than the statements, on every save). ``known``
+    is the workbook's head and records as this transaction last wrote them, where
+    nobody else can have written since (a bulk load holds the database's write lock):
+    they are not read.
     """
-    conn = s.connection()
-    row = conn.execute(LOCK_WORKBOOK, {"workbook_id": workbook_id}).first()
-    if row is None:
-        raise MissingEntry(f"workbook {workbook_id} does not exist")
-    if expected_version is not None and row.version != expected_version:
-        raise stale_write(s, row, expected_version)
-    last = conn.execute(LAST_EVENT_OF, {"workbook_id": workbook_id}).scalar_one_or_none()
-    head = WorkbookHead.of(row)
+    if known is None:
+        conn = s.connection()
+        row = conn.execute(LOCK_WORKBOOK, {"workbook_id": workbook_id}).first()
+        if row is None:
+            raise MissingEntry(f"workbook {workbook_id} does not exist")
+        last = conn.execute(LAST_EVENT_OF, {"workbook_id": workbook_id}).scalar_one_or_none()
+        head = WorkbookHead.of(row)
+    else:
+        head, last = WorkbookHead.of(known.header), known.header.last_event
+    if expected_version is not None and head.version != expected_version:
+        raise stale_write(s, head, expected_version)
     base = (head.version, head.updated_at, last)
-    head.version += 1
+    head.version += 1  # stored by the writer's finish(), if the unit changes anything
     head.updated_at = at or utc_now()
-    conn.execute(
-        MOVE_WORKBOOK,
-        {"workbook_id": workbook_id, "version": head.version, "updated_at": head.updated_at},
-    )
     writer = WorkbookWriter(s, head, actor_id, facilitator_id, at)
     writer.base = base
+    writer.known = None if known is None else known.records
     return writer
 
 
@@ -102,7 +109,8 @@ def short_error(exc: Exception) -> str:
     return str(getattr(exc, "orig", exc)).splitlines()[0][:200]
 
 
-def person_from_row(row: PersonRow) -> Person:
+def person_from_row(row: Any) -> Person:
+    """The person of a people row (an ORM object or a Core row)."""
     return Person(
         id=row.id,
         name=row.name,
@@ -255,7 +263,7 @@ def workbook_state(
 
     It holds the private notes :attr:`PrivateNotes.shown` shows ``viewer_id`` (None: a
     reading for nobody in particular). ``records`` are in the order ``(kind, number)``;
-    ``parse`` turns one into its model (the staging store of :mod:`.bulk` passes one
+    ``parse`` turns one into its model (the store's cache passes one
     that remembers what it parsed).
     """
     by_kind: dict[str, list[RecordRow]] = {}
@@ -354,6 +362,7 @@ def stale_write(s: Session, wb: WorkbookColumns, since: int) -> StaleWrite:
     """The :class:`StaleWrite` for a write based on version ``since`` of ``wb``: which
     workbook, which versions, and the latest three changes since (which of them a
     person is told of is decided above the store)."""
+    store_events(s)  # a bulk load's, appended and not stored yet
     rows: Sequence[EventRow] = list(
         s.execute(
             select(EventRow)

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, or_, select, update
 
+from .appending import append_event
 from .errors import MissingEntry
 from .models import PersonAccessRow, PersonRow, WebSessionRow
 from .snapshots import person_snapshot
-from .writer import append_event
 
 if TYPE_CHECKING:
     from .store import Store

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from ..domain.agreement import canonical_json
 from ..domain.model import (
@@ -17,8 +17,9 @@ from ..domain.model import (
 )
 from ..domain.state import WorkbookState
 from . import history
+from .appending import append_event, utc_now
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
-from .cache import read_content, read_header
+from .cache import Cached, read_content, read_header
 from .database import Database
 from .engine import advance_sequences
 from .errors import InvalidEntry, MissingEntry
@@ -41,7 +42,9 @@ from .schema import upgrade
 from .snapshots import job_snapshot, person_snapshot, workbook_snapshot
 from .transfer import dump_workbook, restore_workbook
 from .verify import VerifyReport, verify
-from .writer import WorkbookHead, WorkbookWriter, append_event, require_workbook, utc_now
+from .writer import WorkbookHead, WorkbookWriter, require_workbook
+
+_PERSON = select(PersonRow.__table__).where(PersonRow.id == bindparam("person_id"))
 
 
 class Store(Database):
@@ -97,8 +100,8 @@ class Store(Database):
 
     def get_person(self, person_id: str) -> Person:
         """The person with this id, or MissingEntry."""
-        with self.reading() as s:
-            row = s.get(PersonRow, person_id)
+        with self.peeking() as conn:  # one row by its key: no snapshot needed
+            row = conn.execute(_PERSON, {"person_id": person_id}).first()
             if row is None:
                 raise MissingEntry(f"no person with id {person_id!r}")
             return person_from_row(row)
@@ -191,6 +194,8 @@ class Store(Database):
 
     def get_workbook(self, workbook_id: int) -> Workbook:
         """The workbook's header (people, cycle, stage, version), or MissingEntry."""
+        if (known := self._known(workbook_id)) is not None:
+            return workbook_from_row(known.header)
         with self.reading_core() as conn:
             return workbook_from_row(self._header(conn, workbook_id))
 
@@ -214,8 +219,11 @@ class Store(Database):
         Private notes are included only when ``viewer_id`` wrote them. When the
         workbook's header is the one this store last read or wrote, only the header is
         read (see :mod:`.cache`); the state returned is then the same object as before,
-        which is immutable.
+        which is immutable. Inside a bulk load, what is cached is the latest: nothing
+        is read.
         """
+        if (known := self._known(workbook_id)) is not None:
+            return self.cache.state(known, viewer_id)
         with self.reading_core() as conn:
             header = self._header(conn, workbook_id, keyed=True)
             cached = self.cache.get(header)
@@ -248,13 +256,21 @@ class Store(Database):
         """
         try:
             with self.writing() as s:
-                writer = open_unit(s, workbook_id, expected_version, actor_id, facilitator_id, at)
+                known = self._known(workbook_id)
+                writer = open_unit(
+                    s, workbook_id, expected_version, actor_id, facilitator_id, at, known
+                )
                 yield writer
                 if writer.changes == 0:
-                    raise Unchanged  # roll back the version bump: nothing to record
+                    raise Unchanged  # nothing to record, and no new version
+                writer.finish()
         except Unchanged:
             return
         self.cache.written(writer)  # committed: the next read of it needs its header only
+
+    def _known(self, workbook_id: int) -> Cached | None:
+        """What is cached of the workbook, inside a bulk load (where it is the latest)."""
+        return self.cache.current(workbook_id) if self._bulk_session() is not None else None
 
     @contextmanager
     def write_batch(
@@ -275,6 +291,8 @@ class Store(Database):
                 for wb_id, expected in units
             }
             yield writers
+            for writer in writers.values():
+                writer.finish()
 
     # --- events -----------------------------------------------------------------
 

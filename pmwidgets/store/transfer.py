@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.agreement import canonical_json
+from .appending import append_event, store_events, utc_now
 from .errors import InvalidEntry
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow, WorkbookRow
 from .rows import PrivateNotes
 from .snapshots import person_snapshot, workbook_snapshot
 from .verify import verify
-from .writer import append_event, require_workbook, utc_now
+from .writer import require_workbook
 
 FORMAT = "pmwidgets.workbook"
 FORMAT_VERSION = 1
@@ -202,6 +203,7 @@ def restore_workbook(s: Session, data: dict[str, Any], actor_id: str) -> int:
             workbook_version=e["workbook_version"], action=e["action"], entity=e["entity"], entity_key=key,
             before=e["before"], after=e["after"], reason=e["reason"], at=e["at"],
         )  # fmt: skip
+    store_events(s)  # verified below, in this transaction
     s.flush()
     report = verify(s, wb.id)
     if not report.ok:

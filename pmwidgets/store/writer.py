@@ -1,9 +1,10 @@
-"""Appending events, and the unit of work that changes one workbook."""
+"""The unit of work that changes one workbook: every change an event."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -12,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from ..domain.agreement import AgreementVersion, canonical_json
 from ..domain.model import Stage
-from .chain import GENESIS, event_hash
+from .appending import append_event, defer, pending_removals, tail_of, utc_now
 from .errors import InvalidEntry, MissingEntry
-from .models import AgreementRow, ChainHeadRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
+from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
 from .snapshots import (
     agreement_key,
     agreement_snapshot,
@@ -25,33 +26,28 @@ from .snapshots import (
     workbook_snapshot,
 )
 
+__all__ = ["WorkbookHead", "WorkbookWriter", "append_event", "require_workbook", "utc_now"]
 
-def utc_now() -> str:
-    """The current time as ISO-8601 text in UTC, microsecond precision."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-_HEAD = cast(Table, ChainHeadRow.__table__)
 _EVENTS = cast(Table, EventRow.__table__)
 _RECORDS = cast(Table, RecordRow.__table__)
 _WORKBOOKS = cast(Table, WorkbookRow.__table__)
 
 # The statements of a unit of work, built once: SQLAlchemy Core through the session's
 # connection, because the ORM's unit of work (and building a statement per call) cost
-# more than the statements themselves, on every save.
-_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_ADD_HEAD = insert(_HEAD)
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
-_ADD_EVENT = insert(_EVENTS)
+# more than the statements themselves, on every save. Events go through the chain's
+# tail (:mod:`.appending`), stored together when the unit ends.
 _WORKBOOK_ID: BindParameter[int] = bindparam("workbook_id")
-_RECORD_AT = select(_RECORDS.c.id, _RECORDS.c.content).where(
-    _RECORDS.c.workbook_id == _WORKBOOK_ID,
-    _RECORDS.c.kind == bindparam("kind"),
-    _RECORDS.c.number == bindparam("number"),
+#: a record by its key (bound as ``at_workbook``, ``at_kind``, ``at_number``: an UPDATE
+#: binds its columns' own names to the values it sets).
+_AT_KEY = (
+    _RECORDS.c.workbook_id == bindparam("at_workbook"),
+    _RECORDS.c.kind == bindparam("at_kind"),
+    _RECORDS.c.number == bindparam("at_number"),
 )
+_RECORD_AT = select(_RECORDS.c.content).where(*_AT_KEY)
 _ADD_RECORD = insert(_RECORDS)
-_CHANGE_RECORD = update(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
-_DROP_RECORD = delete(_RECORDS).where(_RECORDS.c.id == bindparam("record_id"))
+_CHANGE_RECORD = update(_RECORDS).where(*_AT_KEY)
+_DROP_RECORD = delete(_RECORDS).where(*_AT_KEY)
 #: the workbook's row, locked (``FOR UPDATE`` on PostgreSQL; SQLite's write lock is held).
 LOCK_WORKBOOK = select(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID).with_for_update()
 #: the hash of the workbook's latest event.
@@ -61,59 +57,35 @@ LAST_EVENT_OF = (
     .order_by(_EVENTS.c.seq.desc())
     .limit(1)
 )
-#: a new version and time of the last write (parameters ``version``, ``updated_at``).
+_AGREEMENTS = cast(Table, AgreementRow.__table__)
+_CONFIRMATIONS = cast(Table, ConfirmationRow.__table__)
+_AGREEMENT_AT = select(_AGREEMENTS).where(
+    _AGREEMENTS.c.workbook_id == bindparam("at_workbook"),
+    _AGREEMENTS.c.subject == bindparam("at_subject"),
+    _AGREEMENTS.c.number == bindparam("at_number"),
+)
+_CONFIRMATIONS_OF = (
+    select(_CONFIRMATIONS)
+    .where(_CONFIRMATIONS.c.agreement_id == bindparam("agreement"))
+    .order_by(_CONFIRMATIONS.c.id)
+)
+#: an agreement version's columns that saving it sets.
+_AGREEMENT_VALUES = (
+    "subject",
+    "number",
+    "opened_reason",
+    "agreed_hash",
+    "agreed_canonical",
+    "agreed_at",
+)
+_ADD_AGREEMENT = insert(_AGREEMENTS)
+_CHANGE_AGREEMENT = update(_AGREEMENTS).where(_AGREEMENTS.c.id == bindparam("agreement"))
+_CONFIRMED = ("agreement_id", "person_id", "party", "content_hash", "at", "facilitator_id")
+_ADD_CONFIRMATION = insert(_CONFIRMATIONS)
+#: the order in which a bulk load's deferred row changes run (see ``WorkbookWriter._run``).
+_ADDED, _CHANGED, _DROPPED, _MOVED = range(4)
+#: a new version, time of the last write and stage (``version``, ``updated_at``, ``stage``).
 MOVE_WORKBOOK = update(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID)
-
-
-def append_event(
-    session: Session,
-    *,
-    actor_id: str,
-    action: str,
-    entity: str,
-    entity_key: str,
-    before: Any,
-    after: Any,
-    reason: str = "",
-    facilitator_id: str | None = None,
-    workbook_id: int | None = None,
-    workbook_version: int | None = None,
-    at: str | None = None,
-) -> str:
-    """Append one event to the chain inside the caller's transaction; returns its hash.
-
-    The chain head is read with a row lock (``FOR UPDATE`` on PostgreSQL; on
-    SQLite the write transaction already holds the database lock), so events
-    from concurrent writers never share a sequence number or a parent hash.
-    The three statements go through SQLAlchemy Core on the session's connection:
-    the ORM's unit of work cost more than the statements, on every save.
-    """
-    conn = session.connection()
-    head = conn.execute(_READ_HEAD).first()
-    if head is None:
-        conn.execute(_ADD_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
-        seq, prev = 0, GENESIS
-    else:
-        seq, prev = head
-    fields: dict[str, Any] = {
-        "seq": seq + 1,
-        "at": at or utc_now(),
-        "actor_id": actor_id,
-        "facilitator_id": facilitator_id,
-        "workbook_id": workbook_id,
-        "workbook_version": workbook_version,
-        "action": action,
-        "entity": entity,
-        "entity_key": entity_key,
-        "reason": reason or "",
-        "before": dump(before),
-        "after": dump(after),
-        "prev_hash": prev,
-    }
-    fields["hash"] = event_hash(fields)
-    conn.execute(_ADD_EVENT, fields)
-    conn.execute(_MOVE_HEAD, {"seq": fields["seq"], "hash": fields["hash"]})
-    return str(fields["hash"])
 
 
 #: the workbook row's columns that the store's one row type (:class:`WorkbookHead`) holds.
@@ -186,41 +158,80 @@ class WorkbookWriter:
         self.written: dict[tuple[str, int], tuple[str, str] | None] = {}
         #: agreement versions saved, by subject: the row and its confirmations.
         self.agreements_saved: dict[str, tuple[AgreementRow, list[ConfirmationRow]]] = {}
+        #: the workbook's records as this transaction last wrote them (their ``content``),
+        #: by (kind, number), where nobody else can have written since (a bulk load):
+        #: they are not read again.
+        self.known: Mapping[tuple[str, int], Any] | None = None
 
     @property
     def workbook_id(self) -> int:
         """Id of the workbook being written."""
         return self.workbook.id
 
+    def finish(self) -> None:
+        """Store the workbook's new version, time and stage, if the unit changed anything
+        (a unit that changed nothing makes no version)."""
+        if not self.changes:
+            return
+        values = {"version": self.workbook.version, "updated_at": self.workbook.updated_at}
+        self._run(
+            _MOVED,
+            MOVE_WORKBOOK,
+            {"workbook_id": self.workbook.id, "stage": self.workbook.stage, **values},
+        )
+
+    def _run(self, rank: int, statement: Any, params: dict[str, Any]) -> None:
+        """Run a row change now, or, where the unit knows the workbook's rows (a bulk
+        load), with the events (see :func:`.appending.defer`): nothing reads them back."""
+        if self.known is None:
+            self.session.connection().execute(statement, params)
+        else:
+            key = (params.get("at_workbook"), params.get("at_kind"), params.get("at_number"))
+            if rank == _ADDED:
+                key = (params["workbook_id"], params["kind"], params["number"])
+            elif rank == _MOVED:
+                key = params["workbook_id"]
+            defer(self.session, rank, statement, params, key)
+
+    def version_made(self, current: int) -> int:
+        """The version this unit made, or ``current`` when it changed nothing (and made none)."""
+        return self.workbook.version if self.changes else current
+
     def _event(
         self, action: str, entity: str, key: str, before: Any, after: Any, reason: str
     ) -> None:
-        if before is not None and after is not None and dump(before) == dump(after):
+        before_text, after_text = dump(before), dump(after)
+        if before_text is not None and before_text == after_text:
             return  # nothing changed: no event, no version bump
-        self.last_event = append_event(
-            self.session,
-            actor_id=self.actor_id,
-            facilitator_id=self.facilitator_id,
-            workbook_id=self.workbook.id,
-            workbook_version=self.workbook.version,
-            action=action,
-            entity=entity,
-            entity_key=key,
-            before=before,
-            after=after,
-            reason=reason,
-            at=self.at,
+        self.last_event = tail_of(self.session).append(
+            {
+                "at": self.at or utc_now(),
+                "actor_id": self.actor_id,
+                "facilitator_id": self.facilitator_id,
+                "workbook_id": self.workbook.id,
+                "workbook_version": self.workbook.version,
+                "action": action,
+                "entity": entity,
+                "entity_key": key,
+                "reason": reason or "",
+                "before": before_text,
+                "after": after_text,
+            }
         )
         self.changes += 1
 
     def next_number(self, kind: str) -> int:
         """The number the next record of ``kind`` gets (numbers are never reused)."""
         conn = self.session.connection()
-        used = conn.execute(
-            select(func.max(_RECORDS.c.number)).where(
-                _RECORDS.c.workbook_id == self.workbook.id, _RECORDS.c.kind == kind
-            )
-        ).scalar_one_or_none()
+        used: int | None
+        if self.known is not None:
+            used = max([0, *(n for k, n in [*self.known, *self.written] if k == kind)])
+        else:
+            used = conn.execute(
+                select(func.max(_RECORDS.c.number)).where(
+                    _RECORDS.c.workbook_id == self.workbook.id, _RECORDS.c.kind == kind
+                )
+            ).scalar_one_or_none()
         # numbers of removed records stay taken: look in the event log too
         keys = conn.execute(
             select(_EVENTS.c.entity_key).where(
@@ -230,32 +241,47 @@ class WorkbookWriter:
             )
         ).scalars()
         removed = [int(k.rsplit("/", 1)[1]) for k in keys]
+        # and those whose events are not stored yet (this unit's, a bulk load's)
+        removed += pending_removals(self.session, self.workbook.id, kind)
         return max([used or 0, *removed]) + 1
 
-    def _stored(self, kind: str, number: int) -> Any:
-        """The stored record ``kind``/``number`` (its id and content), or None.
+    def _at(self, kind: str, number: int) -> dict[str, Any]:
+        """The parameters of :data:`_AT_KEY` for record ``kind``/``number`` of this workbook."""
+        return {"at_workbook": self.workbook.id, "at_kind": kind, "at_number": number}
+
+    def _stored(self, kind: str, number: int) -> str | None:
+        """The content of the stored record ``kind``/``number``, or None.
 
         Records are read and written through SQLAlchemy Core on the unit's connection
         (as events are): the ORM's unit of work cost more than the statements.
         """
-        where = {"workbook_id": self.workbook.id, "kind": kind, "number": number}
-        return self.session.connection().execute(_RECORD_AT, where).first()
+        if self.known is not None:
+            if (kind, number) in self.written:
+                done = self.written[(kind, number)]
+                return None if done is None else done[0]
+            known = self.known.get((kind, number))
+            return None if known is None else str(known.content)
+        found = (
+            self.session.connection()
+            .execute(_RECORD_AT, self._at(kind, number))
+            .scalar_one_or_none()
+        )
+        return None if found is None else str(found)
 
     def put(self, kind: str, number: int | None, content: dict[str, Any], reason: str = "") -> int:
         """Insert or replace record ``kind``/``number`` (a new number when None); returns the number."""
         if number is None:
             number = self.next_number(kind)
         stored = self._stored(kind, number)
-        before = snapshot_of_record(kind, number, stored.content) if stored is not None else None
+        before = snapshot_of_record(kind, number, stored) if stored is not None else None
         text = canonical_json(content)
         values = {"content": text, "author_id": self.actor_id, "updated_at": self.at or utc_now()}
-        conn = self.session.connection()
         if stored is None:
-            row = {"workbook_id": self.workbook.id, "kind": kind, "number": number, **values}
-            conn.execute(_ADD_RECORD, row)
+            new = {"workbook_id": self.workbook.id, "kind": kind, "number": number}
+            self._run(_ADDED, _ADD_RECORD, {**new, **values})
             action = f"{kind}.added"
         else:
-            conn.execute(_CHANGE_RECORD, {"record_id": stored.id, **values})
+            self._run(_CHANGED, _CHANGE_RECORD, {**self._at(kind, number), **values})
             action = f"{kind}.updated"
         self.written[(kind, number)] = (text, self.actor_id)
         self._event(
@@ -273,8 +299,8 @@ class WorkbookWriter:
         stored = self._stored(kind, number)
         if stored is None:
             raise MissingEntry(f"{kind.replace('_', ' ')} {number} does not exist")
-        before = snapshot_of_record(kind, number, stored.content)
-        self.session.connection().execute(_DROP_RECORD, {"record_id": stored.id})
+        before = snapshot_of_record(kind, number, stored)
+        self._run(_DROPPED, _DROP_RECORD, self._at(kind, number))
         self.written[(kind, number)] = None
         self._event(
             f"{kind}.removed",
@@ -288,10 +314,7 @@ class WorkbookWriter:
     def set_stage(self, stage: Stage, reason: str = "") -> None:
         """Move the workbook to ``stage``."""
         before = workbook_snapshot(self.workbook)
-        self.workbook.stage = stage.value
-        self.session.connection().execute(
-            MOVE_WORKBOOK, {"workbook_id": self.workbook.id, "stage": stage.value}
-        )
+        self.workbook.stage = stage.value  # stored by finish(), with the version
         self._event(
             "workbook.stage",
             "workbook",
@@ -303,34 +326,34 @@ class WorkbookWriter:
 
     def save_agreement(self, version: AgreementVersion, action: str, reason: str = "") -> None:
         """Store an agreement version: new, or with confirmations added / agreed."""
-        row = self.session.execute(
-            select(AgreementRow).where(
-                AgreementRow.workbook_id == self.workbook.id,
-                AgreementRow.subject == version.subject,
-                AgreementRow.number == version.number,
-            )
-        ).scalar_one_or_none()
+        conn = self.session.connection()
+        key = {"at_workbook": self.workbook.id, "at_subject": version.subject}
+        found = conn.execute(_AGREEMENT_AT, {**key, "at_number": version.number}).first()
         before = None
-        if row is None:
+        if found is None:
             row = AgreementRow(
                 workbook_id=self.workbook.id, subject=version.subject, number=version.number
             )
-            self.session.add(row)
-            self.session.flush()
             confirmations: list[ConfirmationRow] = []
         else:
-            if row.agreed_hash is not None:
+            if found.agreed_hash is not None:
                 raise InvalidEntry("an agreed version is frozen and cannot change")
-            confirmations = list(
-                self.session.execute(
-                    select(ConfirmationRow).where(ConfirmationRow.agreement_id == row.id)
-                ).scalars()
-            )
+            row = AgreementRow(**found._asdict())
+            confirmations = [
+                ConfirmationRow(**c._asdict())
+                for c in conn.execute(_CONFIRMATIONS_OF, {"agreement": row.id})
+            ]
             before = agreement_snapshot(row, confirmations)
         row.opened_reason = version.opened_reason
         row.agreed_hash = version.agreed_hash
         row.agreed_canonical = version.agreed_canonical
         row.agreed_at = _iso(version.agreed_at)
+        values = {c: getattr(row, c) for c in _AGREEMENT_VALUES}
+        if found is None:
+            made = conn.execute(_ADD_AGREEMENT, {"workbook_id": row.workbook_id, **values})
+            row.id = int(made.inserted_primary_key[0])  # type: ignore[index]
+        else:
+            conn.execute(_CHANGE_AGREEMENT, {"agreement": row.id, **values})
         for c in version.confirmations[len(confirmations) :]:
             new = ConfirmationRow(
                 agreement_id=row.id,
@@ -340,13 +363,13 @@ class WorkbookWriter:
                 at=_iso(c.at),
                 facilitator_id=c.facilitator_id,
             )
-            self.session.add(new)
+            made = conn.execute(_ADD_CONFIRMATION, {k: getattr(new, k) for k in _CONFIRMED})
+            new.id = int(made.inserted_primary_key[0])  # type: ignore[index]
             confirmations.append(new)
-        self.session.flush()
         self.agreements_saved[version.subject] = (row, confirmations)
-        key = agreement_key(self.workbook.id, version.subject, version.number)
+        key_ = agreement_key(self.workbook.id, version.subject, version.number)
         self._event(
-            action, "agreement", key, before, agreement_snapshot(row, confirmations), reason
+            action, "agreement", key_, before, agreement_snapshot(row, confirmations), reason
         )
 
 

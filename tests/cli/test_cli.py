@@ -272,3 +272,14 @@ def test_verify_prints_the_chain_head_and_checks_a_noted_one(url: str, tmp_path:
     for bad in ("nonsense", "12", "0:" + digest, f"{seq}:{digest[:10]}"):
         out = pmw("verify", "--head", bad, url=url, check=2)
         assert out.stderr.startswith("error: a chain head") and out.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["verify"], ["export", "1", "--format", "json"]])
+def test_a_reading_command_refuses_a_database_that_does_not_exist(
+    command: list[str], tmp_path: Path
+) -> None:
+    """A mistyped path gets one line, and no empty database is left behind to look real."""
+    missing = tmp_path / "typo" / "pmw.sqlite3"
+    out = pmw(*command, url=f"sqlite:///{missing}", check=2)
+    assert out.stderr.strip() == f"error: no database at {missing}"
+    assert not missing.exists() and not missing.parent.exists()

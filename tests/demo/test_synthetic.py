@@ -13,8 +13,7 @@ from helpers import make_job
 from pmwidgets.demo.synthetic import _employees, build_synthetic, cycle_for, people_for
 from pmwidgets.domain import AgreementStatus, Person, Stage, ValidationFailed, WorkbookState
 from pmwidgets.services import Services
-from pmwidgets.store import Store, StoreError
-from pmwidgets.store.bulk import StagingStore
+from pmwidgets.store import StaleWrite, Store, StoreError
 
 TODAY = dt.date(2027, 6, 15)
 PEOPLE = 30
@@ -257,14 +256,61 @@ def test_bulk_build_on_each_backend_then_ordinary_writes(store: Store) -> None:
     assert store.verify().ok
 
 
-def test_staging_refuses_to_store_over_someone_elses_writes(sqlite_store: Store) -> None:
-    staging = StagingStore(sqlite_store)
-    staging.add_person(Person(id="ann", name="Ann"), actor_id="setup")
-    sqlite_store.add_person(Person(id="bob", name="Bob"), actor_id="setup")
-    with pytest.raises(StoreError, match="database changed"):
-        staging.flush()
-    assert [p.id for p in sqlite_store.find_people()] == ["bob"]
+def test_a_failed_write_in_a_bulk_load_stores_nothing_since_its_last_commit(
+    sqlite_store: Store,
+) -> None:
+    """The error reaches the builder, what was committed stays, the rest is rolled back,
+    and the load takes no more writes: nothing is stored half-way."""
+    with pytest.raises(StoreError, match="already exists"), sqlite_store.bulk() as load:
+        sqlite_store.add_person(Person(id="ann", name="Ann"), actor_id="setup")
+        load.commit()
+        sqlite_store.add_person(Person(id="bob", name="Bob"), actor_id="setup")
+        try:
+            sqlite_store.add_person(Person(id="bob", name="Bob"), actor_id="setup")
+        finally:
+            with pytest.raises(StoreError, match="stopped at an error"):
+                sqlite_store.add_person(Person(id="cy", name="Cy"), actor_id="setup")
+    assert [p.id for p in sqlite_store.find_people()] == ["ann"]
+    assert [e.entity_key for e in sqlite_store.events()] == ["ann"]
     assert sqlite_store.verify().ok
+
+
+def test_a_bulk_load_goes_on_after_someone_elses_write_between_its_commits(
+    tmp_path: Any,
+) -> None:
+    """After each commit the chain's head is read again: another writer's events in
+    between are chained, not overwritten."""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    with Store(url) as builder, Store(url) as other:
+        with builder.bulk() as load:
+            builder.add_person(Person(id="ann", name="Ann"), actor_id="setup")
+            load.commit()
+            other.add_person(Person(id="bob", name="Bob"), actor_id="setup")
+            builder.add_person(Person(id="cy", name="Cy"), actor_id="setup")
+        assert [e.entity_key for e in other.events()] == ["ann", "bob", "cy"]
+        assert other.verify().ok
+
+
+def test_a_write_that_changes_nothing_in_a_bulk_load_makes_no_version(store: Store) -> None:
+    ids = build_synthetic(store, 12, seed=2, today=TODAY)
+    before = store.latest_version(ids[0])
+    with store.bulk():
+        store.load(ids[0], None)  # cached: the load's writer knows its rows
+        with store.write(ids[0], before, actor_id="p0001"):
+            pass  # a unit that changes nothing
+        assert store.latest_version(ids[0]) == before
+    assert store.latest_version(ids[0]) == before and store.verify().ok
+
+
+def test_a_bulk_load_refuses_a_stale_write_as_any_write_does(store: Store) -> None:
+    ids = build_synthetic(store, 12, seed=2, today=TODAY)
+    version = store.latest_version(ids[0])
+    with pytest.raises(StaleWrite) as refused, store.bulk():
+        store.load(ids[0], None)
+        with store.write(ids[0], version - 1, actor_id="p0001"):
+            pass
+    assert refused.value.current_version == version
+    assert store.verify().ok
 
 
 def test_more_objectives_for_benchmarks(sqlite_store: Store) -> None:

@@ -146,6 +146,11 @@ class WorkbookCache:
         self._entries.move_to_end(header.id)
         return cached
 
+    def current(self, workbook_id: int) -> Cached | None:
+        """What is cached of the workbook, unchecked: only where nobody else can have
+        written it since (inside a bulk load, which holds the write lock)."""
+        return self._entries.get(workbook_id)
+
     def put(self, cached: Cached) -> None:
         """Keep ``cached``, instead of anything cached of its workbook before."""
         wb_id = cached.header.id
