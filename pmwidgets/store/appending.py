@@ -32,13 +32,50 @@ _READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_u
 _ADD_HEAD = insert(_HEAD)
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _ADD_EVENTS = insert(_EVENTS)
-#: where a transaction keeps its tail (``Session.info``).
+#: where a transaction keeps its tail, and a bulk load its memory (``Session.info``).
 _KEY = "pmw_chain_tail"
+_LOAD = "pmw_bulk_load"
 
 
 def utc_now() -> str:
     """The current time as ISO-8601 text in UTC, microsecond precision."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+class LoadMemory:
+    """What a bulk load wrote, kept from one of its commits to the next, so that its
+    writer reads none of it back (see :meth:`.database.Database.bulk`)."""
+
+    def __init__(self) -> None:
+        #: workbooks created in the load: everything about them is known here.
+        self.created: set[int] = set()
+        #: numbers of the records the load removed, by (workbook id, kind).
+        self.removed: dict[tuple[int, str], list[int]] = {}
+        #: agreement versions the load saved, by (workbook id, subject, number): the row
+        #: and its confirmations.
+        self.agreements: dict[tuple[int, str, int], tuple[Any, list[Any]]] = {}
+
+    def note(self, fields: dict[str, Any]) -> None:
+        """Remember what an event says was created or removed."""
+        action = fields["action"]
+        if action == "workbook.created":
+            self.created.add(fields["workbook_id"])
+        elif fields["entity"] == "record" and action.endswith(".removed"):
+            number = int(fields["entity_key"].rsplit("/", 1)[1])
+            kind = action[: -len(".removed")]
+            self.removed.setdefault((fields["workbook_id"], kind), []).append(number)
+
+
+def load_memory(session: Session) -> LoadMemory | None:
+    """The memory of the bulk load this session belongs to, or None outside one."""
+    memory: LoadMemory | None = session.info.get(_LOAD)
+    return memory
+
+
+def start_load(session: Session) -> LoadMemory:
+    """Make ``session`` a bulk load's: what it writes is remembered (:class:`LoadMemory`)."""
+    memory = session.info[_LOAD] = LoadMemory()
+    return memory
 
 
 class Tail:
@@ -55,6 +92,8 @@ class Tail:
         #: a bulk load's row changes not stored yet (see :func:`defer`), by rank and
         #: statement, each with its parameters by key (the last for a key wins).
         self.later: dict[tuple[int, Any], dict[Any, dict[str, Any]]] = {}
+        #: the bulk load's memory, which each event appended updates (None outside one).
+        self.memory: LoadMemory | None = None
 
     @property
     def head(self) -> tuple[int, str]:
@@ -72,6 +111,8 @@ class Tail:
         fields["hash"] = event_hash(fields)
         self.pending.append(fields)
         self._index(fields)
+        if self.memory is not None:
+            self.memory.note(fields)
         return str(fields["hash"])
 
     def _index(self, fields: dict[str, Any]) -> None:
@@ -90,6 +131,7 @@ def tail_of(session: Session) -> Tail:
     if tail is None:
         row = session.connection().execute(_READ_HEAD).first()
         tail = Tail(0, GENESIS, False) if row is None else Tail(row[0], row[1], True)
+        tail.memory = load_memory(session)
         session.info[_KEY] = tail
     return tail
 

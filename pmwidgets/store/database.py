@@ -16,10 +16,12 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .appending import forget_tail, store_events
-from .cache import WorkbookCache
+from ..domain.model import Person
+from .appending import forget_tail, start_load, store_events
+from .cache import Cached, WorkbookCache
 from .engine import Checkpointer, default_url, make_engines, sqlite_path
 from .errors import InvalidEntry, StoreError
+from .models import PersonRow
 from .rows import Unchanged, short_error
 from .schema import ensure_schema
 
@@ -80,6 +82,29 @@ class Database:
         if bulk is not None and bulk.thread == threading.get_ident():
             return bulk.usable()
         return None
+
+    def _known(self, workbook_id: int) -> Cached | None:
+        """What is cached of the workbook, inside a bulk load (where it is the latest)."""
+        return self.cache.current(workbook_id) if self._bulk_session() is not None else None
+
+    def _known_person(self, person_id: str) -> Person | None:
+        """Someone this thread's bulk load added or read (people never change)."""
+        load = self._bulk
+        if load is None or load.thread != threading.get_ident():
+            return None
+        return load.people.get(person_id)
+
+    def _remember_person(self, person: Person) -> None:
+        """Keep ``person`` for the rest of this thread's bulk load, if one is open."""
+        load = self._bulk
+        if load is not None and load.thread == threading.get_ident():
+            load.people[person.id] = person
+
+    def _person_exists(self, session: Session, person_id: str) -> bool:
+        """Whether ``person_id`` is someone, asked in ``session``'s transaction."""
+        if self._known_person(person_id) is not None:
+            return True
+        return session.get(PersonRow, person_id) is not None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -174,6 +199,10 @@ class BulkLoad:
         self.thread = threading.get_ident()
         self.session = database._write(expire_on_commit=False)
         self.session.begin()
+        #: what the load wrote, which its writer does not read back.
+        self.memory = start_load(self.session)
+        #: everyone the load added or looked up, by id.
+        self.people: dict[str, Person] = {}
         self._pieces = 0
         self._failed = False
         #: commits made so far.

@@ -33,13 +33,8 @@ from .appending import store_events
 from .errors import Change, MissingEntry, StaleWrite, StoreError
 from .models import AgreementRow, ConfirmationRow, EventRow, PersonRow, RecordRow
 from .snapshots import WorkbookColumns
-from .writer import (
-    LAST_EVENT_OF,
-    LOCK_WORKBOOK,
-    WorkbookHead,
-    WorkbookWriter,
-    utc_now,
-)
+from .statements import LAST_EVENT_OF, LOCK_WORKBOOK
+from .writer import WorkbookHead, WorkbookWriter, utc_now
 
 if TYPE_CHECKING:
     from .cache import Cached
@@ -82,6 +77,7 @@ def open_unit(
     they are not read.
     """
     if known is None:
+        store_events(s)  # what a bulk load deferred, before reading the workbook's rows
         conn = s.connection()
         row = conn.execute(LOCK_WORKBOOK, {"workbook_id": workbook_id}).first()
         if row is None:

@@ -95,6 +95,15 @@ def snapshot_of_record(kind: str, number: int, content: str) -> dict[str, Any]:
     return {"kind": kind, "number": number, "content": json.loads(content)}
 
 
+def record_text(kind: str, number: int, content: str) -> str:
+    """``dump(snapshot_of_record(kind, number, content))`` without parsing ``content``.
+
+    A record's stored text is canonical JSON already, and the snapshot's keys sort as
+    content, kind, number: the event's text is put together around it.
+    """
+    return f'{{"content":{content},"kind":{json.dumps(kind, ensure_ascii=False)},"number":{int(number)}}}'
+
+
 def agreement_key(workbook_id: int, subject: str, number: int) -> str:
     """Event key of an agreement version."""
     return f"{workbook_id}/{subject}/{number}"

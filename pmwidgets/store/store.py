@@ -19,7 +19,7 @@ from ..domain.state import WorkbookState
 from . import history
 from .appending import append_event, utc_now
 from .backup import BackupReport, RestoreReport, backup_database, restore_database
-from .cache import Cached, read_content, read_header
+from .cache import read_content, read_header
 from .database import Database
 from .engine import advance_sequences
 from .errors import InvalidEntry, MissingEntry
@@ -81,7 +81,7 @@ class Store(Database):
         with self.writing() as s:
             if s.get(PersonRow, person.id) is not None:
                 raise InvalidEntry(f"person {person.id} already exists")
-            if person.manager_id and s.get(PersonRow, person.manager_id) is None:
+            if person.manager_id and not self._person_exists(s, person.manager_id):
                 raise InvalidEntry(f"manager {person.manager_id} does not exist")
             row = PersonRow(
                 id=person.id,
@@ -96,15 +96,20 @@ class Store(Database):
                 s, actor_id=actor_id, action="person.added", entity="person",
                 entity_key=row.id, before=None, after=person_snapshot(row), reason=reason,
             )  # fmt: skip
+        self._remember_person(person)
         return person
 
     def get_person(self, person_id: str) -> Person:
         """The person with this id, or MissingEntry."""
+        if (known := self._known_person(person_id)) is not None:
+            return known
         with self.peeking() as conn:  # one row by its key: no snapshot needed
             row = conn.execute(_PERSON, {"person_id": person_id}).first()
             if row is None:
                 raise MissingEntry(f"no person with id {person_id!r}")
-            return person_from_row(row)
+            person = person_from_row(row)
+        self._remember_person(person)
+        return person
 
     def find_people(self) -> list[Person]:
         """Everyone, by id."""
@@ -166,7 +171,7 @@ class Store(Database):
         """Create a workbook (at version 1); returns it with its id."""
         with self.writing() as s:
             for pid in (workbook.employee_id, workbook.manager_id, workbook.coach_id):
-                if pid is not None and s.get(PersonRow, pid) is None:
+                if pid is not None and not self._person_exists(s, pid):
                     raise InvalidEntry(f"person {pid} does not exist")
             row = WorkbookRow(
                 employee_id=workbook.employee_id,
@@ -267,10 +272,6 @@ class Store(Database):
         except Unchanged:
             return
         self.cache.written(writer)  # committed: the next read of it needs its header only
-
-    def _known(self, workbook_id: int) -> Cached | None:
-        """What is cached of the workbook, inside a bulk load (where it is the latest)."""
-        return self.cache.current(workbook_id) if self._bulk_session() is not None else None
 
     @contextmanager
     def write_batch(

@@ -6,87 +6,46 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import BindParameter, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.agreement import AgreementVersion, canonical_json
 from ..domain.model import Stage
-from .appending import append_event, defer, pending_removals, tail_of, utc_now
+from .appending import append_event, defer, load_memory, pending_removals, tail_of, utc_now
 from .errors import InvalidEntry, MissingEntry
-from .models import AgreementRow, ConfirmationRow, EventRow, RecordRow, WorkbookRow
+from .models import AgreementRow, ConfirmationRow, RecordRow, WorkbookRow
 from .snapshots import (
     agreement_key,
     agreement_snapshot,
     dump,
     record_key,
-    snapshot_of_record,
+    record_text,
     workbook_key,
     workbook_snapshot,
 )
+from .statements import (
+    ADD_AGREEMENT,
+    ADD_CONFIRMATION,
+    ADD_RECORD,
+    AGREEMENT_AT,
+    AGREEMENT_VALUES,
+    CHANGE_AGREEMENT,
+    CHANGE_RECORD,
+    CONFIRMATIONS_OF,
+    CONFIRMED,
+    DROP_RECORD,
+    EVENTS,
+    MOVE_WORKBOOK,
+    RECORD_AT,
+    RECORDS,
+)
+
+#: the order in which a bulk load's deferred row changes run (see ``WorkbookWriter._run``).
+_ADDED, _CHANGED, _DROPPED, _MOVED, _AGREED = range(5)
 
 __all__ = ["WorkbookHead", "WorkbookWriter", "append_event", "require_workbook", "utc_now"]
-
-_EVENTS = cast(Table, EventRow.__table__)
-_RECORDS = cast(Table, RecordRow.__table__)
-_WORKBOOKS = cast(Table, WorkbookRow.__table__)
-
-# The statements of a unit of work, built once: SQLAlchemy Core through the session's
-# connection, because the ORM's unit of work (and building a statement per call) cost
-# more than the statements themselves, on every save. Events go through the chain's
-# tail (:mod:`.appending`), stored together when the unit ends.
-_WORKBOOK_ID: BindParameter[int] = bindparam("workbook_id")
-#: a record by its key (bound as ``at_workbook``, ``at_kind``, ``at_number``: an UPDATE
-#: binds its columns' own names to the values it sets).
-_AT_KEY = (
-    _RECORDS.c.workbook_id == bindparam("at_workbook"),
-    _RECORDS.c.kind == bindparam("at_kind"),
-    _RECORDS.c.number == bindparam("at_number"),
-)
-_RECORD_AT = select(_RECORDS.c.content).where(*_AT_KEY)
-_ADD_RECORD = insert(_RECORDS)
-_CHANGE_RECORD = update(_RECORDS).where(*_AT_KEY)
-_DROP_RECORD = delete(_RECORDS).where(*_AT_KEY)
-#: the workbook's row, locked (``FOR UPDATE`` on PostgreSQL; SQLite's write lock is held).
-LOCK_WORKBOOK = select(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID).with_for_update()
-#: the hash of the workbook's latest event.
-LAST_EVENT_OF = (
-    select(_EVENTS.c.hash)
-    .where(_EVENTS.c.workbook_id == _WORKBOOK_ID)
-    .order_by(_EVENTS.c.seq.desc())
-    .limit(1)
-)
-_AGREEMENTS = cast(Table, AgreementRow.__table__)
-_CONFIRMATIONS = cast(Table, ConfirmationRow.__table__)
-_AGREEMENT_AT = select(_AGREEMENTS).where(
-    _AGREEMENTS.c.workbook_id == bindparam("at_workbook"),
-    _AGREEMENTS.c.subject == bindparam("at_subject"),
-    _AGREEMENTS.c.number == bindparam("at_number"),
-)
-_CONFIRMATIONS_OF = (
-    select(_CONFIRMATIONS)
-    .where(_CONFIRMATIONS.c.agreement_id == bindparam("agreement"))
-    .order_by(_CONFIRMATIONS.c.id)
-)
-#: an agreement version's columns that saving it sets.
-_AGREEMENT_VALUES = (
-    "subject",
-    "number",
-    "opened_reason",
-    "agreed_hash",
-    "agreed_canonical",
-    "agreed_at",
-)
-_ADD_AGREEMENT = insert(_AGREEMENTS)
-_CHANGE_AGREEMENT = update(_AGREEMENTS).where(_AGREEMENTS.c.id == bindparam("agreement"))
-_CONFIRMED = ("agreement_id", "person_id", "party", "content_hash", "at", "facilitator_id")
-_ADD_CONFIRMATION = insert(_CONFIRMATIONS)
-#: the order in which a bulk load's deferred row changes run (see ``WorkbookWriter._run``).
-_ADDED, _CHANGED, _DROPPED, _MOVED = range(4)
-#: a new version, time of the last write and stage (``version``, ``updated_at``, ``stage``).
-MOVE_WORKBOOK = update(_WORKBOOKS).where(_WORKBOOKS.c.id == _WORKBOOK_ID)
-
 
 #: the workbook row's columns that the store's one row type (:class:`WorkbookHead`) holds.
 HEAD_COLUMNS = (
@@ -191,6 +150,8 @@ class WorkbookWriter:
                 key = (params["workbook_id"], params["kind"], params["number"])
             elif rank == _MOVED:
                 key = params["workbook_id"]
+            elif rank == _AGREED:
+                key = params["agreement"]
             defer(self.session, rank, statement, params, key)
 
     def version_made(self, current: int) -> int:
@@ -200,7 +161,18 @@ class WorkbookWriter:
     def _event(
         self, action: str, entity: str, key: str, before: Any, after: Any, reason: str
     ) -> None:
-        before_text, after_text = dump(before), dump(after)
+        self._event_text(action, entity, key, dump(before), dump(after), reason)
+
+    def _event_text(
+        self,
+        action: str,
+        entity: str,
+        key: str,
+        before_text: str | None,
+        after_text: str | None,
+        reason: str,
+    ) -> None:
+        """Append the event of one change, given the canonical JSON of before and after."""
         if before_text is not None and before_text == after_text:
             return  # nothing changed: no event, no version bump
         self.last_event = tail_of(self.session).append(
@@ -228,25 +200,30 @@ class WorkbookWriter:
             used = max([0, *(n for k, n in [*self.known, *self.written] if k == kind)])
         else:
             used = conn.execute(
-                select(func.max(_RECORDS.c.number)).where(
-                    _RECORDS.c.workbook_id == self.workbook.id, _RECORDS.c.kind == kind
+                select(func.max(RECORDS.c.number)).where(
+                    RECORDS.c.workbook_id == self.workbook.id, RECORDS.c.kind == kind
                 )
             ).scalar_one_or_none()
-        # numbers of removed records stay taken: look in the event log too
-        keys = conn.execute(
-            select(_EVENTS.c.entity_key).where(
-                _EVENTS.c.workbook_id == self.workbook.id,
-                _EVENTS.c.entity == "record",
-                _EVENTS.c.action == f"{kind}.removed",
-            )
-        ).scalars()
-        removed = [int(k.rsplit("/", 1)[1]) for k in keys]
-        # and those whose events are not stored yet (this unit's, a bulk load's)
-        removed += pending_removals(self.session, self.workbook.id, kind)
+        # numbers of removed records stay taken: look in the event log too, unless a bulk
+        # load made the workbook and so knows every removal
+        memory = load_memory(self.session)
+        if self.known is not None and memory is not None and self.workbook.id in memory.created:
+            removed = list(memory.removed.get((self.workbook.id, kind), ()))
+        else:
+            keys = conn.execute(
+                select(EVENTS.c.entity_key).where(
+                    EVENTS.c.workbook_id == self.workbook.id,
+                    EVENTS.c.entity == "record",
+                    EVENTS.c.action == f"{kind}.removed",
+                )
+            ).scalars()
+            removed = [int(k.rsplit("/", 1)[1]) for k in keys]
+            # and those whose events are not stored yet (this unit's, a bulk load's)
+            removed += pending_removals(self.session, self.workbook.id, kind)
         return max([used or 0, *removed]) + 1
 
     def _at(self, kind: str, number: int) -> dict[str, Any]:
-        """The parameters of :data:`_AT_KEY` for record ``kind``/``number`` of this workbook."""
+        """The parameters of :data:`AT_KEY` for record ``kind``/``number`` of this workbook."""
         return {"at_workbook": self.workbook.id, "at_kind": kind, "at_number": number}
 
     def _stored(self, kind: str, number: int) -> str | None:
@@ -263,7 +240,7 @@ class WorkbookWriter:
             return None if known is None else str(known.content)
         found = (
             self.session.connection()
-            .execute(_RECORD_AT, self._at(kind, number))
+            .execute(RECORD_AT, self._at(kind, number))
             .scalar_one_or_none()
         )
         return None if found is None else str(found)
@@ -273,25 +250,21 @@ class WorkbookWriter:
         if number is None:
             number = self.next_number(kind)
         stored = self._stored(kind, number)
-        before = snapshot_of_record(kind, number, stored) if stored is not None else None
         text = canonical_json(content)
+        if stored == text:
+            return number  # nothing changed: no statement, no event, no new author
         values = {"content": text, "author_id": self.actor_id, "updated_at": self.at or utc_now()}
         if stored is None:
             new = {"workbook_id": self.workbook.id, "kind": kind, "number": number}
-            self._run(_ADDED, _ADD_RECORD, {**new, **values})
+            self._run(_ADDED, ADD_RECORD, {**new, **values})
             action = f"{kind}.added"
         else:
-            self._run(_CHANGED, _CHANGE_RECORD, {**self._at(kind, number), **values})
+            self._run(_CHANGED, CHANGE_RECORD, {**self._at(kind, number), **values})
             action = f"{kind}.updated"
         self.written[(kind, number)] = (text, self.actor_id)
-        self._event(
-            action,
-            "record",
-            record_key(self.workbook.id, kind, number),
-            before,
-            snapshot_of_record(kind, number, text),
-            reason,
-        )
+        before = None if stored is None else record_text(kind, number, stored)
+        key = record_key(self.workbook.id, kind, number)
+        self._event_text(action, "record", key, before, record_text(kind, number, text), reason)
         return number
 
     def remove(self, kind: str, number: int, reason: str = "") -> None:
@@ -299,16 +272,11 @@ class WorkbookWriter:
         stored = self._stored(kind, number)
         if stored is None:
             raise MissingEntry(f"{kind.replace('_', ' ')} {number} does not exist")
-        before = snapshot_of_record(kind, number, stored)
-        self._run(_DROPPED, _DROP_RECORD, self._at(kind, number))
+        self._run(_DROPPED, DROP_RECORD, self._at(kind, number))
         self.written[(kind, number)] = None
-        self._event(
-            f"{kind}.removed",
-            "record",
-            record_key(self.workbook.id, kind, number),
-            before,
-            None,
-            reason,
+        key = record_key(self.workbook.id, kind, number)
+        self._event_text(
+            f"{kind}.removed", "record", key, record_text(kind, number, stored), None, reason
         )
 
     def set_stage(self, stage: Stage, reason: str = "") -> None:
@@ -326,34 +294,28 @@ class WorkbookWriter:
 
     def save_agreement(self, version: AgreementVersion, action: str, reason: str = "") -> None:
         """Store an agreement version: new, or with confirmations added / agreed."""
-        conn = self.session.connection()
-        key = {"at_workbook": self.workbook.id, "at_subject": version.subject}
-        found = conn.execute(_AGREEMENT_AT, {**key, "at_number": version.number}).first()
-        before = None
-        if found is None:
+        key = (self.workbook.id, version.subject, version.number)
+        row, confirmations = self._agreement(*key)
+        if row is None:
             row = AgreementRow(
                 workbook_id=self.workbook.id, subject=version.subject, number=version.number
             )
-            confirmations: list[ConfirmationRow] = []
+            before = None
         else:
-            if found.agreed_hash is not None:
+            if row.agreed_hash is not None:
                 raise InvalidEntry("an agreed version is frozen and cannot change")
-            row = AgreementRow(**found._asdict())
-            confirmations = [
-                ConfirmationRow(**c._asdict())
-                for c in conn.execute(_CONFIRMATIONS_OF, {"agreement": row.id})
-            ]
             before = agreement_snapshot(row, confirmations)
         row.opened_reason = version.opened_reason
         row.agreed_hash = version.agreed_hash
         row.agreed_canonical = version.agreed_canonical
         row.agreed_at = _iso(version.agreed_at)
-        values = {c: getattr(row, c) for c in _AGREEMENT_VALUES}
-        if found is None:
-            made = conn.execute(_ADD_AGREEMENT, {"workbook_id": row.workbook_id, **values})
+        conn = self.session.connection()
+        values = {c: getattr(row, c) for c in AGREEMENT_VALUES}
+        if before is None:
+            made = conn.execute(ADD_AGREEMENT, {"workbook_id": row.workbook_id, **values})
             row.id = int(made.inserted_primary_key[0])  # type: ignore[index]
         else:
-            conn.execute(_CHANGE_AGREEMENT, {"agreement": row.id, **values})
+            self._run(_AGREED, CHANGE_AGREEMENT, {"agreement": row.id, **values})
         for c in version.confirmations[len(confirmations) :]:
             new = ConfirmationRow(
                 agreement_id=row.id,
@@ -363,14 +325,41 @@ class WorkbookWriter:
                 at=_iso(c.at),
                 facilitator_id=c.facilitator_id,
             )
-            made = conn.execute(_ADD_CONFIRMATION, {k: getattr(new, k) for k in _CONFIRMED})
+            made = conn.execute(ADD_CONFIRMATION, {k: getattr(new, k) for k in CONFIRMED})
             new.id = int(made.inserted_primary_key[0])  # type: ignore[index]
             confirmations.append(new)
         self.agreements_saved[version.subject] = (row, confirmations)
-        key_ = agreement_key(self.workbook.id, version.subject, version.number)
+        if (memory := load_memory(self.session)) is not None:
+            memory.agreements[key] = (row, list(confirmations))
         self._event(
-            action, "agreement", key_, before, agreement_snapshot(row, confirmations), reason
+            action,
+            "agreement",
+            agreement_key(*key),
+            before,
+            agreement_snapshot(row, confirmations),
+            reason,
         )
+
+    def _agreement(
+        self, workbook_id: int, subject: str, number: int
+    ) -> tuple[AgreementRow | None, list[ConfirmationRow]]:
+        """The stored agreement version and its confirmations (None and [] if new).
+
+        A bulk load knows those of the workbooks it made, and does not read them."""
+        memory = load_memory(self.session)
+        if memory is not None and self.known is not None and workbook_id in memory.created:
+            row, confirmations = memory.agreements.get((workbook_id, subject, number), (None, []))
+            return row, list(confirmations)
+        conn = self.session.connection()
+        where = {"at_workbook": workbook_id, "at_subject": subject, "at_number": number}
+        found = conn.execute(AGREEMENT_AT, where).first()
+        if found is None:
+            return None, []
+        stored = AgreementRow(**found._asdict())
+        return stored, [
+            ConfirmationRow(**c._asdict())
+            for c in conn.execute(CONFIRMATIONS_OF, {"agreement": stored.id})
+        ]
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -11,7 +11,7 @@ from helpers import CYCLE, add_people
 from sqlalchemy import create_engine, text
 
 from pmwidgets.domain import Workbook
-from pmwidgets.store import SchemaOutOfDate, StaleWrite, Store
+from pmwidgets.store import SchemaOutOfDate, StaleWrite, Store, StoreError
 from pmwidgets.store.schema import HEAD, current_revision
 
 
@@ -21,8 +21,18 @@ def test_new_database_is_created_at_head(sqlite_url: str) -> None:
 
 
 def test_refuses_a_database_it_may_not_create(tmp_path: Path) -> None:
+    (tmp_path / "empty.sqlite3").touch()
     with pytest.raises(SchemaOutOfDate, match="pmw db upgrade"):
         Store(f"sqlite:///{tmp_path / 'empty.sqlite3'}", create=False)
+
+
+def test_a_database_that_does_not_exist_is_not_made_when_it_may_not_be_created(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "typo" / "pmw.sqlite3"
+    with pytest.raises(StoreError, match=f"no database at {missing}"):
+        Store(f"sqlite:///{missing}", create=False)
+    assert not missing.parent.exists()
 
 
 def test_upgrade_backs_up_an_sqlite_file_first(tmp_path: Path) -> None:
