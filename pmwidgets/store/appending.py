@@ -47,7 +47,8 @@ class LoadMemory:
     writer reads none of it back (see :meth:`.database.Database.bulk`)."""
 
     def __init__(self) -> None:
-        #: workbooks created in the load: everything about them is known here.
+        #: workbooks the load made (``Store.add_workbook``): everything about them is known
+        #: here (a workbook restored from a file is not: its rows were not written by it).
         self.created: set[int] = set()
         #: numbers of the records the load removed, by (workbook id, kind).
         self.removed: dict[tuple[int, str], list[int]] = {}
@@ -56,11 +57,9 @@ class LoadMemory:
         self.agreements: dict[tuple[int, str, int], tuple[Any, list[Any]]] = {}
 
     def note(self, fields: dict[str, Any]) -> None:
-        """Remember what an event says was created or removed."""
+        """Remember the record an event says was removed."""
         action = fields["action"]
-        if action == "workbook.created":
-            self.created.add(fields["workbook_id"])
-        elif fields["entity"] == "record" and action.endswith(".removed"):
+        if fields["entity"] == "record" and action.endswith(".removed"):
             number = int(fields["entity_key"].rsplit("/", 1)[1])
             kind = action[: -len(".removed")]
             self.removed.setdefault((fields["workbook_id"], kind), []).append(number)

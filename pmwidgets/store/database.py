@@ -16,13 +16,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.model import Person
+from ..domain.model import Person, Workbook
 from .appending import forget_tail, start_load, store_events
 from .cache import Cached, WorkbookCache
 from .engine import Checkpointer, default_url, make_engines, sqlite_path
 from .errors import InvalidEntry, StoreError
-from .models import PersonRow
-from .rows import Unchanged, short_error
+from .models import PersonRow, WorkbookRow
+from .rows import Unchanged, short_error, workbook_from_row
 from .schema import ensure_schema
 
 
@@ -86,6 +86,14 @@ class Database:
     def _known(self, workbook_id: int) -> Cached | None:
         """What is cached of the workbook, inside a bulk load (where it is the latest)."""
         return self.cache.current(workbook_id) if self._bulk_session() is not None else None
+
+    def _made(self, row: WorkbookRow) -> Workbook:
+        """The header of a workbook just added; a bulk load of this thread notes that it
+        made it (so it knows every row of it: see :class:`~.appending.LoadMemory`)."""
+        load = self._bulk
+        if load is not None and load.thread == threading.get_ident():
+            load.memory.created.add(row.id)
+        return workbook_from_row(row)
 
     def _known_person(self, person_id: str) -> Person | None:
         """Someone this thread's bulk load added or read (people never change)."""

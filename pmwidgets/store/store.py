@@ -45,6 +45,12 @@ from .verify import VerifyReport, verify
 from .writer import WorkbookHead, WorkbookWriter, require_workbook
 
 _PERSON = select(PersonRow.__table__).where(PersonRow.id == bindparam("person_id"))
+_ALL_WORKBOOKS = select(WorkbookRow.__table__).order_by(WorkbookRow.id)
+_WORKBOOKS_OF = _ALL_WORKBOOKS.where(
+    or_(*(column == bindparam("person_id") for column in (
+        WorkbookRow.employee_id, WorkbookRow.manager_id, WorkbookRow.coach_id
+    )))
+)  # fmt: skip
 
 
 class Store(Database):
@@ -195,7 +201,7 @@ class Store(Database):
                 after=workbook_snapshot(row), reason=reason, workbook_id=row.id, workbook_version=1,
                 at=at,
             )  # fmt: skip
-            return workbook_from_row(row)
+            return self._made(row)
 
     def get_workbook(self, workbook_id: int) -> Workbook:
         """The workbook's header (people, cycle, stage, version), or MissingEntry."""
@@ -206,17 +212,12 @@ class Store(Database):
 
     def find_workbooks(self, person_id: str | None = None) -> list[Workbook]:
         """All workbooks, or those in which ``person_id`` is employee, manager or coach."""
-        with self.reading() as s:
-            stmt = select(WorkbookRow).order_by(WorkbookRow.id)
-            if person_id is not None:
-                stmt = stmt.where(
-                    or_(
-                        WorkbookRow.employee_id == person_id,
-                        WorkbookRow.manager_id == person_id,
-                        WorkbookRow.coach_id == person_id,
-                    )
-                )
-            return [workbook_from_row(r) for r in s.execute(stmt).scalars()]
+        with self.reading_core() as conn:  # built once (a bulk load asks once per workbook)
+            if person_id is None:
+                rows = conn.execute(_ALL_WORKBOOKS)
+            else:
+                rows = conn.execute(_WORKBOOKS_OF, {"person_id": person_id})
+            return [workbook_from_row(r) for r in rows]
 
     def load(self, workbook_id: int, viewer_id: str | None) -> WorkbookState:
         """Everything in one workbook, read in one snapshot.
