@@ -106,6 +106,17 @@ def workbooks(store: Store, person_id: str | None = None) -> list[Workbook]:
         return [_workbook(row) for row in conn.execute(stmt).all()]
 
 
+def headers_of(store: Store, ids: Sequence[int]) -> list[Workbook]:
+    """The headers of the workbooks ``ids`` (sorted), by id."""
+    if not ids:
+        return []
+    w = WorkbookRow.__table__.c
+    wanted = set(ids)
+    with store.reading_core() as conn:
+        rows = conn.execute(_headers(select(w.id)).where(_within(w.id, ids))).all()
+    return [_workbook(row) for row in rows if row[0] in wanted]
+
+
 def latest_events(store: Store, ids: Sequence[int] | None) -> dict[int, str]:
     """The hash of each workbook's latest event (of all, when ``ids`` is None): it changes
     with every write to the workbook."""
@@ -125,6 +136,25 @@ def latest_events(store: Store, ids: Sequence[int] | None) -> dict[int, str]:
         return found
     wanted = set(ids)
     return {i: k for i, k in found.items() if i in wanted}
+
+
+def moved_since(store: Store, head: tuple[int, str]) -> dict[int, str] | None:
+    """The hash of the latest event of each workbook written after ``head`` (the chain's
+    head as it was then), or None when ``head`` is no longer in the chain (the database
+    was put back from a copy): the events up to a hash are those that hash proves."""
+    seq, hash_ = head
+    with store.reading_core() as conn:
+        if conn.execute(select(EventRow.hash).where(EventRow.seq == seq)).scalar() != hash_:
+            return None
+        found: dict[int, str] = {}
+        for wb_id, key in conn.execute(
+            select(EventRow.workbook_id, EventRow.hash)
+            .where(EventRow.seq > seq, EventRow.workbook_id.is_not(None))
+            .order_by(EventRow.seq)
+        ):
+            if wb_id is not None:  # (the query leaves none out: typed as nullable)
+                found[wb_id] = key  # the latest last
+    return found
 
 
 @contextmanager

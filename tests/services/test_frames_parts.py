@@ -74,3 +74,40 @@ def test_states_of_some_workbooks_leave_out_the_others_in_their_range(
     assert list(states) == ids
     hr = Services(demo, "hlambert")
     assert all(state == hr.open(wb_id) for wb_id, state in states.items())
+
+
+def test_the_workbooks_moved_since_a_head_are_read_from_the_events_after_it(demo: Store) -> None:
+    head = many.chain_head(demo)
+    assert head is not None and many.moved_since(demo, head) == {}
+    mgr = Services(demo, "rokafor")
+    wb_id = mgr.workbooks()[0].id or 0
+    mgr.add_note(wb_id, "Ask about the workload.")
+    assert many.moved_since(demo, head) == many.latest_events(demo, [wb_id])
+    assert many.moved_since(demo, (head[0], "0" * 64)) is None  # not this chain: read it all
+    assert many.moved_since(demo, (head[0] + 10_000, head[1])) is None
+
+
+def test_after_a_write_the_dashboard_rows_catch_up_from_the_events_alone(demo: Store) -> None:
+    """Kept rows and headers are brought up to date from what moved (a workbook written,
+    a person and a workbook added), and match a reading with nothing kept."""
+    from pmwidgets.services.frames import workbook_summaries
+
+    hr = Services(demo, "hlambert")
+    workbook_summaries(hr, TODAY)  # everything read and kept
+    mgr = Services(demo, "rokafor")
+    first = mgr.workbooks()[0].id or 0
+    mgr.add_note(first, "Ask about the workload.")
+    op = Services.operator(demo)
+    op.add_person(Person(id="zz", name="Zoe Newcomer", manager_id="rokafor"))
+    added = op.create_workbook(
+        "zz", "rokafor", TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31)
+    )
+    caught_up = workbook_summaries(hr, TODAY)
+    forget()
+    assert caught_up == workbook_summaries(hr, TODAY)
+    assert [s for s in caught_up if s.employee == "Zoe Newcomer"]
+    assert (
+        added.id in {s.workbook_id for s in caught_up}
+        if hasattr(caught_up[0], "workbook_id")
+        else True
+    )

@@ -57,7 +57,7 @@ def read_summaries(services: Services, today: dt.date) -> Summaries:
     cached = row_cache(store, ROW_FIELDS, _DATES)
     me, facilitator = services.me, services.facilitator
     head = many.chain_head(store)  # before the headers: a write in between is seen next time
-    known = cached.everything_at(head)
+    known = cached.everything_at(head, store)
     if known is not None:  # nothing written since every header and name were read
         headers, names = visible_among(known[0], me, facilitator), known[1]
     else:

@@ -48,15 +48,18 @@ def forget() -> None:
         path.unlink(missing_ok=True)
 
 
-def load(
-    path: Path, fields: tuple[str, ...], dates: frozenset[str]
-) -> dict[int, tuple[str, int, tuple[Any, ...]]]:
-    """The rows kept in ``path`` as ``{workbook: (key, version, values)}``; empty if none
+#: what a file holds: ``{workbook: (key, version, values)}``, and the event chain's head
+#: when every one of them was last checked against the log (None if unknown).
+Kept = tuple[dict[int, tuple[str, int, tuple[Any, ...]]], tuple[int, str] | None]
+
+
+def load(path: Path, fields: tuple[str, ...], dates: frozenset[str]) -> Kept:
+    """The rows kept in ``path`` and the head they were checked at; no rows if none
     (``dates``: the fields that are dates)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or tuple(data.get("fields", ())) != fields:
-            return {}
+            return {}, None
         at = [i for i, f in enumerate(fields) if f in dates]
         rows = {}
         for wb, (key, version, values) in data["rows"].items():
@@ -64,16 +67,21 @@ def load(
                 if values[i] is not None:
                     values[i] = dt.date.fromisoformat(values[i])
             rows[int(wb)] = (str(key), int(version), tuple(values))
-        return rows
+        head = data.get("head")
+        checked = (int(head[0]), str(head[1])) if head else None
+        return rows, checked
     except FileNotFoundError:
-        return {}
+        return {}, None
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         log.warning("ignoring the kept workbook rows in %s: %s", path, exc)
-        return {}
+        return {}, None
 
 
-def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
-    """Write ``{workbook: CachedRow}`` to ``path`` (atomically; a failure is only logged)."""
+def save(
+    path: Path, fields: tuple[str, ...], rows: dict[int, Any], head: tuple[int, str] | None = None
+) -> None:
+    """Write ``{workbook: CachedRow}`` to ``path``, with the chain's ``head`` they were all
+    checked at (atomically; a failure is only logged)."""
 
     def plain(value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else value
@@ -81,6 +89,7 @@ def save(path: Path, fields: tuple[str, ...], rows: dict[int, Any]) -> None:
     data = {
         "format": FORMAT,
         "fields": list(fields),
+        "head": list(head) if head else None,
         "rows": {
             str(wb): [row.key, row.version, [plain(v) for v in row.values]]
             for wb, row in rows.items()

@@ -60,15 +60,31 @@ class RowCache:
     def save(self) -> None:
         """Keep the rows on disk too (see :mod:`.files`)."""
         if self.disk is not None:
-            files.save(self.disk, self.fields, self.rows)
+            files.save(self.disk, self.fields, self.rows, self.head)
 
     def everything_at(
-        self, head: tuple[int, str] | None
+        self, head: tuple[int, str] | None, store: Store | None = None
     ) -> tuple[list[Workbook], dict[str, str]] | None:
-        """Every header and name, if they were read when the chain's head was ``head``."""
-        if self.everything is None or self.everything[0] != head:
+        """Every header and name as of the chain's head ``head``, if they were read then,
+        or (given the ``store``) caught up from the events written since they were read:
+        the headers of the workbooks those moved, and every name again."""
+        if self.everything is None:
             return None
-        return self.everything[1], self.everything[2]
+        then, headers, names = self.everything
+        if then == head:
+            return headers, names
+        if store is None or then is None or head is None:
+            return None
+        moved = many.moved_since(store, then)
+        if moved is None:  # the database was put back from a copy: read it all again
+            return None
+        if moved:
+            merged = {h.id or 0: h for h in headers}
+            merged.update((h.id or 0, h) for h in many.headers_of(store, sorted(moved)))
+            headers = [merged[i] for i in sorted(merged)]
+        names = store.person_names()  # someone may have been added
+        self.everything = (head, headers, names)
+        return headers, names
 
     def stale(
         self, store: Store, head: tuple[int, str] | None, headers: Sequence[Workbook]
@@ -76,10 +92,21 @@ class RowCache:
         """The workbooks among ``headers`` whose cached row is missing or out of date.
 
         Nothing was written since the last check when the chain's head (read before
-        ``headers``) is where it was; otherwise each workbook's latest event says
-        whether it changed.
+        ``headers``) is where it was; otherwise the events after the last check say which
+        workbooks moved (a few rows, however many workbooks there are), or, when that
+        head is no longer in the chain, each workbook's latest event says whether it
+        changed.
         """
-        if head != self.head:
+        moved = (
+            None if self.head is None or head == self.head else many.moved_since(store, self.head)
+        )
+        if moved is not None:
+            for wb_id, key in moved.items():
+                row = self.rows.get(wb_id)
+                if row is not None and row.key != key:
+                    del self.rows[wb_id]
+            self.head = head
+        elif head != self.head:
             if len(headers) > many.IN_LIMIT:  # reading every key costs no more: check them all
                 keys = many.latest_events(store, None)
                 self.rows = {i: r for i, r in self.rows.items() if keys.get(i, "") == r.key}
@@ -115,7 +142,7 @@ def row_cache(
         cache = RowCache(fields=fields, dates=dates)
         if fields:
             cache.disk = files.cache_file(store.url, key[1])
-            loaded = files.load(cache.disk, fields, dates)
+            loaded, cache.head = files.load(cache.disk, fields, dates)
             cache.rows = {wb: CachedRow(*row) for wb, row in loaded.items()}
     _CACHES[key] = cache  # most recently used last
     while len(_CACHES) > _DATABASES:
