@@ -137,8 +137,11 @@ class Dashboard(W.VBox):
         )
         self.add_class("pmw-dashboard")
         show(self.refresh_button, on_refresh is not None)
-        self.summaries = list(summaries)
-        self.refresh()
+        given = list(summaries)
+        if given:
+            self.summaries = given  # observed: drawn once, by _on_summaries
+        else:
+            self.refresh()  # an empty list is no change: draw the empty board
 
     def _controls(self) -> None:
         """The filters and the sort menu, each redrawing the table when changed."""

@@ -135,3 +135,16 @@ def test_charts_are_svg_with_their_numbers() -> None:
     for chart in (d.stage_image, d.coverage_image, d.mix_image):
         assert chart.value.startswith("<svg")
     assert "1 Mei Chen" in html.unescape(d.coverage_image.value)
+
+
+@pytest.mark.parametrize("rows", [[], [row(1), row(2, "Ana Li")]])
+def test_the_board_is_drawn_once_when_it_is_made(
+    rows: list[WorkbookSummary], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HR's board of 10,000 rows was drawn twice on every page build."""
+    drawn = []
+    real = Dashboard.refresh
+    monkeypatch.setattr(Dashboard, "refresh", lambda self: (drawn.append(1), real(self))[1])
+    board = Dashboard(rows)
+    assert len(drawn) == 1
+    assert board.counts["workbooks"] == len(rows)
