@@ -58,11 +58,16 @@ class LoadMemory:
 
     def note(self, fields: dict[str, Any]) -> None:
         """Remember the record an event says was removed."""
-        action = fields["action"]
-        if fields["entity"] == "record" and action.endswith(".removed"):
-            number = int(fields["entity_key"].rsplit("/", 1)[1])
-            kind = action[: -len(".removed")]
-            self.removed.setdefault((fields["workbook_id"], kind), []).append(number)
+        _note_removal(self.removed, fields)
+
+
+def _note_removal(removed: dict[tuple[int, str], list[int]], fields: dict[str, Any]) -> None:
+    """Add the number of the record an event removed to ``removed``, by (workbook, kind)."""
+    action = fields["action"]
+    if fields["entity"] == "record" and action.endswith(".removed"):
+        number = int(fields["entity_key"].rsplit("/", 1)[1])
+        kind = action[: -len(".removed")]
+        removed.setdefault((fields["workbook_id"], kind), []).append(number)
 
 
 def load_memory(session: Session) -> LoadMemory | None:
@@ -109,19 +114,10 @@ class Tail:
         fields["prev_hash"] = prev
         fields["hash"] = event_hash(fields)
         self.pending.append(fields)
-        self._index(fields)
+        _note_removal(self.removed, fields)  # see pending_removals
         if self.memory is not None:
             self.memory.note(fields)
         return str(fields["hash"])
-
-    def _index(self, fields: dict[str, Any]) -> None:
-        """Note the record an event removed (see :func:`pending_removals`)."""
-        action = fields["action"]
-        if fields["entity"] == "record" and action.endswith(".removed"):
-            number = int(fields["entity_key"].rsplit("/", 1)[1])
-            self.removed.setdefault((fields["workbook_id"], action[: -len(".removed")]), []).append(
-                number
-            )
 
 
 def tail_of(session: Session) -> Tail:
@@ -155,6 +151,29 @@ def append_event(
     ``before`` and ``after`` are snapshots (plain data), stored as canonical JSON. The
     event is stored when the unit of work ends (see :func:`store_events`).
     """
+    return append_text(
+        session, actor_id=actor_id, action=action, entity=entity, entity_key=entity_key,
+        before=dump(before), after=dump(after), reason=reason, facilitator_id=facilitator_id,
+        workbook_id=workbook_id, workbook_version=workbook_version, at=at,
+    )  # fmt: skip
+
+
+def append_text(
+    session: Session,
+    *,
+    actor_id: str,
+    action: str,
+    entity: str,
+    entity_key: str,
+    before: str | None,
+    after: str | None,
+    reason: str = "",
+    facilitator_id: str | None = None,
+    workbook_id: int | None = None,
+    workbook_version: int | None = None,
+    at: str | None = None,
+) -> str:
+    """:func:`append_event`, given the canonical JSON of ``before`` and ``after`` already."""
     return tail_of(session).append(
         {
             "at": at or utc_now(),
@@ -166,8 +185,8 @@ def append_event(
             "entity": entity,
             "entity_key": entity_key,
             "reason": reason or "",
-            "before": dump(before),
-            "after": dump(after),
+            "before": before,
+            "after": after,
         }
     )
 

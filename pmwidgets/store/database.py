@@ -76,12 +76,15 @@ class Database:
         """The write engine (for maintenance tools such as backup and verify)."""
         return self._write_engine
 
+    def _load_here(self) -> BulkLoad | None:
+        """The bulk load this thread has open, if any (see :meth:`bulk`)."""
+        load = self._bulk
+        return load if load is not None and load.thread == threading.get_ident() else None
+
     def _bulk_session(self) -> Session | None:
-        """The bulk load's session, when this thread has one open (see :meth:`bulk`)."""
-        bulk = self._bulk
-        if bulk is not None and bulk.thread == threading.get_ident():
-            return bulk.usable()
-        return None
+        """The bulk load's session, when this thread has one open (StoreError if it failed)."""
+        load = self._load_here()
+        return None if load is None else load.usable()
 
     def _known(self, workbook_id: int) -> Cached | None:
         """What is cached of the workbook, inside a bulk load (where it is the latest)."""
@@ -90,22 +93,18 @@ class Database:
     def _made(self, row: WorkbookRow) -> Workbook:
         """The header of a workbook just added; a bulk load of this thread notes that it
         made it (so it knows every row of it: see :class:`~.appending.LoadMemory`)."""
-        load = self._bulk
-        if load is not None and load.thread == threading.get_ident():
+        if (load := self._load_here()) is not None:
             load.memory.created.add(row.id)
         return workbook_from_row(row)
 
     def _known_person(self, person_id: str) -> Person | None:
         """Someone this thread's bulk load added or read (people never change)."""
-        load = self._bulk
-        if load is None or load.thread != threading.get_ident():
-            return None
-        return load.people.get(person_id)
+        load = self._load_here()
+        return None if load is None else load.people.get(person_id)
 
     def _remember_person(self, person: Person) -> None:
         """Keep ``person`` for the rest of this thread's bulk load, if one is open."""
-        load = self._bulk
-        if load is not None and load.thread == threading.get_ident():
+        if (load := self._load_here()) is not None:
             load.people[person.id] = person
 
     def _person_exists(self, session: Session, person_id: str) -> bool:
@@ -155,7 +154,7 @@ class Database:
         In a bulk load the block is a part of the load's transaction instead (see
         :meth:`bulk`).
         """
-        if (bulk := self._bulk) is not None and bulk.thread == threading.get_ident():
+        if (bulk := self._load_here()) is not None:
             with bulk.unit():
                 yield bulk.session
             return

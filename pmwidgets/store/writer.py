@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.agreement import AgreementVersion, canonical_json
 from ..domain.model import Stage
-from .appending import append_event, defer, load_memory, pending_removals, tail_of, utc_now
+from .appending import append_event, append_text, defer, load_memory, pending_removals, utc_now
 from .errors import InvalidEntry, MissingEntry
 from .models import AgreementRow, ConfirmationRow, RecordRow, WorkbookRow
 from .snapshots import (
@@ -175,21 +175,12 @@ class WorkbookWriter:
         """Append the event of one change, given the canonical JSON of before and after."""
         if before_text is not None and before_text == after_text:
             return  # nothing changed: no event, no version bump
-        self.last_event = tail_of(self.session).append(
-            {
-                "at": self.at or utc_now(),
-                "actor_id": self.actor_id,
-                "facilitator_id": self.facilitator_id,
-                "workbook_id": self.workbook.id,
-                "workbook_version": self.workbook.version,
-                "action": action,
-                "entity": entity,
-                "entity_key": key,
-                "reason": reason or "",
-                "before": before_text,
-                "after": after_text,
-            }
-        )
+        self.last_event = append_text(
+            self.session, actor_id=self.actor_id, facilitator_id=self.facilitator_id,
+            workbook_id=self.workbook.id, workbook_version=self.workbook.version, action=action,
+            entity=entity, entity_key=key, before=before_text, after=after_text, reason=reason,
+            at=self.at,
+        )  # fmt: skip
         self.changes += 1
 
     def next_number(self, kind: str) -> int:
