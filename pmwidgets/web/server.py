@@ -180,6 +180,11 @@ def kernel_transport(folder: str | None = None) -> str:
     return "ipc" if len(os.fsencode(folder)) <= MAX_IPC_FOLDER else "tcp"
 
 
+#: notebooks (Voila's patterns: a substring or a regular expression of the path) that get
+#: a kernel when opened instead of one waiting in a pool: the toolkit's examples.
+NOT_PREHEATED = ("examples/",)
+
+
 def voila_argv(
     notebooks: Path,
     port: int,
@@ -205,6 +210,8 @@ def voila_argv(
         "--show_tracebacks=False",
         f"--preheat_kernel={pool_size > 0}",
         f"--pool_size={max(pool_size, 1)}",
+        # the toolkit's examples are served when asked for, but keep no kernel waiting
+        f"--VoilaKernelManager.preheat_denylist={list(NOT_PREHEATED)!r}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
         f"--VoilaConfiguration.http_header_envs={headers!r}",
         "--VoilaConfiguration.file_allowlist=[]",

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from servers import ROOT
 
 from .conftest import PmwServer, screenshot, wait_ready
 
@@ -305,6 +306,9 @@ def test_closed_pages_shut_their_kernels_down(browser, web: PmwServer) -> None: 
         return web.kernels()
 
     baseline = settle()  # the preheated pools, refilled
+    # one kernel waits for each page; the toolkit's examples get theirs when opened
+    pages = list((ROOT / "notebooks").glob("*.ipynb"))
+    assert (ROOT / "notebooks" / "examples").is_dir() and baseline == len(pages)
     start = len(web.log.read_text())
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
