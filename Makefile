@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 PORT ?= 8866
+LAB_PORT ?= 8888
 
 .PHONY: install system-deps run lab test test-fast lint bench soak clean
 
@@ -45,10 +46,10 @@ run: install
 	$(BIN)/pmw serve --port $(PORT)
 
 # The coach's facilitated session in JupyterLab, on the same database.
+# JupyterLab on a working copy of the notebooks, outside the repository (docs/lab.md).
 lab: install
 	$(BIN)/pmw demo --if-empty
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks \
-	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(BIN)/pmw lab --port $(LAB_PORT) $(LAB_ARGS)
 
 lint: install
 	$(BIN)/ruff check pmwidgets tests scripts bench

@@ -205,13 +205,30 @@ class PmwServer(Server):
         return out.stdout.strip()
 
 
-def serve_demo_copy(
-    demo_template: Path, folder: Path, cull_seconds: int = 120, *extra: str, **env: str
-) -> PmwServer:
-    """``pmw serve`` on a copy of the demo database in ``folder``, its pools preheated.
+class LabServer(Server):
+    """``pmw lab`` as a subprocess: JupyterLab on a working copy of the notebooks in
+    ``folder``, session ``session``, its token ``token``."""
 
-    ``env`` adds to (or overrides) the server's environment, e.g. its limits.
-    """
+    name = "pmw lab"
+    probe = "/lab"
+
+    def __init__(self, env: dict[str, str], log: Path, folder: Path, session: str) -> None:
+        port = free_port()
+        self.folder, self.session, self.token = folder, session, env["JUPYTER_TOKEN"]
+        cmd = [
+            sys.executable, "-m", "pmwidgets.cli", "lab", f"--port={port}",
+            f"--folder={folder}", f"--session={session}",
+        ]  # fmt: skip
+        super().__init__(cmd, env, log, port)
+
+    def notebook_url(self, name: str) -> str:
+        """The address of one of the session's notebooks in JupyterLab, with the token."""
+        return f"{self.url}/lab/tree/{self.session}/{name}?token={self.token}"
+
+
+def demo_env(demo_template: Path, folder: Path, **env: str) -> dict[str, str]:
+    """This environment but for its ``PMW_`` settings, for a server on a copy of the demo
+    database in ``folder``, with its state and Jupyter config there too; ``env`` adds to it."""
     import os
     import shutil
 
@@ -220,10 +237,24 @@ def serve_demo_copy(
     base = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
     base.update(
         PMW_DATABASE_URL=f"sqlite:///{db}",
-        PMW_SECRET="test-secret-" + folder.name,
         XDG_STATE_HOME=str(folder / "state"),
-        XDG_DATA_HOME=str(folder / "data"),
         JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
+    )
+    return {**base, **env}
+
+
+def serve_demo_copy(
+    demo_template: Path, folder: Path, cull_seconds: int = 120, *extra: str, **env: str
+) -> PmwServer:
+    """``pmw serve`` on a copy of the demo database in ``folder``, its pools preheated.
+
+    ``env`` adds to (or overrides) the server's environment, e.g. its limits.
+    """
+    base = demo_env(
+        demo_template,
+        folder,
+        PMW_SECRET="test-secret-" + folder.name,
+        XDG_DATA_HOME=str(folder / "data"),
     )
     server = PmwServer({**base, **env}, folder / "serve.log", cull_seconds, *extra)
     server.wait_preheated()

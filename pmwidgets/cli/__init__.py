@@ -122,6 +122,10 @@ def _run(args: argparse.Namespace) -> int:
         return admin.db(args)
     if args.command == "serve":
         return web.serve(args)
+    if args.command == "lab":
+        from .lab import lab
+
+        return lab(args)
     # reading commands never create a database: a mistyped path is an error, not an empty file
     with open_store(args.database, create=args.command not in _READ_ONLY) as store:
         svc = Services(store, args.as_person) if args.as_person else Services.operator(store)

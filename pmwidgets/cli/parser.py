@@ -90,7 +90,7 @@ def _file_commands(sub: Commands) -> None:
 
 
 def _verify_and_serve_commands(sub: Commands) -> None:
-    """``verify`` and ``serve``."""
+    """``verify``, ``serve`` and ``lab``."""
     ver = sub.add_parser("verify", help="check every hash and record; names the first broken one")
     ver.add_argument("workbook", type=int, nargs="?")
     ver.add_argument(
@@ -124,6 +124,26 @@ def _verify_and_serve_commands(sub: Commands) -> None:
         default=None,
         help="pages one person may have open (default 6; the oldest is closed)",
     )
+    lab = sub.add_parser(
+        "lab",
+        help="JupyterLab for a coach's session, on a working copy of the notebooks (see docs/lab.md)",
+    )
+    lab.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="the coach's working folder, outside the repository "
+        "(default: $PMW_LAB_FOLDER or ~/pmwidgets-sessions)",
+    )
+    lab.add_argument(
+        "--session", default=None, help="the session's folder in it (default: today's date)"
+    )
+    lab.add_argument(
+        "--notebooks", type=Path, default=Path("notebooks"), help="folder of notebooks to copy"
+    )
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    lab.add_argument("--browser", action="store_true", help="open a browser on the session")
 
 
 def _link_commands(sub: Commands) -> None:

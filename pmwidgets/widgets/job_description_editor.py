@@ -174,34 +174,49 @@ class JobDescriptionEditor(StartingPoints):
         self, job: JobDescription | None, responsibilities: bool, competencies: bool
     ) -> None:
         if responsibilities:
-            old = tuple(self.resp_box.children)
-            self.resp_box.children = ()
             rows = [(r.text, r.share) for r in job.responsibilities] if job else [("", 100)]
-            for value, share in rows:
-                self._add_responsibility(value, share, refresh=False)
-            close_replaced(old, ())
+            self._replace_rows(
+                self.resp_box,
+                [self._responsibility_row(n, v, s) for n, (v, s) in enumerate(rows, start=1)],
+            )
         if competencies:
-            old = tuple(self.comp_box.children)
-            self.comp_box.children = ()
-            for c in job.competencies if job else ():
-                self._add_competency(c, refresh=False)
-            close_replaced(old, ())
+            self._replace_rows(
+                self.comp_box, [self._competency_row(c) for c in (job.competencies if job else ())]
+            )
 
-    def _add_responsibility(self, value: str = "", share: int = 0, refresh: bool = True) -> None:
-        row = ResponsibilityRow(len(self.resp_box.children) + 1, value, share)
-        self._add_row(self.resp_box, row, [row.text, row.share], refresh)
+    @staticmethod
+    def _replace_rows(box: W.Box, rows: list[W.Widget]) -> None:
+        """Put ``rows`` in ``box`` in one change: the box never empties on the screen, so the
+        page keeps its length and the browser its scroll position (and it is one message,
+        not one per row)."""
+        old = tuple(box.children)
+        box.children = tuple(rows)
+        close_replaced(old, ())
 
-    def _add_competency(self, competency: Competency | None = None, refresh: bool = True) -> None:
+    def _responsibility_row(self, number: int, value: str = "", share: int = 0) -> W.Widget:
+        row = ResponsibilityRow(number, value, share)
+        self._wire(self.resp_box, row, [row.text, row.share])
+        return row
+
+    def _competency_row(self, competency: Competency | None = None) -> W.Widget:
         row = CompetencyRow(competency, on_change=self._on_field)
-        self._add_row(self.comp_box, row, row.inputs(), refresh)
+        self._wire(self.comp_box, row, row.inputs())
+        return row
 
-    def _add_row(self, box: W.Box, row: Any, inputs: list[W.Widget], refresh: bool) -> None:
+    def _wire(self, box: W.Box, row: Any, inputs: list[W.Widget]) -> None:
         row.remove.on_click(self.status.guard(lambda _b: self._remove(box, row)))
         for field in inputs:
             field.observe(self._on_field, names="value")
+
+    def _add_responsibility(self) -> None:
+        self._append(self.resp_box, self._responsibility_row(len(self.resp_box.children) + 1))
+
+    def _add_competency(self) -> None:
+        self._append(self.comp_box, self._competency_row())
+
+    def _append(self, box: W.Box, row: W.Widget) -> None:
         box.children = (*box.children, row)
-        if refresh:
-            self._on_field()
+        self._on_field()
 
     def _remove(self, box: W.Box, row: W.Widget) -> None:
         box.children = tuple(c for c in box.children if c is not row)

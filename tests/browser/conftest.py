@@ -9,12 +9,20 @@ CDN for fonts). Chromium is Debian's, at /usr/bin/chromium: no browser download.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, PmwServer, Server, VoilaServer, serve_demo_copy
+from servers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    PmwServer,
+    Server,
+    VoilaServer,
+    demo_env,
+    serve_demo_copy,
+)
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 __all__ = ["PmwServer", "VoilaServer", "open_page", "screenshot", "wait_ready"]
@@ -36,17 +44,7 @@ def browser() -> Iterator[object]:
 def voila(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """Voila on a copy of the demo, with the coach Kate Walsh facilitating workbook 1."""
     folder = tmp_path_factory.mktemp("voila")
-    db = folder / "demo.sqlite3"
-    shutil.copy(demo_template, db)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PMW_")}
-    env.update(
-        PMW_DATABASE_URL=f"sqlite:///{db}",
-        PMW_USER="kwalsh",
-        PMW_WORKBOOK="1",
-        PMW_ACTING="mchen",
-        XDG_STATE_HOME=str(folder / "state"),
-        JUPYTER_CONFIG_DIR=str(folder / "jupyter-config"),
-    )
+    env = demo_env(demo_template, folder, PMW_USER="kwalsh", PMW_WORKBOOK="1", PMW_ACTING="mchen")
     server = VoilaServer(env, folder / "voila.log")
     yield server
     server.stop()

@@ -186,3 +186,19 @@ def test_a_conflict_shows_both_values_and_saves_the_choice_against_its_version()
     assert (job.title, version) == ("Mine", 9)
     assert e.status.message == "Your choice is saved; the rest was merged with theirs."
     assert e.conflicts.view is None
+
+
+def test_loading_a_job_replaces_its_rows_in_one_change_the_box_never_empty() -> None:
+    """One message per box, and never an empty box on the screen: emptied and refilled
+    row by row, the page got shorter for a moment and the browser moved its scroll."""
+    e = editor()
+    seen: list[int] = []
+    for box in (e.resp_box, e.comp_box):
+        box.observe(lambda c: seen.append(len(c["new"])), names="children")
+    old_rows = list(e.resp_box.children)
+    e.value = make_job(3)
+    assert seen == [3, len(make_job(3).competencies)]
+    assert all(r.comm is None for r in old_rows)  # the replaced rows are closed
+    e.resp_box.children[2].text.value = "Runs the workshop's safety checks"
+    assert e.value is not None
+    assert e.value.responsibilities[2].text == "Runs the workshop's safety checks"
