@@ -112,6 +112,8 @@ def test_a_coach_alone_cannot_agree_and_each_person_confirms_by_their_own_act(
     confirm = coach.get_by_role("button", name="Confirm as Diego Silva (employee)")
     confirm.wait_for()
     panel = coach.locator(".pmw-agreement-panel")
+    # the button and the words under it are two updates: wait for the words too
+    panel.get_by_text("Only Diego Silva can confirm").first.wait_for()
     assert "Only Diego Silva can confirm" in panel.inner_text()
     # the coach alone: no code
     confirm.scroll_into_view_if_needed()
