@@ -50,12 +50,14 @@ class PageKernels(AsyncMappingKernelManager):
         """Cull ``kernel_id`` if idle, counting from when it was first seen out of the pool."""
         self._seen &= set(self._kernels)  # forget kernels that are gone
         kernel = self._kernels.get(kernel_id)
+        if kernel is None:  # shut down since the sweep listed it (a closed page's beacon)
+            return
         if kernel_id not in self._seen:
             self._seen.add(kernel_id)
-            if kernel is not None and hasattr(kernel, "last_activity"):
+            if hasattr(kernel, "last_activity"):
                 kernel.last_activity = utcnow()
                 return
-        if kernel is not None and self._kernel_connections.get(kernel_id, 0):
+        if self._kernel_connections.get(kernel_id, 0):
             await self._close_if_unused(kernel_id, kernel)
             return
         await super().cull_kernel_if_idle(kernel_id)

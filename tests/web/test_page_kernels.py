@@ -61,3 +61,18 @@ def test_pmw_serve_uses_it() -> None:
         f"--VoilaConfiguration.multi_kernel_manager_class={PageKernels.__module__}.PageKernels"
         in argv
     )
+
+
+def test_a_kernel_shut_down_during_a_sweep_is_passed_over(tmp_path: Path) -> None:
+    """The culler lists the kernels, then culls each: a page closed in between (its
+    beacon shut the kernel down) was a KeyError traceback in the server log."""
+
+    async def sweep_after_shutdown() -> bool:
+        km = PageKernels(cull_idle_timeout=1, connection_dir=str(tmp_path))
+        kernel_id = await km.start_kernel()
+        await km.get_kernel(kernel_id).ready
+        await km.shutdown_kernel(kernel_id)
+        await km.cull_kernel_if_idle(kernel_id)  # must not raise
+        return kernel_id not in km
+
+    assert asyncio.run(sweep_after_shutdown())
