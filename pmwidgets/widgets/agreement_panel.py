@@ -147,6 +147,8 @@ class AgreementPanel(W.VBox):
             ]
         )
         self.add_class("pmw-agreement-panel")
+        #: (version, status) that the last confirmation's message is true of, until it moves
+        self._said: tuple[int, AgreementStatus] | None = None
         with self.hold_trait_notifications():
             for name, value in traits.items():
                 setattr(self, name, value)
@@ -175,6 +177,11 @@ class AgreementPanel(W.VBox):
         current = self.seen_hash = state.subject_hash(subject)
         agreed = state.agreement_status(subject)
         number = version.number if version else 1
+        if self._said is not None and self._said != (number, agreed):
+            # someone's save or confirmation moved the agreement on: what the last
+            # confirmation said ("waiting for …") is no longer true
+            self._said = None
+            self.status.clear()
         self.summary.value = summary_html(version, agreed, current)
         self.changes.value = self._changes_html(self._base(version), state)
         self.confirmations.value = "".join(
@@ -286,7 +293,8 @@ class AgreementPanel(W.VBox):
         result = self.on_confirm(self.seen_hash, code, self.accept.value)
         self.accept.value = ""
         version = self.state.agreements.get(self.subject) if self.state else None
-        args = {"n": version.number if version else 1, "subject": self._label()}
+        number = version.number if version else 1
+        args = {"n": number, "subject": self._label()}
         if result == AgreementStatus.AGREED:
             message = _("Agreed by both: version {n} of the {subject} is now frozen.")
         else:
@@ -295,5 +303,6 @@ class AgreementPanel(W.VBox):
                 message = _("{name} confirmed version {n} of the {subject}; waiting for {other}.")
         name = self.acting.name if self.acting else ""
         self.status.ok(message.format(name=name, other=self._other, **args))
+        self._said = (number, result) if isinstance(result, AgreementStatus) else None
         if self.on_confirmed:
             self.on_confirmed(result)

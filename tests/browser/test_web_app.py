@@ -200,6 +200,13 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
     mgr.wait_for_selector("text=Confirmed by the employee; waiting for the manager", timeout=10_000)
     mgr.get_by_role("button", name="Confirm as Richard Okafor (manager)").click()
     mgr.wait_for_selector("text=Agreed by both")
+    # the employee's page moves on with it: nothing there still waits for the manager
+    emp.wait_for_selector(".pmw-agreement-panel >> text=Agreed by both", timeout=10_000)
+    emp.wait_for_function(
+        "() => !document.querySelector('.pmw-agreement-panel').innerText"
+        ".includes('waiting for Richard Okafor')",
+        timeout=10_000,
+    )
     emp.reload(wait_until="domcontentloaded")
     wait_ready(emp, ".pmw-objective-editor")
     body = emp.inner_text("body")

@@ -277,6 +277,36 @@ def test_the_panel_confirms_the_fingerprint_it_shows() -> None:
     )
 
 
+def test_what_a_confirmation_said_goes_when_the_agreement_moves_on() -> None:
+    """ "Waiting for Richard Okafor" stays while it is true, and goes when his edit
+    withdraws the confirmation or his confirmation agrees it (the trial saw it stay)."""
+    from pmwidgets.domain.agreement import Confirmation
+
+    state = example_state()
+    h = state.subject_hash("objectives")
+    at = dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
+    mine = Confirmation(person_id="mchen", party="employee", content_hash=h, at=at)
+    theirs = Confirmation(person_id="rokafor", party="manager", content_hash=h, at=at)
+    panel = AgreementPanel("objectives", state, names=NAMES, acting=EMPLOYEE, method="own_sign_in",
+                           on_confirm=MagicMock(return_value=AgreementStatus.AWAITING_MANAGER))  # fmt: skip
+    panel.confirm_button.click()
+    waiting = "You confirmed version 1 of the objectives; waiting for Richard Okafor."
+    confirmed = AgreementVersion(subject="objectives", number=1, confirmations=(mine,))
+    panel.state = dataclasses.replace(state, agreements={"objectives": confirmed})
+    assert panel.status.message == waiting  # still true: it stays
+    edited = saved_as(state, example_objective(1, weight=40))
+    panel.state = dataclasses.replace(edited, agreements={"objectives": confirmed})
+    assert panel.status.message == ""  # his edit withdrew it
+    panel.state = dataclasses.replace(state, agreements={"objectives": confirmed})
+    panel.confirm_button.click()
+    assert panel.status.message == waiting
+    agreed = AgreementVersion(subject="objectives", number=1, confirmations=(mine, theirs),
+                              agreed_hash=h, agreed_canonical=state.subject_canonical("objectives"),
+                              agreed_at=at)  # fmt: skip
+    panel.state = dataclasses.replace(state, agreements={"objectives": agreed})
+    assert panel.status.message == "" and "Agreed by both" in panel.summary.value
+
+
 def test_a_coach_alone_is_offered_no_confirmation() -> None:
     panel = AgreementPanel("objectives", example_state(), names=NAMES, acting=COACH,
                            method="own_sign_in")  # fmt: skip
