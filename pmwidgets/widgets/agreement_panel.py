@@ -147,13 +147,14 @@ class AgreementPanel(W.VBox):
             ]
         )
         self.add_class("pmw-agreement-panel")
-        #: (version, status) that the last confirmation's message is true of, until it moves
-        self._said: tuple[int, AgreementStatus] | None = None
         with self.hold_trait_notifications():
             for name, value in traits.items():
                 setattr(self, name, value)
             self.state = state
         self._update()
+
+    #: (version, status) that the last confirmation's message is true of, until it moves
+    _said: tuple[int, AgreementStatus] | None = None
 
     def _label(self) -> str:
         return _(SUBJECT_LABELS[self.subject])
