@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 from .common import Row  # noqa: E402
 
 ROOT = HERE.parent
-SUITES = ("imports", "store", "pages", "dashboard", "concurrency")
+SUITES = ("imports", "store", "pages", "dashboard", "concurrency", "lab")
 
 
 def machine() -> list[tuple[str, str]]:
@@ -178,6 +178,7 @@ def _suite_of(section: str) -> str:
     for prefix, suite in (
         ("Import cost", "imports"),
         ("Concurrency", "concurrency"),
+        ("JupyterLab session", "lab"),
         ("Dashboard page", "dashboard"),
         ("Page interactive", "pages"),
         ("Memory", "pages"),

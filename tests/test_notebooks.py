@@ -18,7 +18,7 @@ def test_notebooks_are_thin_and_explain_their_step() -> None:
     stems = [p.stem for p in NOTEBOOKS]
     assert stems == [
         "00_start_here", "01_job_description", "02_objectives", "03_development_plan",
-        "04_check_ins", "05_review", "agreement", "coach_dashboard", "home",
+        "04_check_ins", "05_review", "agreement", "coach_dashboard", "home", "session",
     ]  # fmt: skip
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text())

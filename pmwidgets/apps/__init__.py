@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         job_description_page,
         objectives_page,
         review_page,
+        session_app,
         start_page,
     )
 
@@ -35,6 +36,7 @@ _WHERE = {
     "job_description_page": "pages",
     "objectives_page": "pages",
     "review_page": "pages",
+    "session_app": "pages",
     "start_page": "pages",
 }
 
@@ -48,6 +50,7 @@ __all__ = [
     "job_description_page",
     "objectives_page",
     "review_page",
+    "session_app",
     "start_page",
 ]
 

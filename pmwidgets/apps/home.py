@@ -12,7 +12,7 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Role
 from ..domain.state import next_step
 from ..services import Services
-from ..widgets.base import esc, heading, html_widget, paragraph
+from ..widgets.base import esc, heading, html_widget, paragraph, pdf_link, step_link
 from ..widgets.session_bar import STEPS
 from . import session
 from .logs import configure as configure_logging
@@ -41,8 +41,8 @@ def workbook_rows(svc: Services) -> str:
         if participation.one_sided:
             flag = f"<div class='pmw-bad'>⚠ {esc(participation.message)}</div>"
         steps = " ".join(
-            f"<a class='pmw-step' href='{esc(stem)}.ipynb?workbook={int(wb.id or 0)}'>{esc(_(label))}</a>"
-            for stem, label in (*STEPS[1:], ("agreement", "Agreement (PDF)"))
+            [step_link(stem, _(label), wb.id or 0) for stem, label in STEPS[1:]]
+            + [pdf_link(wb.id or 0, _("Agreement (PDF)"), css="pmw-step")]
         )
         rows.append(
             "<tr>"

@@ -1,40 +1,33 @@
 """One function per step: each assembles that step's page, so a notebook is two cells.
 
-Every page starts from the store: who is at the screen, which workbook, who is
-acting. If someone has not been chosen yet, the page asks for it first.
+:data:`STEPS` says how each step's views are built from the open workbook's session;
+:class:`~.step_page.StepPage` shows them (in JupyterLab, all of them, in place).
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 import ipywidgets as W
 import traitlets as T
 
 from ..domain.agreement import AgreementStatus, Subject
-from ..domain.errors import PmwError
 from ..domain.i18n import _
 from ..domain.model import Objective, Person
-from ..services import Services
-from ..widgets.base import StatusArea, button, heading, html_table, html_widget, paragraph
-from ..widgets.lean import close_replaced, make
+from ..widgets.base import StatusArea, heading, html_table, html_widget
+from ..widgets.lean import make
+from ..widgets.session_bar import STEPS as BAR_STEPS
 from ..widgets.session_bar import SessionBar
-from . import kernel_errors, session, wiring
-from .logs import configure as configure_logging
-from .messages import sign_in_message
-from .style import stylesheet
+from . import wiring
+from .step_page import Step, StepPage
 from .workbook_session import WorkbookSession
 
 if TYPE_CHECKING:
     from ..widgets.agreement_panel import AgreementPanel
 
-log = logging.getLogger("pmwidgets.apps")
+__all__ = ["STEPS", "Step", "StepPage", "session_app"]
 
-Builder = Callable[[WorkbookSession], list[W.Widget]]
 V = TypeVar("V", bound=W.Widget)
 
 
@@ -48,10 +41,14 @@ def linked(session: WorkbookSession, view: V, **traits: str) -> V:
 
 
 def session_bar(
-    session: WorkbookSession, coach: Person | None, on_act: Callable[[str], None], step: str
+    session: WorkbookSession,
+    coach: Person | None,
+    on_act: Callable[[str], None],
+    step: str,
+    steps: Sequence[tuple[str, str]] = BAR_STEPS,
 ) -> SessionBar:
-    """The bar at the top of a step's page, following ``session``."""
-    bar = SessionBar(coach=coach, on_act=on_act, current_step=step)
+    """The bar at the top of a step's page, following ``session``; ``steps``: its links."""
+    bar = SessionBar(coach=coach, on_act=on_act, current_step=step, steps=steps)
     return linked(
         session, bar, names="people", acting="acting", facilitator="facilitator",
         participation="participation",
@@ -88,118 +85,6 @@ def objective_panels(session: WorkbookSession) -> list[W.Widget]:
     return [linked(session, objectives, names="people"), linked(session, coverage, names="people")]
 
 
-class StepPage(W.VBox):
-    """A step's page: sign-in and workbook choice if needed, then the session bar and the step."""
-
-    def __init__(self, step: str, build: Builder, title: str) -> None:
-        configure_logging()
-        kernel_errors.install()  # web only: widget messages' errors get a reference, not a traceback
-        self.css, self.head = stylesheet(), heading(title, 2)
-        super().__init__([self.css, self.head])  # until the page is built
-        self.step, self.build, self.title = step, build, title
-        #: the page's workbook session, once a workbook is open
-        self.context: WorkbookSession | None = None
-        self.status = StatusArea()
-        self.add_class("pmw-page")
-        session.when_requested(self.show)
-
-    def show(self) -> None:
-        """(Re)draw the page from the remembered selection."""
-        try:
-            self._show()
-        except PmwError as exc:
-            self._draw(self.head, self.status)
-            self.status.error(str(exc))
-        except Exception:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("page %s failed (reference %s)", self.step, ref)
-            self._draw(self.head, self.status)
-            self.status.error(_("This page could not be shown (reference {ref}).").format(ref=ref))
-
-    def _show(self) -> None:
-        if self.context is not None:
-            self.context.stop_watching()
-            self.context = None
-        sel = session.load_selection()
-        if not sel.user:
-            entry = sign_in_message() if session.web_mode() else self._sign_in()
-            self._draw(self.head, entry)
-            return
-        try:
-            signed_in = session.signed_in(sel)
-        except PmwError:
-            self._draw(self.head, sign_in_message())
-            return
-        if sel.workbook is None:
-            self._draw(self.head, self._picker(signed_in))
-            return
-        try:
-            svc = session.services_for(sel) or signed_in
-            self.context = WorkbookSession(svc, sel.workbook)
-        except PmwError as exc:
-            self.status.error(str(exc))
-            self._draw(self.head, self.status, self._picker(signed_in))
-            return
-        wb = self.context.state.workbook
-        coach_mode = signed_in.me.id == wb.coach_id
-        bar = session_bar(self.context, signed_in.me if coach_mode else None, self._act, self.step)
-        self._draw(bar, *self.build(self.context), self.status)
-        ctx = self.context
-        ctx.watch(
-            on_change=lambda: self.status.info(_("Updated with changes saved by someone else."))
-        )
-
-    def _draw(self, *widgets: W.Widget) -> None:
-        """Show ``widgets`` under the stylesheet; close what the last drawing showed."""
-        old: tuple[W.Widget, ...] = tuple(self.children)  # type: ignore[has-type]
-        self.children = (self.css, *widgets)
-        # the status and the heading come back; and the heading is what the browser may
-        # still be drawing from the page's first state, sent before the page was built:
-        # closed then, it would leave the page blank (the browser tests saw it)
-        close_replaced(old, (*self.children, self.status, self.head))
-
-    def _act(self, person_id: str) -> None:
-        sel = session.load_selection()
-        sel = replace(sel, acting=None if person_id == sel.user else person_id)
-        session.save_selection(sel)
-        svc = session.services_for(sel)
-        if self.context is not None and svc is not None:
-            self.context.act_as(svc)
-
-    def _sign_in(self) -> W.Widget:
-        people = Services.operator(session.store()).people()
-        chooser = W.Dropdown(
-            description=_("Who is at the screen?"),
-            options=[(f"{p.name} ({', '.join(r.value for r in p.roles)})", p.id) for p in people],
-            style={"description_width": "initial"},
-        )
-        go = button(_("Continue"), "primary")
-
-        def choose(_b: W.Button) -> None:
-            session.save_selection(
-                replace(session.load_selection(), user=chooser.value, acting=None)
-            )
-            self.show()
-
-        go.on_click(self.status.guard(choose))
-        note = paragraph(
-            _(
-                "This is a facilitated session on one screen: choose yourself. In the web app "
-                "people sign in with their own link instead."
-            )
-        )
-        return W.VBox([note, W.HBox([chooser, go]), self.status])
-
-    def _picker(self, svc: Services) -> W.Widget:
-        def opened(workbook_id: int) -> None:
-            session.save_selection(
-                replace(session.load_selection(), workbook=workbook_id, acting=None)
-            )
-            self.show()
-
-        return wiring.workbook_picker(svc, opened)
-
-
 def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
     """A folded panel whose content is built (and its data read) when first opened.
 
@@ -224,88 +109,131 @@ def _history(ctx: WorkbookSession) -> W.Accordion:
     return _folded(_("History of this workbook"), lambda: wiring.history_view(ctx))
 
 
+def _overview(state: object) -> str:
+    rows = [
+        (_(label), state.agreement_status(subject).label)  # type: ignore[attr-defined]
+        for subject, label in (
+            ("job_description", "Job description"),
+            ("objectives", "Objectives"),
+            ("development_plan", "Development plan"),
+            ("review", "Review"),
+        )
+    ]
+    return html_table([_("Step"), _("Agreement")], rows)
+
+
+def _start(page: StepPage) -> list[W.Widget]:
+    """Where the workbook stands, another workbook to open, and the history."""
+    ctx = page.ctx
+    overview = html_widget(_overview(ctx.state))
+    T.dlink((ctx, "state"), (overview, "value"), _overview)
+    me = page.me or ctx.services  # the picker lists the signed-in person's workbooks
+    picker = _folded(
+        _("Open another workbook, or start a new cycle"),
+        lambda: wiring.workbook_picker(me, lambda wb: page.go("00_start_here", wb)),
+    )
+    return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
+
+
+def _agreement(page: StepPage) -> list[W.Widget]:
+    from .agreement import agreement_view
+
+    return agreement_view(page.me or page.ctx.services, page.ctx.workbook_id)
+
+
+def _dashboard(page: StepPage) -> list[W.Widget]:
+    from .dashboard import dashboard_for
+
+    return [dashboard_for(page.me or page.ctx.services)]
+
+
+#: every step of a workbook's session, by notebook stem: the web app's pages show one
+#: each; the JupyterLab app shows them all, in place
+STEPS: dict[str, Step] = {
+    "00_start_here": Step("Start here", _start),
+    "01_job_description": Step(
+        "1 Job description",
+        lambda p: [
+            wiring.job_description_editor(p.ctx),
+            agreement_panel(p.ctx, "job_description"),
+            _history(p.ctx),
+        ],
+    ),
+    "02_objectives": Step(
+        "2 Objectives",
+        lambda p: [
+            *objective_panels(p.ctx),
+            agreement_panel(p.ctx, "objectives"),
+            _history(p.ctx),
+        ],
+    ),
+    "03_development_plan": Step(
+        "3 Development plan",
+        lambda p: [
+            wiring.development_planner(p.ctx),
+            agreement_panel(p.ctx, "development_plan"),
+            _history(p.ctx),
+        ],
+    ),
+    "04_check_ins": Step(
+        "4 Check-ins",
+        lambda p: [
+            wiring.check_in_log(p.ctx),
+            agreement_panel(p.ctx, "objectives"),
+            _history(p.ctx),
+        ],
+    ),
+    "05_review": Step(
+        "5 Review",
+        lambda p: [wiring.review_form(p.ctx), agreement_panel(p.ctx, "review"), _history(p.ctx)],
+    ),
+    "agreement": Step("Agreement", _agreement, keep=False, app_only=True),
+    "coach_dashboard": Step(
+        "Dashboard", _dashboard, keep=False, app_only=True, roles=("coach", "admin")
+    ),
+}
+
+
+def session_app(step: str | None = None) -> StepPage:
+    """The coach's session: every step of the open workbook in one app, which moves in
+    place in JupyterLab (``notebooks/session.ipynb``).
+
+    ``step``: the step shown first; by default, in JupyterLab, the one the app showed
+    last (so running the notebook again, after a reload, opens where the coach was).
+    """
+    if step is None:
+        from . import session
+
+        last = None if session.web_mode() else session.load_selection().step
+        step = last if last in STEPS else "00_start_here"
+    return StepPage(step, STEPS)
+
+
 def start_page() -> StepPage:
     """00 Start here: who is at the screen, the workbook, and where each step stands."""
-
-    def build(ctx: WorkbookSession) -> list[W.Widget]:
-        state = ctx.state
-        rows = [
-            (_(label), state.agreement_status(subject).label)  # type: ignore[arg-type]
-            for subject, label in (
-                ("job_description", "Job description"),
-                ("objectives", "Objectives"),
-                ("development_plan", "Development plan"),
-                ("review", "Review"),
-            )
-        ]
-        overview = html_widget(html_table([_("Step"), _("Agreement")], rows))
-        picker = _folded(
-            _("Open another workbook, or start a new cycle"),
-            lambda: wiring.workbook_picker(ctx.services, _reopen),
-        )
-        return [heading(_("Where this workbook stands"), 3), overview, picker, _history(ctx)]
-
-    return StepPage("00_start_here", build, _("Start here"))
-
-
-def _reopen(workbook_id: int) -> None:
-    session.save_selection(replace(session.load_selection(), workbook=workbook_id, acting=None))
+    return StepPage("00_start_here", STEPS)
 
 
 def job_description_page() -> StepPage:
     """01 Job description: choose, import or write it; both confirm it is current."""
-
-    return StepPage(
-        "01_job_description",
-        lambda ctx: [
-            wiring.job_description_editor(ctx),
-            agreement_panel(ctx, "job_description"),
-            _history(ctx),
-        ],
-        _("1 Job description"),
-    )
+    return StepPage("01_job_description", STEPS)
 
 
 def objectives_page() -> StepPage:
     """02 Objectives: propose, check SMART, weigh, cover the job, agree."""
-    return StepPage(
-        "02_objectives",
-        lambda session: [
-            *objective_panels(session),
-            agreement_panel(session, "objectives"),
-            _history(session),
-        ],
-        _("2 Objectives"),
-    )
+    return StepPage("02_objectives", STEPS)
 
 
 def development_page() -> StepPage:
     """03 Development plan: rate, find gaps, plan actions, commit support, agree."""
-
-    return StepPage(
-        "03_development_plan",
-        lambda ctx: [
-            wiring.development_planner(ctx),
-            agreement_panel(ctx, "development_plan"),
-            _history(ctx),
-        ],
-        _("3 Development plan"),
-    )
+    return StepPage("03_development_plan", STEPS)
 
 
 def check_ins_page() -> StepPage:
     """04 Check-ins: GROW conversations, progress and evidence, amendments."""
-    return StepPage(
-        "04_check_ins",
-        lambda ctx: [wiring.check_in_log(ctx), agreement_panel(ctx, "objectives"), _history(ctx)],
-        _("4 Check-ins"),
-    )
+    return StepPage("04_check_ins", STEPS)
 
 
 def review_page() -> StepPage:
     """05 Review: assessments side by side with the evidence; both sign."""
-    return StepPage(
-        "05_review",
-        lambda ctx: [wiring.review_form(ctx), agreement_panel(ctx, "review"), _history(ctx)],
-        _("5 Review"),
-    )
+    return StepPage("05_review", STEPS)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,11 +29,17 @@ from ..services import Services, Store, open_store
 
 @dataclass(frozen=True)
 class Selection:
-    """The signed-in person, the workbook, and who is acting (coach mode)."""
+    """The signed-in person, the workbook, and who is acting (coach mode).
+
+    In JupyterLab the step the session app last showed is remembered too, so that
+    running it again (after a reload) opens where the coach was; two selections that
+    differ only by it are equal: another notebook may show another step.
+    """
 
     user: str | None = None
     workbook: int | None = None
     acting: str | None = None
+    step: str | None = field(default=None, compare=False)
 
 
 def _state_file() -> Path:
@@ -143,6 +149,7 @@ def load_selection() -> Selection:
         user=_str(saved.get("user")),
         workbook=_int(saved.get("workbook")),
         acting=_str(saved.get("acting")),
+        step=_str(saved.get("step")),
     )
     env = os.environ
     return replace(

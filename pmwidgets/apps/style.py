@@ -44,9 +44,28 @@ CSS = """
 .pmw-downloads a { font-weight: 600; }
 .pmw-page .pmw-downloads { margin: 0 0 0 8px; line-height: var(--jp-widgets-inline-height, 28px); }
 .pmw-hidden { display: none !important; }
+.pmw-hash summary { cursor: pointer; width: fit-content; }
+.pmw-page input[type="date"] { min-width: 9.5em; }
+.pmw-dashboard { --jp-widgets-inline-width: 380px; }
 """
 
 
-def stylesheet() -> W.HTML:
-    """An HTML widget carrying the stylesheet (constant text: no user input)."""
-    return html_widget(f"<style>{CSS}</style>")
+# JupyterLab, a facilitated session (StepPage with ``in_place``): the app is what the
+# three people at the screen look at. Its cell's code, prompt and collapser are hidden,
+# so is the session notebook's "how to start" note once it has started, and its text
+# and controls are larger.
+APP_CSS = """
+.jp-Cell:has(.pmw-app) .jp-Cell-inputWrapper, .jp-Cell:has(.pmw-app) .jp-OutputPrompt,
+.jp-Cell:has(.pmw-app) .jp-OutputArea-prompt, .jp-Cell:has(.pmw-app) .jp-Collapser,
+.jp-Cell:has(.pmw-app) .jp-InputPrompt, .jp-Cell:has(.pmw-app) .jp-OutputArea-promptOverlay { display: none !important; }
+.jp-Notebook:has(.pmw-app) .pmw-start-hint { display: none; }
+.pmw-app { max-width: 1200px; font-size: 16px; --jp-widgets-font-size: 15px;
+  --jp-widgets-inline-height: 32px; --jp-widgets-inline-label-width: 9em; }
+.pmw-app .pmw-step { font-size: 15px; }
+"""
+
+
+def stylesheet(app: bool = False) -> W.HTML:
+    """An HTML widget carrying the stylesheet (constant text: no user input); ``app``: with
+    the JupyterLab session app's presentation rules."""
+    return html_widget(f"<style>{CSS}{APP_CSS if app else ''}</style>")

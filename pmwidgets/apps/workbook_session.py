@@ -153,28 +153,19 @@ class WorkbookSession(T.HasTraits):
         tests).
         """
         self._on_change = on_change
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return False
-        if not loop.is_running():
-            return False
+
+        def check() -> None:
+            if self.changed_elsewhere():
+                self.reload()
+                if on_change is not None:
+                    on_change()
+
         self._watching = True
-
-        def tick() -> None:
-            if not self._watching:
-                return
-            try:
-                if self.changed_elsewhere():
-                    self.reload()
-                    if on_change is not None:
-                        on_change()
-            except Exception:  # a page must never die of a failed poll
-                log.exception("watching workbook %s failed", self.workbook_id)
-            loop.call_later(interval, tick)
-
-        loop.call_later(interval, tick)
-        return True
+        started = every(
+            interval, check, lambda: self._watching, f"watching workbook {self.workbook_id}"
+        )
+        self._watching = started
+        return started
 
     def stop_watching(self) -> None:
         """Stop the checks started by :meth:`watch`."""
@@ -287,3 +278,31 @@ class WorkbookSession(T.HasTraits):
         if made.state.workbook.version != made.version and self._on_change is not None:
             self._on_change()  # someone saved just after this write: their save is shown
         return made.result
+
+
+def every(
+    interval: float, check: Callable[[], object], alive: Callable[[], bool], what: str
+) -> bool:
+    """Call ``check`` every ``interval`` seconds on the kernel's event loop while ``alive()``.
+
+    A failed check is logged (as ``what`` failed) and the checks go on: a page must never
+    die of a failed poll. Returns False when there is no running loop (scripts, tests).
+    """
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        return False
+    if not loop.is_running():
+        return False
+
+    def tick() -> None:
+        if not alive():
+            return
+        try:
+            check()
+        except Exception:
+            log.exception("%s failed", what)
+        loop.call_later(interval, tick)
+
+    loop.call_later(interval, tick)
+    return True

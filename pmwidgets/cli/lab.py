@@ -25,8 +25,8 @@ from typing import Any
 
 from .common import EXIT_OK, EXIT_USAGE
 
-#: the notebook JupyterLab opens first, in the session's folder.
-FIRST = "00_start_here.ipynb"
+#: the notebook JupyterLab opens first, in the session's folder: the whole session as one app.
+FIRST = "session.ipynb"
 #: where JupyterLab keeps its settings and workspaces, inside the working folder.
 LAB_STATE = ".lab"
 
@@ -100,6 +100,30 @@ def _clean(text: str) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+#: the output of a cell that shows widgets
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def strip_widget_views(model: dict[str, Any], **_kwargs: Any) -> None:
+    """JupyterLab's ``pre_save_hook``: a notebook is saved without its widgets' views.
+
+    A saved view names a widget by an id that only its kernel knows. Reopened after
+    that kernel has gone (a reload after JupyterLab was restarted, another day), it
+    shows "Error displaying widget: model not found"; and a stale copy is worse. Saved
+    without it, a reloaded notebook shows its "how to start" note, and running it opens
+    the session where it was (the workbook, the step and who is acting are remembered).
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    nb = model["content"]
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                out for out in cell.get("outputs", []) if WIDGET_VIEW not in out.get("data", {})
+            ]
+    nb.get("metadata", {}).pop("widgets", None)
+
+
 def _write_settings(folder: Path) -> None:
     """JupyterLab's user settings for the shared screen (see :data:`SETTINGS`), merged into
     any the coach changed since."""
@@ -122,12 +146,14 @@ def lab_argv(folder: Path, session: Path, port: int, ip: str, browser: bool) -> 
         "ServerApp.root_dir": folder,
         "ServerApp.open_browser": browser,
         "ServerApp.allow_root": hasattr(os, "geteuid") and os.geteuid() == 0,
-        "LabApp.default_url": f"/lab/tree/{session.name}/{FIRST}",
+        # JupyterLab's simple interface (one document, no side panels): the shared screen
+        "LabApp.default_url": f"/doc/tree/{session.name}/{FIRST}",
         "LabApp.news_url": None,
         "LabApp.check_for_updates_class": "jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "LabApp.extension_manager": "readonly",
         "LabApp.user_settings_dir": folder / LAB_STATE / "settings",
         "LabApp.workspaces_dir": folder / LAB_STATE / "workspaces",
+        "ContentsManager.pre_save_hook": "pmwidgets.cli.lab.strip_widget_views",
     }
     return [f"--{name}={value}" for name, value in options.items()]
 

@@ -182,7 +182,7 @@ def kernel_transport(folder: str | None = None) -> str:
 
 #: notebooks (Voila's patterns: a substring or a regular expression of the path) that get
 #: a kernel when opened instead of one waiting in a pool: the toolkit's examples.
-NOT_PREHEATED = ("examples/",)
+NOT_PREHEATED = ("examples/", "session.ipynb")
 
 
 def voila_argv(
@@ -214,6 +214,8 @@ def voila_argv(
         f"--VoilaKernelManager.preheat_denylist={list(NOT_PREHEATED)!r}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
         f"--VoilaConfiguration.http_header_envs={headers!r}",
+        # the JupyterLab app's link catcher: a web page follows its links as addresses
+        "--VoilaConfiguration.extension_denylist=['anywidget']",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.file_denylist=['.*']",
         # a preheated kernel's idle time starts when it leaves the pool (pmwidgets.web.kernels)

@@ -31,8 +31,10 @@ def summary_html(version: AgreementVersion | None, agreed: AgreementStatus, curr
     return (
         state_line
         + f"<div class='pmw-version'>{line}</div>"
-        + f"<div>{esc(_('Content fingerprint: {short}').format(short=current[:12]))}</div>"
-        + f"<div class='pmw-muted pmw-hash'><small><code>{esc(current)}</code></small></div>"
+        + "<details class='pmw-hash'><summary>"
+        + esc(_("Content fingerprint: {short}").format(short=current[:12]))
+        + f"</summary><div class='pmw-muted'>{esc(_('In full (SHA-256):'))} "
+        + f"<small><code>{esc(current)}</code></small></div></details>"
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..domain.i18n import _, format_date
 from ..domain.model import Stage
-from .base import esc
+from .base import esc, pdf_link, step_link
 from .session_bar import STEPS
 
 #: short link texts for the steps, so that a row stays compact (the full label is its title).
@@ -71,21 +71,22 @@ def _row(r: Any, link_base: str) -> str:
         balance = esc(balance)
     pending = esc(r.pending) if r.pending else "<span class='pmw-muted'>—</span>"
     steps = " ".join(
-        f"<a class='pmw-step' href='{_href(link_base, stem, n)}' title='{esc(_(label))}' "
-        f"aria-label='{esc(_(label))}'>{esc(_(SHORT_STEPS.get(stem, label)))}</a>"
+        step_link(
+            stem,
+            _(SHORT_STEPS.get(stem, label)),
+            n,
+            base=link_base,
+            attrs=f"title='{esc(_(label))}' aria-label='{esc(_(label))}'",
+        )
         for stem, label in STEPS
     )
-    document = f"<a href='{_href(link_base, 'agreement', n)}'>{esc(_('Agreement (PDF)'))}</a>"
+    document = pdf_link(n, _("Agreement (PDF)"), link_base)
     cells = [
         str(n), person, esc(r.job_title) if r.job_title is not None else "—", stage,
         check_ins, esc(cover), balance, pending, f"<nav class='pmw-steps'>{steps}</nav>",
         document,
     ]  # fmt: skip
     return f"<tr data-workbook='{n}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-
-
-def _href(link_base: str, stem: str, workbook_id: int) -> str:
-    return esc(f"{link_base}{stem}.ipynb?workbook={int(workbook_id)}")
 
 
 def _date(value: dt.date | None) -> str:

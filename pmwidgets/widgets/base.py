@@ -44,6 +44,37 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def step_link(
+    stem: str, label: str, workbook_id: int, css: str = "pmw-step", base: str = "", attrs: str = ""
+) -> str:
+    """A link to step ``stem`` (a notebook's stem) of workbook ``workbook_id``.
+
+    The web app follows its address; in JupyterLab the page's
+    :class:`~pmwidgets.widgets.link_catcher.LinkCatcher` reads its ``data-pmw-*``
+    attributes and moves in place. ``attrs``: more attributes, already escaped.
+
+    >>> step_link("02_objectives", "2 Objectives", 3)
+    "<a class='pmw-step' href='02_objectives.ipynb?workbook=3' data-pmw-step='02_objectives' data-pmw-workbook='3'>2 Objectives</a>"
+    """
+    n = int(workbook_id)
+    href = esc(f"{base}{stem}.ipynb?workbook={n}")
+    more = f" {attrs}" if attrs else ""
+    return (
+        f"<a class='{esc(css)}' href='{href}' data-pmw-step='{esc(stem)}' "
+        f"data-pmw-workbook='{n}'{more}>{esc(label)}</a>"
+    )
+
+
+def pdf_link(workbook_id: int, label: str, base: str = "", css: str = "pmw-pdf-link") -> str:
+    """A link to workbook ``workbook_id``'s agreement: its page on the web; in JupyterLab
+    the page's LinkCatcher downloads the PDF instead (``data-pmw-pdf``)."""
+    n = int(workbook_id)
+    return (
+        f"<a class='{esc(css)}' href='{esc(f'{base}agreement.ipynb?workbook={n}')}' "
+        f"data-pmw-pdf='{n}'>{esc(label)}</a>"
+    )
+
+
 def html_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], css: str = "pmw-table"
 ) -> str:

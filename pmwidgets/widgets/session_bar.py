@@ -12,7 +12,7 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Person, Role
 from ..domain.participation import Participation
 from ..domain.state import WorkbookState, next_step
-from .base import StatusArea, esc, html_widget
+from .base import StatusArea, esc, html_widget, step_link
 
 #: the journey's pages: (notebook file stem, label).
 STEPS: tuple[tuple[str, str], ...] = (
@@ -100,9 +100,8 @@ class SessionBar(W.VBox):
         links = []
         for stem, label in steps:
             css = "pmw-step pmw-step-current" if stem == current else "pmw-step"
-            aria = " aria-current='page'" if stem == current else ""
-            href = f"{stem}.ipynb?workbook={int(workbook_id)}"
-            links.append(f"<a class='{css}' href='{esc(href)}'{aria}>{esc(_(label))}</a>")
+            aria = "aria-current='page'" if stem == current else ""
+            links.append(step_link(stem, _(label), workbook_id, css, attrs=aria))
         return f"<nav class='pmw-steps' aria-label='{esc(_('Steps'))}'>{''.join(links)}</nav>"
 
     @T.observe("state", "names", "acting", "facilitator", "participation")

@@ -54,7 +54,8 @@ def test_agreed_objectives_show_both_confirmations_with_dates_and_coach(demo: St
     assert "Agreed by both" in text(p.summary)
     assert "Version 1" in text(p.summary)
     assert f"Content fingerprint: {full[:12]}" in text(p.summary)
-    assert f"<code>{full}</code>" in p.summary.value  # the full hash, to compare
+    assert f"<code>{full}</code>" in p.summary.value  # the full hash, to compare, in a fold
+    assert p.summary.value.index("<details") < p.summary.value.index(full)
     assert p.seen_hash == full
     confirmations = text(p.confirmations)
     assert (

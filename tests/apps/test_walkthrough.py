@@ -10,8 +10,6 @@ contributions and both confirmations are there, and the workbook is closed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TypeVar
 
 import ipywidgets as W
@@ -60,16 +58,8 @@ def find(root: W.Widget, cls: type[T], index: int = 0) -> T:
 
 
 @pytest.fixture
-def pages(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    for var in ("PMW_USER", "PMW_WORKBOOK", "PMW_ACTING"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PMW_DATABASE_URL", demo_url)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    app_session.store.cache_clear()
-    yield app_session.store()
-    app_session.store().close()
-    app_session.store.cache_clear()
-    W.Widget.close_all()
+def pages(lab_store: Store) -> Store:
+    return lab_store
 
 
 def act(page: StepPage, person: str) -> None:

@@ -92,7 +92,7 @@ def test_jupyterlab_asks_nothing_and_calls_nowhere(tmp_path: Path) -> None:
     assert argv["LabApp.check_for_updates_class"].endswith("NeverCheckForUpdate")
     assert argv["ServerApp.root_dir"] == str(folder)
     assert argv["ServerApp.ip"] == "127.0.0.1" and argv["ServerApp.open_browser"] == "False"
-    assert argv["LabApp.default_url"] == "/lab/tree/s1/00_start_here.ipynb"
+    assert argv["LabApp.default_url"] == "/doc/tree/s1/session.ipynb"
     settings = Path(argv["LabApp.user_settings_dir"])
     assert settings == folder / LAB_STATE / "settings"
     for plugin, values in SETTINGS.items():

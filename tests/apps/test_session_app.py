@@ -1,0 +1,163 @@
+"""The JupyterLab session app (StepPage in place): moving between steps and workbooks on
+one kernel, one selection for every panel and notebook, and what a browser may ask.
+
+The browser journey is tests/browser/test_lab_journey.py; these check the kernel's side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pmwidgets.apps import objectives_page, session_app
+from pmwidgets.apps import session as app_session
+from pmwidgets.apps.step_page import StepPage
+from pmwidgets.cli.lab import strip_widget_views
+from pmwidgets.store import Store
+from pmwidgets.widgets.lean import is_shown
+from pmwidgets.widgets.objective_list import ObjectiveList
+
+
+@pytest.fixture
+def lab(lab_store: Store) -> Store:
+    """JupyterLab's mode on a copy of the demo, nobody chosen yet."""
+    return lab_store
+
+
+def choose(**values: object) -> None:
+    app_session.save_selection(replace(app_session.load_selection(), **values))  # type: ignore[arg-type]
+
+
+def summary(page: StepPage) -> str:
+    assert page.bar is not None
+    return str(page.bar.summary.value)
+
+
+def shown_step(page: StepPage) -> str:
+    shown = [stem for stem, box in page._boxes.items() if box in page.children and is_shown(box)]
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+def test_moving_between_steps_keeps_one_session_and_builds_each_step_once(lab: Store) -> None:
+    choose(user="kwalsh", workbook=1)
+    page = session_app()
+    assert page.in_place and page.catcher is not None and "pmw-app" in page._dom_classes
+    ctx = page.context
+    assert ctx is not None and shown_step(page) == "00_start_here"
+    page.catcher.clicked({"step": "02_objectives", "workbook": "1"})
+    objectives = page._boxes["02_objectives"].children[0]
+    assert isinstance(objectives, ObjectiveList) and shown_step(page) == "02_objectives"
+    page.go("03_development_plan")
+    page.go("02_objectives")
+    assert page._boxes["02_objectives"].children[0] is objectives, "built again"
+    assert page.context is ctx and shown_step(page) == "02_objectives"
+    nav = page.bar.nav.value  # type: ignore[union-attr]
+    assert "data-pmw-step='02_objectives' data-pmw-workbook='1' aria-current='page'" in nav
+    assert nav.count("aria-current") == 1
+    assert app_session.load_selection().step == "02_objectives"
+
+
+def test_switching_who_acts_reaches_every_built_step(lab: Store) -> None:
+    choose(user="kwalsh", workbook=1)
+    page = session_app("02_objectives")
+    page.go("04_check_ins")
+    page.bar.acting_choice.value = "rokafor"  # type: ignore[union-attr]
+    objectives = page._boxes["02_objectives"].children[0]
+    assert objectives.editor.author == "rokafor"
+    assert "Richard Okafor is acting" in summary(page)
+    assert app_session.load_selection().acting == "rokafor"
+
+
+def test_a_dashboard_link_opens_that_workbook_in_every_panel(lab: Store) -> None:
+    choose(user="kwalsh")
+    page = session_app()
+    assert page.context is None and "coach_dashboard" not in page._boxes
+    board = page.children[-1]
+    assert "data-pmw-workbook='4'" in str(board.children[0].table.value)
+    page.catcher.clicked({"step": "02_objectives", "workbook": "4"})  # type: ignore[union-attr]
+    assert page.context is not None and page.context.workbook_id == 4
+    assert "Workbook 4: Anna Berg with Helen Lambert" in summary(page)
+    page.go("00_start_here", 1)
+    assert page.context.workbook_id == 1 and "Mei Chen" in summary(page)
+    assert app_session.load_selection().workbook == 1
+    assert "02_objectives" not in page._boxes, "Anna's steps are not kept for Mei's workbook"
+
+
+def test_a_workbook_the_coach_may_not_see_is_refused_whatever_the_browser_sends(
+    lab: Store,
+) -> None:
+    choose(user="kwalsh", workbook=1)
+    page = session_app()
+    page.catcher.clicked({"step": "02_objectives", "workbook": "2"})  # type: ignore[union-attr]
+    assert page.status.kind == "error"
+    assert page.context is not None and page.context.workbook_id == 1
+    assert app_session.load_selection().workbook == 1
+    page.catcher.clicked({"step": "../../etc", "workbook": "1"})  # type: ignore[union-attr]
+    page.catcher.clicked({"step": "home", "workbook": "1"})  # type: ignore[union-attr]
+    assert page.status.kind == "error" and "not part of this session" in page.status.message
+    page.catcher.clicked({"pdf": "2"})  # type: ignore[union-attr]
+    assert page.status.kind == "error"
+
+
+def test_an_employee_sees_no_dashboard_and_may_not_open_it(lab: Store) -> None:
+    choose(user="mchen", workbook=1)
+    page = session_app()
+    assert "coach_dashboard" not in page.bar.nav.value  # type: ignore[union-attr]
+    page.catcher.clicked({"step": "coach_dashboard"})  # type: ignore[union-attr]
+    assert page.status.kind == "error" and "for coaches and HR" in page.status.message
+    assert page.step == "00_start_here" and app_session.load_selection().step is None
+
+
+def test_another_notebook_s_choice_is_followed_so_no_page_shows_the_last_workbook(
+    lab: Store,
+) -> None:
+    choose(user="kwalsh", workbook=1)
+    first, second = session_app(), objectives_page()
+    assert first.comm is None, "running a notebook again closes the kernel's earlier app"
+    assert second.selection_changed() is False
+    choose(workbook=4, acting=None)
+    assert second.selection_changed() is True
+    assert second.context is not None and second.context.workbook_id == 4
+    assert "Another notebook" in second.status.message
+
+
+def test_the_session_app_opens_on_the_step_shown_last(lab: Store) -> None:
+    choose(user="kwalsh", workbook=1, step="05_review")
+    assert session_app().step == "05_review"
+    choose(step="no_such_step")
+    assert session_app().step == "00_start_here"
+
+
+def test_the_agreement_pdf_is_sent_to_the_browser_for_a_workbook_one_may_see(lab: Store) -> None:
+    choose(user="kwalsh", workbook=1)
+    page = session_app()
+    sent: list[tuple[object, object]] = []
+    page.catcher.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign, union-attr]
+    page.catcher.clicked({"pdf": "4"})  # type: ignore[union-attr]
+    assert page.status.kind == "ok", page.status.message
+    ((content, buffers),) = sent
+    assert content == {
+        "download": "performance-agreement-workbook-4.pdf",
+        "mime": "application/pdf",
+    }
+    assert bytes(buffers[0]).startswith(b"%PDF")  # type: ignore[index]
+
+
+def test_a_notebook_is_saved_without_its_widget_views() -> None:
+    view = {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}, "text/plain": ["VBox()"]}}  # fmt: skip
+    text = {"output_type": "stream", "name": "stdout", "text": ["hello\n"]}
+    model = {
+        "type": "notebook",
+        "content": {
+            "cells": [{"cell_type": "code", "outputs": [view, text]}, {"cell_type": "markdown"}],
+            "metadata": {"widgets": {"state": {}}},
+        },
+    }
+    strip_widget_views(model, path="s/session.ipynb")
+    assert model["content"]["cells"][0]["outputs"] == [text]  # type: ignore[index]
+    assert "widgets" not in model["content"]["metadata"]  # type: ignore[index]
+    other = {"type": "file", "content": "x"}
+    strip_widget_views(other)
+    assert other == {"type": "file", "content": "x"}
