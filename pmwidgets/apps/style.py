@@ -45,7 +45,9 @@ CSS = """
 .pmw-page .pmw-downloads { margin: 0 0 0 8px; line-height: var(--jp-widgets-inline-height, 28px); }
 .pmw-hidden { display: none !important; }
 .pmw-hash summary { cursor: pointer; width: fit-content; }
-.pmw-page input[type="date"] { min-width: 9.5em; }
+.pmw-page .pmw-date { width: auto; }
+.pmw-page .pmw-date input { width: 8.5em; flex: 0 0 auto; font-variant-numeric: tabular-nums; }
+.pmw-page .pmw-date-problem { margin-left: 8px; }
 .pmw-dashboard { --jp-widgets-inline-width: 380px; }
 """
 

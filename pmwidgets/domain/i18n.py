@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,6 +56,76 @@ def format_date(value: dt.date | None) -> str:
         return _("no date")
     fmt = _DATE_FORMATS.get(current_language(), _DATE_FORMATS["en"])
     return value.strftime(fmt)
+
+
+#: how the organisation writes a date in a date box: (strftime format, what to type)
+_DATE_ORDERS = {
+    "dmy": ("%d/%m/%Y", "dd/mm/yyyy"),
+    "mdy": ("%m/%d/%Y", "mm/dd/yyyy"),
+    "ymd": ("%Y-%m-%d", "yyyy-mm-dd"),
+}
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})\s*$")
+
+
+def date_order() -> str:
+    """The organisation's order of day, month and year in a date box: ``PMW_DATE_ORDER``
+    (``dmy``, ``mdy`` or ``ymd``); by default ``dmy`` (British, as the demo organisation),
+    ``ymd`` in Chinese."""
+    order = os.environ.get("PMW_DATE_ORDER", "").strip().lower()
+    if order in _DATE_ORDERS:
+        return order
+    return "ymd" if current_language() == "zh_CN" else "dmy"
+
+
+def input_date(value: dt.date | None) -> str:
+    """``value`` as the organisation writes it in a date box (``31/08/2027``); "" for none.
+
+    >>> input_date(dt.date(2027, 8, 31))
+    '31/08/2027'
+    """
+    return value.strftime(_DATE_ORDERS[date_order()][0]) if value is not None else ""
+
+
+def date_hint() -> str:
+    """What to type in a date box, in the organisation's order (``dd/mm/yyyy``)."""
+    return _DATE_ORDERS[date_order()][1]
+
+
+def parse_input_date(text: str) -> dt.date | None:
+    """The date typed in a date box, in the organisation's order or as ``2027-08-31``;
+    None for an empty box.
+
+    Raises
+    ------
+    ValueError
+        With one line saying how to write it, for anything else.
+
+    >>> parse_input_date("31/8/2027"), parse_input_date("2027-08-31"), parse_input_date(" ")
+    (datetime.date(2027, 8, 31), datetime.date(2027, 8, 31), None)
+    >>> parse_input_date("31/02/2027")
+    Traceback (most recent call last):
+    ValueError: “31/02/2027” is not a date: write it as dd/mm/yyyy, for example 31/08/2027
+    """
+    if not text.strip():
+        return None
+    found = _NUMERIC_DATE.match(text)
+    try:
+        if found is None:
+            raise ValueError(text)
+        a, b, c = (int(g) for g in found.groups())
+        if len(found.group(1)) == 4:  # a year first: always year, month, day
+            return dt.date(a, b, c)
+        if len(found.group(3)) != 4:
+            raise ValueError(text)
+        order = date_order()
+        return dt.date(c, a, b) if order == "mdy" else dt.date(c, b, a)
+    except ValueError:
+        example = input_date(dt.date(2027, 8, 31))
+        raise ValueError(
+            _("“{text}” is not a date: write it as {hint}, for example {example}").format(
+                text=text.strip(), hint=date_hint(), example=example
+            )
+        ) from None
 
 
 def format_datetime(value: dt.datetime | None) -> str:

@@ -29,6 +29,7 @@ from .base import (
     text,
 )
 from .conflict_view import ConflictSlot
+from .date_box import DateBox
 from .lean import make
 
 
@@ -78,7 +79,7 @@ class PlanEditor(W.VBox):
         self.kind = dropdown(_("Kind"), "min(100%, 32em)", options=kinds)
         self.description = text(_("Description"), placeholder=_("What will be done"))
         self.link = dropdown(_("Develops"), "min(100%, 48em)")
-        self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
+        self.due = DateBox(_("Due"), style=WIDE)
         self.due.value = self._default_due(state)
         said = self.actions_status
         self.add_action_button = self._clicked(_("Add action"), self.add_action, "primary", said)

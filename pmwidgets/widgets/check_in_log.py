@@ -37,6 +37,7 @@ from .base import (
     paragraph_html,
     text,
 )
+from .date_box import DateBox
 from .lean import close_replaced, make
 
 #: what ``on_save`` is: called with the new check-in and a reason ("" here); returns its number
@@ -113,7 +114,7 @@ class CheckInLog(W.VBox):
         self.chart_box = make(W.VBox)
         self.stage_note = html_widget()
         self.carried_in = html_widget(css="pmw-card")
-        self.on = make(W.DatePicker, description=_("Date"), style=WIDE)
+        self.on = DateBox(_("Date"), style=WIDE)
         self.date_hint = html_widget()
         self.goal, self.reality, self.options, self.will = (
             text(label, area=True) for _f, label, _h in grow()

@@ -42,6 +42,7 @@ from .base import (
     text,
 )
 from .conflict_view import ConflictSlot
+from .date_box import DateBox
 from .lean import close_replaced, make, show
 
 
@@ -141,7 +142,7 @@ class DevelopmentPlanner(PlanEditor):
         self.support_table = html_widget()
         offer = _("Time, budget, access, coaching")
         self.support_text = text(_("Commitment"), placeholder=offer)
-        self.support_due = make(W.DatePicker, description=_("By (optional)"), style=WIDE)
+        self.support_due = DateBox(_("By (optional)"), style=WIDE)
         self.add_support_button = self._clicked(
             _("Add commitment"), self.add_support, "primary", self.support_status
         )

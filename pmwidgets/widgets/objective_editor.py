@@ -28,6 +28,7 @@ from ._objective_form import (
 )
 from .base import TEXT_LAYOUT, WIDE, StatusArea, button, esc, heading, html_widget, text
 from .conflict_view import ConflictSlot
+from .date_box import DateBox
 from .lean import make, show
 
 TEMPLATE_FIELDS = FIELDS  #: the fields a template may fill in for a new objective
@@ -147,7 +148,7 @@ class ObjectiveEditor(W.VBox):
         )
         self.measure = text(_("Measure"), placeholder=_("How progress will be seen"))
         self.target = text(_("Target"), placeholder=_("A number, a date or a yes/no outcome"))
-        self.due = make(W.DatePicker, description=_("Due"), style=WIDE)
+        self.due = DateBox(_("Due"), style=WIDE)
         self.weight = make(
             WeightText,
             description=_("Weight (%)"),

@@ -23,6 +23,7 @@ from .base import (
     html_widget,
     paragraph,
 )
+from .date_box import DateBox
 from .lean import make, show
 
 #: the value of the coach menu's "No coach" entry.
@@ -98,12 +99,8 @@ class WorkbookPicker(W.VBox):
         self.manager = dropdown(_("Manager"))
         self.coach = dropdown(_("Coach"))
         year = dt.date.today().year
-        self.cycle_start = make(
-            W.DatePicker, description=_("Cycle starts"), value=dt.date(year, 9, 1), style=WIDE
-        )
-        self.cycle_end = make(
-            W.DatePicker, description=_("Cycle ends"), value=dt.date(year + 1, 8, 31), style=WIDE
-        )
+        self.cycle_start = DateBox(_("Cycle starts"), dt.date(year, 9, 1), style=WIDE)
+        self.cycle_end = DateBox(_("Cycle ends"), dt.date(year + 1, 8, 31), style=WIDE)
         self.create_button = button(_("Create workbook"), "primary")
         self.new_cycle = make(
             W.VBox,
