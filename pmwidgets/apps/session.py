@@ -9,7 +9,8 @@ In JupyterLab (a coach's facilitated session) the person running the server
 holds the database, so the person at the keyboard is trusted: they are named
 by ``PMW_USER``, or chosen on the start page. The choice of workbook and of
 who is acting is remembered in a small file in the user's state folder, so
-that each step's notebook opens the same workbook. Environment variables
+that each step's notebook opens the same workbook; it is kept per database and
+folder (each coaching session has a folder of its own). Environment variables
 (``PMW_USER``, ``PMW_WORKBOOK``, ``PMW_ACTING``) override the file, which is
 how tests and scripted runs pick a workbook.
 """
@@ -40,6 +41,17 @@ class Selection:
     workbook: int | None = None
     acting: str | None = None
     step: str | None = field(default=None, compare=False)
+
+
+def _key() -> str:
+    """Whose selection this is: the database, and the folder the notebooks run in.
+
+    In JupyterLab a kernel runs in its notebook's folder, so each coaching session
+    (``pmw lab --session NAME``, a folder of its own) remembers its own person, workbook
+    and step, and a new session starts by asking who is at the screen; the notebooks of
+    one session share theirs.
+    """
+    return f"{store().url} in {Path.cwd()}"
 
 
 def _state_file() -> Path:
@@ -142,7 +154,7 @@ def load_selection() -> Selection:
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            saved = data.get(store().url, {}) if isinstance(data, dict) else {}
+            saved = data.get(_key(), {}) if isinstance(data, dict) else {}
         except (OSError, ValueError):
             saved = {}
     sel = Selection(
@@ -174,7 +186,7 @@ def save_selection(selection: Selection) -> None:
             data = {}
     except (OSError, ValueError):
         data = {}
-    data[store().url] = asdict(selection)
+    data[_key()] = asdict(selection)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
     tmp.replace(path)

@@ -155,7 +155,8 @@ class StepPage(W.VBox):
             self._draw(self.head, sign_in_message())
             return
         if sel.workbook is None:
-            self._draw(self.head, self._picker(self.me))
+            head = heading(_("Choose a workbook"), 2) if self.in_place else self.head
+            self._draw(head, self._picker(self.me))
             return
         try:
             self.context = WorkbookSession(session.services_for(sel) or self.me, sel.workbook)
@@ -239,6 +240,9 @@ class StepPage(W.VBox):
         if self.context is None or self.bar is None:
             self.show()
             return
+        back = step == DASHBOARD and self.me is not None and self.context.acting != self.me.me
+        if back and self.me is not None:
+            self._act(self.me.me.id)  # the dashboard is the coach's: nobody else acts there
         box = self._box(step)
         if box not in self.children:
             self.children = (*self.children, box)
@@ -247,6 +251,12 @@ class StepPage(W.VBox):
         self.bar.current_step = step
         self.bar.refresh(self.context.state)
         self.status.clear()
+        if back and self.me is not None:
+            self.status.info(
+                _("{name} is acting again: the dashboard is the coach's.").format(
+                    name=self.me.me.name
+                )
+            )
 
     def download_pdf(self, workbook: int) -> None:
         """Have the browser save workbook ``workbook``'s agreement as a PDF (access checked)."""
@@ -297,14 +307,21 @@ class StepPage(W.VBox):
 
     def _sign_in(self) -> W.Widget:
         people = Services.operator(session.store()).people()
+        # nobody is chosen for the coach: a Continue without looking must not sign in
+        # whoever comes first in the list
         chooser = W.Dropdown(
             description=_("Who is at the screen?"),
-            options=[(f"{p.name} ({', '.join(r.value for r in p.roles)})", p.id) for p in people],
+            options=[(_("Choose your name"), "")]
+            + [(f"{p.name} ({', '.join(r.value for r in p.roles)})", p.id) for p in people],
+            value="",
             style={"description_width": "initial"},
+            layout={"width": "auto", "min_width": "28em"},
         )
         go = button(_("Continue"), "primary")
 
         def choose(_b: W.Button) -> None:
+            if not chooser.value:
+                raise PmwError(_("Choose your name first: who is at the screen?"))
             sel = replace(session.load_selection(), user=chooser.value, acting=None)
             session.save_selection(sel)
             self.show()

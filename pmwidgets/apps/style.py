@@ -22,6 +22,7 @@ CSS = """
 .pmw-ok { color: #1a7f37; }
 .pmw-bad { color: #b3261e; }
 .pmw-wait { color: #7a4d00; }
+.pmw-todo { color: #3d4852; }
 .pmw-num { text-align: right; font-variant-numeric: tabular-nums; }
 .pmw-table { border-collapse: collapse; width: 100%; margin: 6px 0; line-height: 1.35 !important; }
 .pmw-table th { text-align: left; background: #eef2f6; border-bottom: 2px solid #c9d1d9; padding: 4px 8px; }
@@ -49,6 +50,7 @@ CSS = """
 .pmw-page .pmw-date input { width: 8.5em; flex: 0 0 auto; font-variant-numeric: tabular-nums; }
 .pmw-page .pmw-date-problem { margin-left: 8px; }
 .pmw-dashboard { --jp-widgets-inline-width: 380px; }
+.pmw-dashboard-table, .pmw-dashboard-table .widget-html-content { overflow-x: auto; max-width: 100%; }
 """
 
 

@@ -36,7 +36,11 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    # saved (without widget views) soon after a run, so a closed tab rarely asks to save
+    "@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": 15},
 }
+#: a kernel whose notebook no tab shows any more stops after this long unused (seconds)
+CLOSED_TAB_KERNEL_SECONDS = 600
 
 
 class LabError(ValueError):
@@ -154,6 +158,11 @@ def lab_argv(folder: Path, session: Path, port: int, ip: str, browser: bool) -> 
         "LabApp.user_settings_dir": folder / LAB_STATE / "settings",
         "LabApp.workspaces_dir": folder / LAB_STATE / "workspaces",
         "ContentsManager.pre_save_hook": "pmwidgets.cli.lab.strip_widget_views",
+        # a notebook's kernel keeps running after its tab is closed (JupyterLab's way);
+        # unused and with no tab connected, it is stopped, never while a tab shows it
+        "MappingKernelManager.cull_idle_timeout": CLOSED_TAB_KERNEL_SECONDS,
+        "MappingKernelManager.cull_connected": False,
+        "MappingKernelManager.cull_interval": 60,
     }
     return [f"--{name}={value}" for name, value in options.items()]
 

@@ -269,10 +269,18 @@ def reopen(version: AgreementVersion | None, reason: str) -> AgreementVersion | 
     if version is None or not version.agreed:
         return version
     if len(reason.strip()) < 3:
+        plural = version.subject == "objectives"
         raise ValidationFailed(
-            _(
-                "the {subject} was agreed by both (version {n}): give a reason for the change; "
-                "both will need to agree again"
+            (
+                _(
+                    "the {subject} were agreed by both (version {n}): give a reason for the "
+                    "change; both will need to agree again"
+                )
+                if plural
+                else _(
+                    "the {subject} was agreed by both (version {n}): give a reason for the "
+                    "change; both will need to agree again"
+                )
             ).format(subject=_(SUBJECT_LABELS[version.subject]), n=version.number)
         )
     return AgreementVersion(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..domain.agreement import AgreementStatus, AgreementVersion, Confirmation, method_words
 from ..domain.i18n import _, format_date
 from ..domain.model import Workbook
-from .base import check_line, esc
+from .base import check_line, esc, todo_line
 
 
 def summary_html(version: AgreementVersion | None, agreed: AgreementStatus, current: str) -> str:
@@ -26,6 +26,8 @@ def summary_html(version: AgreementVersion | None, agreed: AgreementStatus, curr
         f"<div class='pmw-wait'><span aria-label='{esc(_('Waiting'))}'>…</span> "
         f"{esc(agreed.label)}</div>"
         if waiting
+        else todo_line(agreed.label)
+        if agreed == AgreementStatus.DRAFT
         else check_line(agreed == AgreementStatus.AGREED, agreed.label)
     )
     return (
@@ -50,7 +52,7 @@ def confirmation_line(
     pid = c.person_id if c else (wb.employee_id if party == "employee" else wb.manager_id)
     who = _("{name} ({party})").format(name=names.get(pid, pid), party=_(party))
     if c is None:
-        return check_line(False, _("{who} has not confirmed yet").format(who=who))
+        return todo_line(_("{who} has not confirmed yet").format(who=who))
     when = {"who": who, "n": number, "date": format_date(c.at.date())}
     if c.content_hash != current:
         text = _(

@@ -38,7 +38,7 @@ from ..domain.model import PARTIES, Person, Stage
 from ..domain.readiness import Readiness, agreement_readiness
 from ..domain.state import WorkbookState
 from ._agreement_words import confirmation_line, explanation, summary_html
-from .base import StatusArea, button, check_line, esc, heading, html_widget, text
+from .base import StatusArea, button, esc, heading, html_widget, text, todo_line
 from .lean import make, show
 
 #: ``on_confirm(seen_hash, personal_code, accept_reason)``: records the confirmation
@@ -214,21 +214,21 @@ class AgreementPanel(W.VBox):
         parts = []
         if ready.blocking:
             title = _("Before either of you can confirm, complete:")
-            items = "".join(check_line(False, b) for b in ready.blocking)
+            items = "".join(todo_line(b) for b in ready.blocking)
             parts.append(f"<div class='pmw-card pmw-missing'><b>{esc(title)}</b>{items}</div>")
         if ready.blocking and ready.acceptable:
             title = _(
                 "Also, not every SMART criterion is met: improve it, or, once the rest is "
                 "complete, agree as it is and say why:"
             )
-            items = "".join(check_line(False, a) for a in ready.acceptable)
+            items = "".join(todo_line(a) for a in ready.acceptable)
             parts.append(f"<div class='pmw-card pmw-acceptable'><b>{esc(title)}</b>{items}</div>")
         elif ready.acceptable:
             title = _(
                 "Not every SMART criterion is met. You can improve it first, or agree as it "
                 "is and say why (your reason is recorded with your confirmation):"
             )
-            items = "".join(check_line(False, a) for a in ready.acceptable)
+            items = "".join(todo_line(a) for a in ready.acceptable)
             parts.append(f"<div class='pmw-card pmw-acceptable'><b>{esc(title)}</b>{items}</div>")
         self.readiness.value = "".join(parts) if waiting or ready.blocking else ""
         show(self.accept, waiting and ready.ready and bool(ready.acceptable))

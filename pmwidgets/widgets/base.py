@@ -110,6 +110,14 @@ def check_line(ok: bool, message: str) -> str:
     return f"<div class='{css}'><span aria-label='{esc(word)}'>{symbol}</span> {esc(message)}</div>"
 
 
+def todo_line(message: str) -> str:
+    """Something still to do, as HTML, in a neutral colour: a form nobody has touched yet
+    shows what is left, not a column of red crosses."""
+    return (
+        f"<div class='pmw-todo'><span aria-label='{esc(_('To do'))}'>○</span> {esc(message)}</div>"
+    )
+
+
 class StatusArea(W.HTML):
     """Where a composite says what happened: saved, refused, or went wrong.
 

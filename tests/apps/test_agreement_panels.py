@@ -282,3 +282,14 @@ def test_someone_chosen_at_the_screen_gets_no_confirm_and_a_forged_click_stores_
     assert p.status.kind == "error" and "own act" in p.status.message
     version = Services(demo, "sjones").open(5).agreements.get("job_description")
     assert version is None or all(c.person_id != "sjones" for c in version.confirmations)
+
+
+def test_an_untouched_step_shows_what_is_left_without_red(demo: Store) -> None:
+    """Mei Chen's review has not started: nothing is wrong yet, so nothing is red; what
+    is left to do is listed in a neutral colour, each line with its symbol."""
+    p = panel(demo, "mchen", 1, "review")
+    shown = "".join(w.value for w in (p.summary, p.confirmations, p.readiness))
+    assert "Draft: not confirmed by either party" in text(p.summary)
+    assert "pmw-bad" not in shown and "✗" not in shown
+    assert shown.count("pmw-todo") >= 3
+    assert "○</span> Mei Chen (employee) has not confirmed yet" in p.confirmations.value

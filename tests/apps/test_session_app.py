@@ -7,7 +7,9 @@ The browser journey is tests/browser/test_lab_journey.py; these check the kernel
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import ipywidgets as W
 import pytest
 
 from pmwidgets.apps import objectives_page, session_app
@@ -15,7 +17,7 @@ from pmwidgets.apps import session as app_session
 from pmwidgets.apps.step_page import StepPage
 from pmwidgets.cli.lab import strip_widget_views
 from pmwidgets.store import Store
-from pmwidgets.widgets.lean import is_shown
+from pmwidgets.widgets.lean import is_shown, widget_tree
 from pmwidgets.widgets.objective_list import ObjectiveList
 
 
@@ -161,3 +163,42 @@ def test_a_notebook_is_saved_without_its_widget_views() -> None:
     other = {"type": "file", "content": "x"}
     strip_widget_views(other)
     assert other == {"type": "file", "content": "x"}
+
+
+def test_each_session_folder_remembers_its_own_choice(
+    lab: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two coaching sessions (two folders) on one database: the second starts by asking
+    who is at the screen, and a choice in one never moves the other."""
+    (tmp_path / "monday").mkdir()
+    (tmp_path / "tuesday").mkdir()
+    monkeypatch.chdir(tmp_path / "monday")
+    choose(user="kwalsh", workbook=1, acting="mchen")
+    monkeypatch.chdir(tmp_path / "tuesday")
+    assert app_session.load_selection() == app_session.Selection()
+    choose(user="kwalsh", workbook=4)
+    monkeypatch.chdir(tmp_path / "monday")
+    assert app_session.load_selection() == app_session.Selection("kwalsh", 1, "mchen")
+
+
+def test_continue_without_a_name_signs_nobody_in(lab: Store) -> None:
+    page = session_app()
+    chooser = next(w for w in widget_tree(page) if isinstance(w, W.Dropdown))
+    assert chooser.value == "" and chooser.options[0][0] == "Choose your name"
+    next(w for w in widget_tree(page) if isinstance(w, W.Button)).click()
+    assert page.status.kind == "error" and "Choose your name first" in page.status.message
+    assert app_session.load_selection().user is None
+    chooser.value = "kwalsh"
+    next(w for w in widget_tree(page) if isinstance(w, W.Button)).click()
+    assert app_session.load_selection().user == "kwalsh"
+    assert "Choose a workbook" in page.children[len(page.top)].value
+
+
+def test_the_dashboard_is_the_coach_s_so_nobody_else_acts_on_it(lab: Store) -> None:
+    choose(user="kwalsh", workbook=4)
+    page = session_app("02_objectives")
+    page.bar.acting_choice.value = "hlambert"  # type: ignore[union-attr]
+    page.go("coach_dashboard")
+    assert page.context is not None and page.context.acting.id == "kwalsh"
+    assert app_session.load_selection().acting is None
+    assert "Kate Walsh is acting again" in page.status.message

@@ -204,12 +204,16 @@ def test_a_coach_s_whole_session_in_one_app_without_a_page_load(
     assert "Anna Berg" in visible_step(page).inner_text()  # the agreement document
     act(page, "Anna Berg (employee)")
 
-    # the agreement of Mei Chen's workbook, as a PDF, from the dashboard
+    # the agreement of Mei Chen's workbook, as a PDF, from the dashboard (the coach's:
+    # nobody else acts there)
     go(page, "coach_dashboard")
+    page.locator(".pmw-workbook-summary").get_by_text("Signed in as Kate Walsh").wait_for()
     with page.expect_download() as download:
         app.locator("tr[data-workbook='1'] a[data-pmw-pdf]").click()
     assert download.value.suggested_filename == "performance-agreement-workbook-1.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    go(page, "02_objectives")
+    act(page, "Helen Lambert (manager)")
     assert len(loads) == first_load, f"pages were loaded: {loads[first_load:]}"
 
     # saved (as autosave would), then reloaded: the notebook says how to start, with no
@@ -227,8 +231,8 @@ def test_a_coach_s_whole_session_in_one_app_without_a_page_load(
     page.locator(".jp-RenderedMarkdown", has_text="To start, choose Run").wait_for(timeout=120_000)
     assert not page.get_by_text("model not found").count()
     run_all(page)
-    page.locator(".pmw-session-bar a.pmw-step-current[data-pmw-step='coach_dashboard']").wait_for()
-    expect_workbook(page, "Workbook 4: Anna Berg with Helen Lambert", "Anna Berg")
+    page.locator(".pmw-session-bar a.pmw-step-current[data-pmw-step='02_objectives']").wait_for()
+    expect_workbook(page, "Workbook 4: Anna Berg with Helen Lambert", "Helen Lambert")
     go(page, "05_review")
     assert "Anna Berg" in visible_step(page).inner_text()
     page.screenshot(path=str(SCREENSHOTS / "lab-session-review.png"))

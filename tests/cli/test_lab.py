@@ -93,6 +93,10 @@ def test_jupyterlab_asks_nothing_and_calls_nowhere(tmp_path: Path) -> None:
     assert argv["ServerApp.root_dir"] == str(folder)
     assert argv["ServerApp.ip"] == "127.0.0.1" and argv["ServerApp.open_browser"] == "False"
     assert argv["LabApp.default_url"] == "/doc/tree/s1/session.ipynb"
+    assert argv["ContentsManager.pre_save_hook"] == "pmwidgets.cli.lab.strip_widget_views"
+    # a closed tab's kernel stops when unused; a kernel a tab still shows never does
+    assert argv["MappingKernelManager.cull_connected"] == "False"
+    assert int(argv["MappingKernelManager.cull_idle_timeout"]) >= 300
     settings = Path(argv["LabApp.user_settings_dir"])
     assert settings == folder / LAB_STATE / "settings"
     for plugin, values in SETTINGS.items():
