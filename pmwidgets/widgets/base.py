@@ -229,17 +229,21 @@ def text(
     area: bool = False,
     rows: int = 3,
     layout: dict[str, str] | None = None,
+    style: dict[str, str] | None = None,
 ) -> W.Text | W.Textarea:
     """A labelled text input (``area`` for several lines).
 
-    Its layout (``layout``, by default the full width of its column) and style are
-    models shared with other inputs: hide it with :func:`pmwidgets.widgets.lean.show`.
+    Its layout (``layout``, by default the full width of its column) and style
+    (``style``, by default an 11em label) are models shared with other inputs: hide it
+    with :func:`pmwidgets.widgets.lean.show`.
     """
     options: dict[str, Any] = {"description": description, "value": value}
     if area:
         options["rows"] = rows
     cls = W.Textarea if area else W.Text
-    return make(cls, placeholder=placeholder, layout=layout or TEXT_LAYOUT, style=WIDE, **options)
+    return make(
+        cls, placeholder=placeholder, layout=layout or TEXT_LAYOUT, style=style or WIDE, **options
+    )
 
 
 def dropdown(description: str, width: str = "", **traits: Any) -> W.Dropdown:

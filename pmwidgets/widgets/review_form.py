@@ -26,7 +26,7 @@ from ..domain.state import WorkbookState
 from ._review_parts import column_html, evidence_html, objective_html, stage_note
 from ._two_way import filling, offer_choice, value_from_form
 from .base import (
-    WIDE,
+    TEXT_LAYOUT,
     StatusArea,
     button,
     esc,
@@ -41,6 +41,10 @@ from .lean import close_replaced, make, show
 
 #: each party's column beside the evidence (which takes the other 40%)
 COLUMN = {"width": "30%"}
+#: the labels of an assessment column: short, so its inputs keep the column's width
+SHORT_LABEL = {"description_width": "6.5em"}
+#: the labels of the review's own fields, long enough for "Development outcomes"
+LONG_LABEL = {"description_width": "14em"}
 
 
 class ReviewForm(W.VBox):
@@ -122,9 +126,12 @@ class ReviewForm(W.VBox):
             _("Development outcomes"),
             area=True,
             placeholder=_("What the development plan achieved"),
+            style=LONG_LABEL,
         )
         start_from = _("What the next cycle should start from")
-        self.next_focus = text(_("Next-cycle focus"), area=True, placeholder=start_from)
+        self.next_focus = text(
+            _("Next-cycle focus"), area=True, placeholder=start_from, style=LONG_LABEL
+        )
         self.save_button = button(_("Save my assessments"), "primary")
         self.status = StatusArea()
         sign = _(
@@ -229,9 +236,10 @@ class ReviewForm(W.VBox):
                     description=_("Level"),
                     options=[(_("Not assessed yet"), "")]
                     + [(_(label), key) for key, label in ASSESSMENT_LABELS.items()],
-                    style=WIDE,
+                    style=SHORT_LABEL,
+                    layout=TEXT_LAYOUT,
                 )
-                comment = text(_("Comment"), area=True)
+                comment = text(_("Comment"), area=True, rows=5, style=SHORT_LABEL)
                 level.observe(self._on_field, names="value")
                 comment.observe(self._on_field, names="value")
                 self.levels[number], self.comments[number] = level, comment
