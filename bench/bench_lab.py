@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ def measure(folder: Path, quick: bool) -> list[Row]:
 
     rounds = 2 if quick else 5
     folder.mkdir(parents=True, exist_ok=True)
+    # pmw lab refuses a working folder inside the repository (where .bench is)
+    sessions = Path(tempfile.mkdtemp(prefix="pmw-bench-lab-"))
     template = _demo(folder)
     opened, signed, first, again, from_board, reloaded = [], [], [], [], [], []
     with sync_playwright() as pw:
@@ -82,7 +85,7 @@ def measure(folder: Path, quick: bool) -> list[Row]:
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
             env = demo_env(template, work, JUPYTER_RUNTIME_DIR=str(work / "rt"), JUPYTER_TOKEN="b")
-            lab = LabServer(env, work / "lab.log", work / "sessions", "bench")
+            lab = LabServer(env, work / "lab.log", sessions / f"round-{n}", "bench")
             try:
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900})
                 ctx.route(
@@ -120,6 +123,7 @@ def measure(folder: Path, quick: bool) -> list[Row]:
             finally:
                 lab.stop()
         browser.close()
+    shutil.rmtree(sessions, ignore_errors=True)
     old = sorted(reloaded)[len(reloaded) // 2]
 
     def row(measure: str, samples: list[float], target: str = "", note: str = "") -> Row:

@@ -211,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--folder", type=Path, default=ROOT / ".bench")
     args = parser.parse_args(argv)
-    raw = args.folder / "results.json"
+    # the figures themselves are kept beside the page (and committed), so that a run of
+    # some suites keeps the others' figures on any machine
+    raw = args.out.with_suffix(".json")
     kept = _previous(raw)  # suites not run now keep their last figures
     rows: list[Row] = []
     spent: dict[str, float] = {}
