@@ -149,7 +149,9 @@ class PlanEditor(W.VBox):
             )
         choose(self.link, links)
         choose(
-            self.action_pick, [(f"{i}. {a.description}"[:80], i) for i, a in enumerate(actions, 1)]
+            self.action_pick,
+            [(f"{i}. {a.description}"[:80], i) for i, a in enumerate(actions, 1)],
+            _("Choose an action"),
         )
         self._on_pick(refresh=True)
 

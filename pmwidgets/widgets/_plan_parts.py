@@ -93,12 +93,20 @@ def valid(model: Any, **fields: Any) -> Any:
         raise ValidationFailed(describe_validation_error(exc)) from None
 
 
-def choose(dropdown: W.Dropdown, options: list[tuple[str, Any]]) -> None:
-    """Give a dropdown new options, keeping its choice when it is still there."""
+def choose(dropdown: W.Dropdown, options: list[tuple[str, Any]], prompt: str = "") -> None:
+    """Give a dropdown new options, keeping its choice when it is still there.
+
+    With ``prompt``, a drop-down is never blank: its one option is chosen, or, with
+    several and none chosen, it shows ``prompt`` (value None) first.
+    """
+    if prompt and len(options) != 1:
+        options = [(prompt, None), *options]
     if list(dropdown.options) != options:
         kept = dropdown.value
         dropdown.options = options
         dropdown.value = kept if kept in {v for _label, v in options} else None
+    if prompt and len(options) == 1 and dropdown.value is None:
+        dropdown.value = options[0][1]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from ..domain.i18n import _, current_language
 from ..domain.rules import Coverage
 from ..domain.state import WorkbookState
 from . import _svg as charts
+from ._plan_parts import choose
 from .base import (
     StatusArea,
     button,
@@ -23,6 +24,7 @@ from .base import (
     html_widget,
     paragraph,
     text,
+    todo_line,
 )
 from .conflict_view import ConflictSlot
 from .lean import make, show
@@ -133,7 +135,7 @@ class CoverageView(W.VBox):
             self._based_on = state.workbook.version
         cov = state.coverage()
         if cov is None:
-            self.summary.value = check_line(False, _("no job description yet"))
+            self.summary.value = todo_line(_("no job description yet"))
             self.table.value = ""
             self.chart.children = ()
             self.responsibility.options = []
@@ -160,12 +162,11 @@ class CoverageView(W.VBox):
             f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
         self._draw_chart(cov)
-        current = self.responsibility.value
-        self.responsibility.options = [
-            (f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"
-        ]
-        if current in [r.number for r in cov.rows if r.status != "covered"]:
-            self.responsibility.value = current
+        choose(
+            self.responsibility,
+            [(f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"],
+            _("Choose a responsibility"),
+        )
         show(self.change_reason, state.needs_reason("objectives"))
 
     def _draw_chart(self, cov: Coverage) -> None:

@@ -202,3 +202,21 @@ def test_the_dashboard_is_the_coach_s_so_nobody_else_acts_on_it(lab: Store) -> N
     assert page.context is not None and page.context.acting.id == "kwalsh"
     assert app_session.load_selection().acting is None
     assert "Kate Walsh is acting again" in page.status.message
+
+
+@pytest.mark.parametrize(
+    ("workbook", "chosen", "first"),
+    [(3, 1, "1. LOLER inspection refresher course"), (1, None, "Choose an action")],
+)
+def test_no_drop_down_is_blank(lab: Store, workbook: int, chosen: int | None, first: str) -> None:
+    """One choice is chosen; several start on a prompt that says what to choose."""
+    choose(user="kwalsh", workbook=workbook)
+    page = session_app("03_development_plan")
+    planner = page._boxes["03_development_plan"].children[0]
+    pick = planner.action_pick
+    assert pick.value == chosen and pick.options[0][0] == first
+    page.go("02_objectives")
+    for w in widget_tree(page):
+        if isinstance(w, W.Dropdown):
+            shown = dict((v, label) for label, v in w.options).get(w.value)
+            assert shown, f"{w.description!r} is blank"
