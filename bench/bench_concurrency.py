@@ -39,6 +39,7 @@ from .bench_pages import (
     _env,
     interactive,
     open_objective,
+    preheated_pool,
     settle,
 )
 from .common import Row, percentile
@@ -280,7 +281,7 @@ def _run(
     shutil.copy(template, db)
     server = PmwServer(_env(work, db), work / "serve.log", 600)
     site = Site("pmw", server, True, list(PAGES))
-    settle(server, len(list((ROOT / "notebooks").glob("*.ipynb"))), timeout=300)
+    settle(server, preheated_pool(ROOT / "notebooks"), timeout=300)
     visits: list[tuple[str | None, str, str]] = [
         (
             f"e{n:03d}",

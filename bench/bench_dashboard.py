@@ -26,6 +26,7 @@ from .bench_pages import (
     _env,
     interactive,
     notebooks_folder,
+    preheated_pool,
     settle,
 )
 from .bench_store import build_org
@@ -55,7 +56,7 @@ def measure(folder: Path, quick: bool) -> list[Row]:
     nb = notebooks_folder(folder)
     server = PmwServer(_env(work, db), work / "serve.log", 600, f"--notebooks={nb}")
     site = Site("pmw", server, True, [BARE, "coach_dashboard"])
-    pool = len(list(nb.glob("*.ipynb")))
+    pool = preheated_pool(nb)
     browser = Browser()
     samples: dict[str, list[float]] = {"bare": [], "dashboard": []}
     try:

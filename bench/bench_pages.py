@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import time
@@ -187,6 +188,15 @@ def notebooks_folder(folder: Path) -> Path:
     shutil.copytree(ROOT / "notebooks", nb)
     (nb / f"{BARE}.ipynb").write_text(json.dumps(BARE_NOTEBOOK), encoding="utf-8")
     return nb
+
+
+def preheated_pool(folder: Path) -> int:
+    """How many kernels ``pmw serve`` keeps waiting for the notebooks in ``folder``: one
+    a page, but for those it serves cold (``NOT_PREHEATED``: the JupyterLab session)."""
+    from pmwidgets.web.server import NOT_PREHEATED
+
+    names = [p.name for p in folder.glob("*.ipynb")]
+    return len([n for n in names if not any(re.search(x, n) for x in NOT_PREHEATED)])
 
 
 def settle(server: Server, kernels: int, timeout: float = 90) -> None:

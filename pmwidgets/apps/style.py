@@ -42,7 +42,7 @@ CSS = """
 .pmw-dashboard-count .pmw-title { font-size: 1.6em; }
 .pmw-dashboard-rows .pmw-steps { gap: 3px; margin: 0; max-width: 15em; }
 .pmw-dashboard-rows .pmw-step { padding: 0 6px; font-size: 0.85em; line-height: 1.6; white-space: nowrap; }
-.pmw-downloads a { font-weight: 600; }
+.pmw-downloads a, .pmw-pdf-link { font-weight: 600; color: #0b5cad; text-decoration: underline; }
 .pmw-page .pmw-downloads { margin: 0 0 0 8px; line-height: var(--jp-widgets-inline-height, 28px); }
 .pmw-hidden { display: none !important; }
 .pmw-hash summary { cursor: pointer; width: fit-content; }
@@ -63,6 +63,7 @@ APP_CSS = """
 .jp-Cell:has(.pmw-app) .jp-OutputArea-prompt, .jp-Cell:has(.pmw-app) .jp-Collapser,
 .jp-Cell:has(.pmw-app) .jp-InputPrompt, .jp-Cell:has(.pmw-app) .jp-OutputArea-promptOverlay { display: none !important; }
 .jp-Notebook:has(.pmw-app) .pmw-start-hint { display: none; }
+.jp-NotebookPanel:has(.pmw-app) > .jp-NotebookPanel-toolbar { display: none; }
 .pmw-app { max-width: 1200px; font-size: 16px; --jp-widgets-font-size: 15px;
   --jp-widgets-inline-height: 32px; --jp-widgets-inline-label-width: 9em; }
 .pmw-app .pmw-step { font-size: 15px; }
