@@ -238,13 +238,14 @@ def test_forged_values_no_input_can_hold_give_no_traceback(browser, hostile_web:
         for model, name in (
             ("TextModel", "Title"),
             ("TextModel", "Weight"),
-            ("DatePickerModel", "Due"),
+            ("TextModel", "Due"),  # the date box (pmwidgets.widgets.date_box)
             ("SelectMultipleModel", "Serves"),
         )
     }
     forge.update(editor["Title"], value="Run a learner survey each term")
     forge.update(editor["Weight"], value="a lot")  # not a number
-    forge.update(editor["Due"], value={"year": 99999, "month": 13, "date": 40})
+    forge.update(editor["Due"], value={"year": 99999, "month": 13, "date": 40})  # not text
+    forge.update(editor["Due"], value="40/13/99999")  # no date
     forge.update(editor["Serves"], index=[999])  # no such responsibility
     forge.update(editor["Title"], no_such_trait=True)
     forge.click(forge.find("ButtonModel", "Save objective"))
