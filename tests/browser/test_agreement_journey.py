@@ -297,8 +297,9 @@ def test_a_plan_action_both_changed_is_chosen_and_the_rest_is_kept(
     for page, who in ((mei, "mchen"), (richard, "rokafor")):
         sign_in(page, web, who)
         open_step(page, web, "03_development_plan", 1, ".pmw-development-planner")
+        # action 1, after the drop-down's prompt ("Choose an action")
         page.locator(".pmw-development-planner").get_by_label("Action", exact=True).select_option(
-            index=0
+            index=1
         )
     mine = mei.locator(".pmw-development-planner")
     mine.get_by_label("Status").select_option(label="dropped")  # typed, not yet saved
