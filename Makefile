@@ -12,6 +12,8 @@ PYTEST_ARGS ?=
 PORT ?= 8866
 LAB_PORT ?= 8888
 
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: install system-deps run lab test test-fast lint bench soak clean
 
 $(STAMP): pyproject.toml
@@ -39,6 +41,12 @@ system-deps:
 	  else echo "note: missing$$need; the tests that need them will be skipped"; fi; \
 	fi
 
+# axe-core from the npm registry, pinned by tests/browser/package-lock.json: the browser
+# tests inject it into every page to check accessibility (tests/browser/a11y.py).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
 run: install
 	$(BIN)/pmw demo --if-empty
 	@echo "Sign-in links for the demo people (open one in a browser):"
@@ -57,7 +65,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install system-deps lint
+test: install system-deps $(AXE) lint
 	@mkdir -p .ci; status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 	  echo $$status > .ci/last-pytest-status; \
 	  if [ $$status = 5 ]; then echo "pytest collected no tests (exit status 5)"; fi; \

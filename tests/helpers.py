@@ -78,3 +78,32 @@ def migrate(url: str, direction: str, revision: str) -> None:
             getattr(command, direction)(cfg, revision)
     finally:
         engine.dispose()
+
+
+def table_cells(markup: str) -> list[list[str]]:
+    """The text of each body cell of the HTML tables in ``markup``, row by row (tags
+    dropped, whitespace squeezed): what a person reads in each cell, whatever the markup."""
+    from html.parser import HTMLParser
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "tr":
+                rows.append([])
+            elif tag == "td" and rows:
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "td" and self.cell is not None:
+                rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    Cells().feed(markup)
+    return [r for r in rows if r]

@@ -10,9 +10,9 @@ import ipywidgets as W
 from ..domain.errors import PmwError
 from ..domain.i18n import _, format_date
 from ..domain.model import Role
-from ..domain.state import next_step
+from ..domain.state import WorkbookState, next_step
 from ..services import Services
-from ..widgets.base import esc, heading, html_widget, paragraph, pdf_link, step_link
+from ..widgets.base import esc, heading, html_widget, pdf_link, step_link, table_markup
 from ..widgets.session_bar import STEPS
 from . import session
 from .logs import configure as configure_logging
@@ -22,12 +22,17 @@ from .style import stylesheet
 log = logging.getLogger("pmwidgets.apps")
 
 
-def workbook_rows(svc: Services) -> str:
+def workbook_states(svc: Services) -> list[WorkbookState]:
+    """Every workbook the signed-in person may see, as it stands (read once per page)."""
+    return [svc.open(wb.id or 0) for wb in svc.workbooks()]
+
+
+def workbook_rows(svc: Services, states: list[WorkbookState] | None = None) -> str:
     """The table of workbooks as HTML (every value escaped), with links to each step."""
     names = {p.id: p.name for p in svc.people()}
     rows = []
-    for wb in svc.workbooks():
-        state = svc.open(wb.id or 0)
+    for state in workbook_states(svc) if states is None else states:
+        wb = state.workbook
         last = max((c.on for c in state.check_ins), default=None)
         statuses = ", ".join(
             f"{_(label)}: {state.agreement_status(subject).label.split(':')[0].lower()}"  # type: ignore[arg-type]
@@ -45,15 +50,15 @@ def workbook_rows(svc: Services) -> str:
             + [pdf_link(wb.id or 0, _("Agreement (PDF)"), css="pmw-step")]
         )
         rows.append(
-            "<tr>"
-            f"<td>{int(wb.id or 0)}</td>"
-            f"<td><strong>{esc(names.get(wb.employee_id, wb.employee_id))}</strong><br>"
-            f"<span class='pmw-muted'>{esc(_('with {m}').format(m=names.get(wb.manager_id, wb.manager_id)))}</span></td>"
-            f"<td>{esc(wb.stage.label)}<div class='pmw-muted'>{esc(statuses)}</div>{flag}</td>"
-            f"<td>{esc(next_step(state))}</td>"
-            f"<td>{esc(format_date(last) if last else _('none yet'))}</td>"
-            f"<td><nav class='pmw-steps'>{steps}</nav></td>"
-            "</tr>"
+            [
+                str(int(wb.id or 0)),
+                f"<strong>{esc(names.get(wb.employee_id, wb.employee_id))}</strong><br>"
+                f"<span class='pmw-muted'>{esc(_('with {m}').format(m=names.get(wb.manager_id, wb.manager_id)))}</span>",
+                f"{esc(wb.stage.label)}<div class='pmw-muted'>{esc(statuses)}</div>{flag}",
+                esc(next_step(state)),
+                esc(format_date(last) if last else _("none yet")),
+                f"<nav class='pmw-steps' aria-label='{esc(_('Steps'))}'>{steps}</nav>",
+            ]
         )
     headers = [
         _("No."),
@@ -63,9 +68,45 @@ def workbook_rows(svc: Services) -> str:
         _("Last check-in"),
         _("Open a step"),
     ]
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    empty = f"<tr><td colspan='6'>{esc(_('No workbooks yet.'))}</td></tr>"
-    return f"<table class='pmw-table pmw-home-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows) or empty}</tbody></table>"
+    empty = esc(_("No workbooks yet."))
+    return table_markup(headers, rows, css="pmw-table pmw-home-table", empty=empty)
+
+
+def next_for_you(
+    svc: Services, states: list[WorkbookState] | None = None, today: dt.date | None = None
+) -> str:
+    """What the signed-in person should do first in each workbook they take part in, most
+    pressing first (a confirmation awaited from them), each with a link to its step; as HTML
+    (every value escaped)."""
+    from ..domain.next_action import workbook_next
+
+    names = {p.id: p.name for p in svc.people()}
+    items: list[tuple[int, str]] = []
+    for state in workbook_states(svc) if states is None else states:
+        wb = state.workbook
+        party = wb.party_of(svc.me.id)
+        if party is None:
+            continue
+        found = workbook_next(state, party, today)
+        if found is None:
+            continue
+        stem, action = found
+        other = wb.manager_id if party == "employee" else wb.employee_id
+        who = _("Workbook {n}, with {name}").format(n=wb.id, name=names.get(other, other))
+        title = _(dict(STEPS).get(stem, stem))
+        link = step_link(stem, _("Open {step}").format(step=title), wb.id or 0, css="pmw-next-go")
+        urgent = 0 if action.target == "agree" else 1
+        items.append(
+            (urgent, f"<li><strong>{esc(who)}</strong>: {esc(action.text)}<br>{link}</li>")
+        )
+    if not items:
+        return ""
+    label = esc(_("Next for you"))
+    rows = "".join(html for _urgent, html in sorted(items, key=lambda i: i[0]))
+    return (
+        f"<section class='pmw-next' aria-label='{label}'><div class='pmw-next-label'>{label}</div>"
+        f"<ul class='pmw-next-list'>{rows}</ul></section>"
+    )
 
 
 def personal_code_card(person_id: str) -> W.VBox:
@@ -137,14 +178,21 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
                     f"<p><a class='pmw-step' href='coach_dashboard.ipynb'>{esc(label)}</a></p>"
                 )
             )
-        if svc.verified and any(wb.coach_id and wb.party_of(svc.me.id) for wb in svc.workbooks()):
-            extra.append(personal_code_card(svc.me.id))
+        states = workbook_states(svc)
+        code: list[W.Widget] = []
+        if svc.verified and any(
+            s.workbook.coach_id and s.workbook.party_of(svc.me.id) for s in states
+        ):
+            code.append(personal_code_card(svc.me.id))
+        first = next_for_you(svc, states)
         page.children = (
             css,
             heading(_("Hello, {name}").format(name=svc.me.name), 2),
+            *([html_widget(first)] if first else []),
+            *code,  # read out at a coach's screen: on a phone too, it must not need scrolling
             *extra,
-            paragraph(_("Your workbooks on {day}: open a step to work on it.").format(day=today)),
-            html_widget(workbook_rows(svc)),
+            heading(_("Your workbooks on {day}").format(day=today), 3),
+            html_widget(workbook_rows(svc, states)),
         )
     except PmwError:
         page.children = (css, sign_in_message())

@@ -15,7 +15,7 @@ import traitlets as T
 from ..domain.agreement import AgreementStatus, Subject
 from ..domain.i18n import _
 from ..domain.model import Objective, Person
-from ..widgets.base import StatusArea, heading, html_table, html_widget
+from ..widgets.base import StatusArea, esc, heading, html_table, html_widget
 from ..widgets.lean import make
 from ..widgets.session_bar import STEPS as BAR_STEPS
 from ..widgets.session_bar import SessionBar
@@ -55,14 +55,15 @@ def session_bar(
     )  # fmt: skip
 
 
-def agreement_panel(session: WorkbookSession, subject: Subject) -> AgreementPanel:
-    """The agreement on ``subject``, following ``session``; *Confirm* confirms through it."""
+def agreement_panel(session: WorkbookSession, subject: Subject, anchor: str = "") -> AgreementPanel:
+    """The agreement on ``subject``, following ``session``; *Confirm* confirms through it.
+    ``anchor``: the id of its heading, where a next action's link goes."""
     from ..widgets.agreement_panel import AgreementPanel
 
     def confirm(seen_hash: str, code: str, accept_reason: str) -> AgreementStatus:
         return session.confirm(subject, seen_hash, code, accept_reason)
 
-    panel = AgreementPanel(subject, on_confirm=confirm)
+    panel = AgreementPanel(subject, on_confirm=confirm, anchor=anchor)
     # the text agreed before the draft, set before the state that it is compared with
     T.dlink((session, "state"), (panel, "agreed_before"), lambda _s: session.last_agreed(subject))
     return linked(
@@ -83,6 +84,11 @@ def objective_panels(session: WorkbookSession) -> list[W.Widget]:
     T.dlink((session, "acting"), (objectives.editor, "author"), lambda p: p.id)
     coverage = CoverageView(on_save_reason=session.set_coverage_reason)
     return [linked(session, objectives, names="people"), linked(session, coverage, names="people")]
+
+
+def objective_panels_of(page: StepPage) -> list[W.Widget]:
+    """The objectives step's views for ``page``'s workbook."""
+    return objective_panels(page.ctx)
 
 
 def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
@@ -147,51 +153,77 @@ def _dashboard(page: StepPage) -> list[W.Widget]:
     return [dashboard_for(page.me or page.ctx.services)]
 
 
+#: steps whose form is not at the top of their views: the view marks its own place
+_FORM_BELOW = frozenset({"04_check_ins"})
+
+
+def _lead(page: StepPage, stem: str) -> list[W.Widget]:
+    """The top of a step: what the person acting should do next, and why, with a link to
+    it; then how the step works, in a fold that is open on the person's first visit (and
+    the place the next action's "Go to the form" link goes)."""
+    from ..widgets.next_action_card import NextActionCard, anchor_id
+    from .guides import guide_html
+
+    ctx = page.ctx
+    card = linked(ctx, NextActionCard(stem), acting="acting")
+    guide = guide_html(stem)
+    fold = ""
+    if guide:
+        me = page.me or ctx.services
+        opened = " open" if me.first_visit(stem) else ""
+        summary = esc(_("How this step works"))
+        fold = f"<details class='pmw-guide'{opened}><summary>{summary}</summary>{guide}</details>"
+    # the form is at the top of the step's views, but for the check-ins: below their log
+    mark = (
+        ""
+        if stem in _FORM_BELOW
+        else f"<span class='pmw-anchor' id='{anchor_id(stem, 'edit')}'></span>"
+    )
+    return [card, html_widget(fold + mark)]
+
+
+def _agree(page: StepPage, stem: str, subject: Subject) -> list[W.Widget]:
+    """The agreement panel on ``subject``, its heading the place the next action's
+    "Go to the confirmation" link goes."""
+    from ..widgets.next_action_card import anchor_id
+
+    return [agreement_panel(page.ctx, subject, anchor_id(stem, "agree"))]
+
+
+def _step(
+    title: str, stem: str, views: Callable[[StepPage], list[W.Widget]], subject: Subject
+) -> Step:
+    """A step of the journey: its next action and guide, its views, its agreement, its history."""
+    return Step(
+        title,
+        lambda p: [*_lead(p, stem), *views(p), *_agree(p, stem, subject), _history(p.ctx)],
+    )
+
+
 #: every step of a workbook's session, by notebook stem: the web app's pages show one
 #: each; the JupyterLab app shows them all, in place
 STEPS: dict[str, Step] = {
-    "00_start_here": Step("Start here", _start),
-    "01_job_description": Step(
-        "1 Job description",
-        lambda p: [
-            wiring.job_description_editor(p.ctx),
-            agreement_panel(p.ctx, "job_description"),
-            _history(p.ctx),
-        ],
+    "00_start_here": Step("Start here", lambda p: [*_lead(p, "00_start_here"), *_start(p)]),
+    "01_job_description": _step(
+        "1 Job description", "01_job_description",
+        lambda p: [wiring.job_description_editor(p.ctx)], "job_description",
     ),
-    "02_objectives": Step(
-        "2 Objectives",
-        lambda p: [
-            *objective_panels(p.ctx),
-            agreement_panel(p.ctx, "objectives"),
-            _history(p.ctx),
-        ],
+    "02_objectives": _step(
+        "2 Objectives", "02_objectives", objective_panels_of, "objectives"
     ),
-    "03_development_plan": Step(
-        "3 Development plan",
-        lambda p: [
-            wiring.development_planner(p.ctx),
-            agreement_panel(p.ctx, "development_plan"),
-            _history(p.ctx),
-        ],
+    "03_development_plan": _step(
+        "3 Development plan", "03_development_plan",
+        lambda p: [wiring.development_planner(p.ctx)], "development_plan",
     ),
-    "04_check_ins": Step(
-        "4 Check-ins",
-        lambda p: [
-            wiring.check_in_log(p.ctx),
-            agreement_panel(p.ctx, "objectives"),
-            _history(p.ctx),
-        ],
+    "04_check_ins": _step(
+        "4 Check-ins", "04_check_ins", lambda p: [wiring.check_in_log(p.ctx)], "objectives"
     ),
-    "05_review": Step(
-        "5 Review",
-        lambda p: [wiring.review_form(p.ctx), agreement_panel(p.ctx, "review"), _history(p.ctx)],
-    ),
+    "05_review": _step("5 Review", "05_review", lambda p: [wiring.review_form(p.ctx)], "review"),
     "agreement": Step("Agreement", _agreement, keep=False, app_only=True),
     "coach_dashboard": Step(
         "Dashboard", _dashboard, keep=False, app_only=True, roles=("coach", "admin")
     ),
-}
+}  # fmt: skip
 
 
 def session_app(step: str | None = None) -> StepPage:

@@ -51,6 +51,61 @@ CSS = """
 .pmw-page .pmw-date-problem { margin-left: 8px; }
 .pmw-dashboard { --jp-widgets-inline-width: 380px; }
 .pmw-dashboard-table, .pmw-dashboard-table .widget-html-content { overflow-x: auto; max-width: 100%; }
+.pmw-page { container-type: inline-size; container-name: pmw-page; }
+/* an HTML widget with nothing to show takes no room; a status keeps its line, so that
+   what it says later does not push the page down under the person's finger */
+.pmw-page .widget-html:not(.pmw-status):has(> .widget-html-content:empty) { display: none; }
+.pmw-page textarea { field-sizing: content; min-height: 4.6em; max-height: 30em; }
+.pmw-page .pmw-resp textarea { min-height: 2.3em; }
+.pmw-resp { align-items: flex-start; }
+.pmw-next { border-left: 5px solid #1d3557; background: #eef4fb; padding: 10px 14px; border-radius: 6px; margin: 8px 0 4px; }
+.pmw-next-label { font-size: 0.8em; font-weight: 700; text-transform: uppercase; letter-spacing: 0.05em; color: #1d3557; }
+.pmw-next-text { font-size: 1.15em; font-weight: 600; color: #1d3557; margin: 2px 0; }
+.pmw-next-why { color: #3d4852; margin: 2px 0 8px; }
+.pmw-next-go, .pmw-page a.pmw-next-go { display: inline-block; padding: 6px 14px; background: #1d3557; color: #fff; border-radius: 4px; text-decoration: none; font-weight: 600; }
+.pmw-next-list { margin: 4px 0 2px; padding-left: 1.2em; }
+.pmw-next-list li { margin: 0 0 8px; }
+.pmw-guide { margin: 2px 0 8px; }
+.pmw-guide summary { cursor: pointer; color: #0b5cad; font-weight: 600; width: fit-content; padding: 4px 0; }
+.pmw-guide[open] { border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
+.pmw-page .pmw-anchor { display: block; height: 0; }
+.pmw-page [id^=pmw-] { scroll-margin-top: 12px; }
+.pmw-page a:focus-visible, .pmw-page button:focus-visible, .pmw-page summary:focus-visible,
+.pmw-page input:focus-visible, .pmw-page select:focus-visible, .pmw-page textarea:focus-visible {
+  outline: 3px solid #b45309; outline-offset: 2px; }
+.pmw-page .jupyter-widget-Collapse-header, .pmw-page .jupyter-widget-Collapse-header span { color: #1f2933; }
+.pmw-page .jupyter-widget-Collapse-header { background: #eef2f6; }
+.pmw-page .jupyter-button.mod-warning { background-color: #8a4600; color: #fff; }
+.pmw-page .jupyter-button.mod-danger { background-color: #b3261e; color: #fff; }
+.pmw-acting .widget-toggle-button.mod-active, .pmw-acting .jupyter-button.mod-active {
+  background: #1d3557; color: #fff; font-weight: 600; box-shadow: none; }
+.pmw-acting .widget-toggle-button.mod-active::before, .pmw-acting .jupyter-button.mod-active::before { content: "✓ "; }
+.pmw-page .widget-html-content { overflow-wrap: break-word; }
+
+/* Narrow (a phone, or a narrow JupyterLab panel): every table is a stack of cards, each
+   line labelled with its column's header (data-label, set by widgets.base.table_markup);
+   a control's label sits above it, and the control takes the width it has. */
+@container pmw-page (max-width: 640px) {
+  .pmw-table, .pmw-table tbody, .pmw-table tr, .pmw-table td, .pmw-table th[scope=row] { display: block; width: auto; }
+  .pmw-table thead { display: none; }
+  .pmw-table tr { border: 1px solid #d0d7de; border-radius: 6px; margin: 8px 0; padding: 6px 10px; background: #fff; }
+  .pmw-table td { border: 0; padding: 2px 0; display: grid; grid-template-columns: 8.5em minmax(0, 1fr); gap: 8px; text-align: left; }
+  .pmw-table td::before { content: attr(data-label); font-weight: 600; font-size: 0.92em; color: #57606a; overflow-wrap: normal; }
+  .pmw-table tr.pmw-empty td { display: block; }
+  .pmw-table tr.pmw-empty td::before { content: none; }
+  .pmw-table .pmw-num { text-align: left; }
+  .widget-inline-hbox, .widget-hbox { flex-wrap: wrap; max-width: 100%; }
+  .widget-inline-hbox { height: auto; min-height: var(--jp-widgets-inline-height, 28px); }
+  .widget-hbox > * { max-width: 100%; }
+  .pmw-resp .widget-textarea { flex: 1 1 100% !important; }
+  .widget-inline-hbox > .widget-label { width: 100% !important; max-width: 100%; text-align: left; }
+  .widget-inline-hbox > input, .widget-inline-hbox > textarea, .widget-inline-hbox > select,
+  .widget-inline-hbox > .widget-select-multiple, .widget-inline-hbox > .widget-dropdown { flex: 1 1 100%; width: 100%; }
+  .widget-text, .widget-textarea, .widget-dropdown, .widget-select, .widget-hbox, .widget-box { max-width: 100%; }
+  .widget-text, .widget-textarea, .widget-dropdown, .widget-select { width: 100%; }
+  .widget-text input, .widget-textarea textarea, .widget-dropdown select { min-width: 0; }
+  .pmw-dashboard-rows .pmw-steps { max-width: none; }
+}
 """
 
 

@@ -212,6 +212,12 @@ def require_content_author(person: Person) -> None:
         )
 
 
+def has_own_settings(person: Person) -> bool:
+    """Whether ``person``'s pages remember things for them (a person does; the command
+    line's operator, who is no one, does not)."""
+    return person.id != OPERATOR_ID
+
+
 def require_note_author(person: Person, facilitator: Person | None) -> None:
     """A private note is written by its author alone: not on a shared screen, and not
     by the command line's operator."""

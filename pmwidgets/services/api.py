@@ -91,6 +91,21 @@ class Services(ServiceBase):
             self.store, actor_id, facilitator_id=coach.id, clock=self.clock, verified=False
         )
 
+    # --- what a person's pages remember for them ------------------------------------
+
+    def first_visit(self, page: str) -> bool:
+        """Whether this is this person's first visit to ``page`` (a step's stem), on any
+        device; the visit is recorded, so the next one is not. The operator has none."""
+        from ..store.settings import put_setting, settings_of
+
+        if not access.has_own_settings(self.me):
+            return False
+        name = f"seen:{page}"[:64]
+        if name in settings_of(self.store, self.me.id):
+            return False
+        put_setting(self.store, self.me.id, name, self.clock().date().isoformat())
+        return True
+
     # --- people and library -------------------------------------------------------
 
     def people(self) -> list[Person]:

@@ -204,3 +204,19 @@ class PersonAccessRow(Base):
     invite_generation: Mapped[int] = mapped_column(Integer, default=0)
     #: when access was last revoked.
     revoked_at: Mapped[str | None] = mapped_column(TIMESTAMP, nullable=True)
+
+
+class PersonSettingRow(Base):
+    """One setting of a person's own (migration 0004): operational, not in the event chain.
+
+    What a person's pages remember for them, such as the steps whose explanation they
+    have seen (``seen:<step>``), so that it opens on their first visit and stays folded
+    after, on any device they sign in from.
+    """
+
+    __tablename__ = "person_settings"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000), default="")
+    updated_at: Mapped[str] = mapped_column(TIMESTAMP)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..domain.i18n import _, format_date
 from ..domain.model import Stage
-from .base import esc, pdf_link, step_link
+from .base import esc, pdf_link, step_link, table_markup
 from .session_bar import STEPS
 
 #: short link texts for the steps, so that a row stays compact (the full label is its title).
@@ -25,18 +25,15 @@ def table_html(rows: Sequence[Any], link_base: str) -> str:
         _("No."), _("Employee"), _("Job"), _("Stage"), _("Check-ins"), _("Coverage"),
         _("Contributions"), _("Awaiting"), _("Open a step"), _("Agreement document"),
     ]  # fmt: skip
-    head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in headers)
-    body = "".join(_row(r, link_base) for r in rows)
-    if not body:
-        text = _("No workbooks match these filters.")
-        body = f"<tr><td colspan='{len(headers)}'>{esc(text)}</td></tr>"
-    return (
-        "<table class='pmw-table pmw-dashboard-rows'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = [_row(r, link_base) for r in rows]
+    empty = esc(_("No workbooks match these filters."))
+    attrs = [f"data-workbook='{int(r.workbook_id)}'" for r in rows]
+    return table_markup(
+        headers, body, css="pmw-table pmw-dashboard-rows", empty=empty, row_attrs=attrs
     )
 
 
-def _row(r: Any, link_base: str) -> str:
+def _row(r: Any, link_base: str) -> list[str]:
     n = r.workbook_id
     coach = esc(_("coach: {name}").format(name=r.coach)) if r.coach is not None else ""
     person = (
@@ -86,7 +83,7 @@ def _row(r: Any, link_base: str) -> str:
         check_ins, esc(cover), balance, pending, f"<nav class='pmw-steps'>{steps}</nav>",
         document,
     ]  # fmt: skip
-    return f"<tr data-workbook='{n}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return cells
 
 
 def _date(value: dt.date | None) -> str:

@@ -21,13 +21,16 @@ class ResponsibilityRow(W.HBox):
     def __init__(self, number: int, value: str = "", share: int = 0) -> None:
         self.number = make(W.Label)
         placeholder = _("What the job holder does")
-        self.text = text("", value, placeholder, layout={"flex": "1"})
+        # a text area that grows with its text (the stylesheet): a long responsibility reads
+        # in full instead of being cut off at the input's edge
+        self.text = text("", value, placeholder, area=True, rows=1, layout={"flex": "1"})
         self.share = make(
             W.BoundedIntText, value=share, min=0, max=100, style=WIDE, layout={"width": "16em"}
         )
         self.remove = button(_("Remove"), tooltip=_("Remove this responsibility"))
         children = [self.number, self.text, self.share, self.remove]
         super().__init__(children, layout=shared(W.Layout))
+        self.add_class("pmw-resp")
         self.renumber(number)
 
     def renumber(self, number: int) -> None:

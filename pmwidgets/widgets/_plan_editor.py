@@ -17,6 +17,7 @@ from ..domain.state import WorkbookState
 from . import _svg
 from ._plan_parts import KINDS, STATUSES, choose, kind_label, month_after, status_label, valid
 from ._two_way import offer_choice
+from .ask_first import AskFirst
 from .base import (
     WIDE,
     StatusArea,
@@ -91,13 +92,16 @@ class PlanEditor(W.VBox):
             _("Change status"), self.set_action_status, said=said
         )
         self.remove_action_button = self._clicked(
-            _("Remove action"), self.remove_action, "warning", said
+            _("Remove action…"), self.ask_remove_action, said=said
         )
+        #: a removal asks first: one stray tap removes nothing
+        self.remove_question = AskFirst(said)
         return [
             [heading(_("Actions"), 4), self.actions_table, self.mix_text, self.mix_image],
             [self.kind, self.description, self.link, self.due, self.add_action_button],
             [make(W.HBox, children=[self.action_pick, self.action_status])],
             [make(W.HBox, children=[self.set_status_button, self.remove_action_button])],
+            [self.remove_question],
             [self.actions_status, self.conflicts],
         ]
 
@@ -207,6 +211,13 @@ class PlanEditor(W.VBox):
         actions[i] = actions[i].model_copy(update={"status": new})
         message = _("Action {n} is now {s}.").format(n=i + 1, s=status_label(new))
         self._save(plan.model_copy(update={"actions": tuple(actions)}), message)
+
+    def ask_remove_action(self) -> None:
+        """Ask whether the chosen action should really be removed (nothing changes yet)."""
+        i = self._picked()
+        what = self.state.plan.actions[i].description
+        question = _("Remove action {n} “{what}”? Its history is kept.").format(n=i + 1, what=what)
+        self.remove_question.ask(question, self.remove_action)
 
     def remove_action(self) -> None:
         """Remove the chosen action."""

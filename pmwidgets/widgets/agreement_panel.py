@@ -98,6 +98,7 @@ class AgreementPanel(W.VBox):
         state: WorkbookState | None = None,
         on_confirm: Confirm | None = None,
         on_confirmed: Callable[[AgreementStatus], None] | None = None,
+        anchor: str = "",
         **traits: Any,
     ) -> None:
         if subject not in SUBJECTS:
@@ -112,15 +113,6 @@ class AgreementPanel(W.VBox):
         self.changes = html_widget()
         self.confirmations = html_widget()
         self.explanation = html_widget()
-        self.confirm_button = button(_("Confirm"), "primary")
-        #: in a facilitated session: the code from the acting person's own signed-in page
-        self.code = make(
-            W.Password,
-            description=_("Their personal code"),
-            placeholder=_("6 digits"),
-            style={"description_width": "initial"},
-            layout={"width": "22em"},
-        )
         #: everything that stops a confirmation now, all at once; and what may be accepted
         self.readiness = html_widget()
         self.accept = text(
@@ -128,20 +120,17 @@ class AgreementPanel(W.VBox):
             placeholder=_("e.g. we sharpen the wording at the first check-in"),
         )
         self.status = StatusArea()
-        self.confirm_button.on_click(self.status.guard(lambda _b: self.confirm()))
         super().__init__(
             [
-                heading(_("Agreement on the {subject}").format(subject=self._label())),
+                heading(
+                    _("Agreement on the {subject}").format(subject=self._label()), anchor=anchor
+                ),
                 self.summary,
                 self.changes,
                 self.confirmations,
                 self.readiness,
                 self.accept,
-                make(
-                    W.HBox,
-                    children=[self.code, self.confirm_button],
-                    layout={"flex_flow": "row wrap"},
-                ),
+                self._confirm_row(),
                 self.status,
                 self.explanation,
             ]
@@ -152,6 +141,22 @@ class AgreementPanel(W.VBox):
                 setattr(self, name, value)
             self.state = state
         self._update()
+
+    def _confirm_row(self) -> W.HBox:
+        """*Confirm*, and in a facilitated session the field for the code from the acting
+        person's own signed-in page."""
+        self.confirm_button = button(_("Confirm"), "primary")
+        self.code = make(
+            W.Password,
+            description=_("Their personal code"),
+            placeholder=_("6 digits"),
+            style={"description_width": "initial"},
+            layout={"width": "22em"},
+        )
+        self.confirm_button.on_click(self.status.guard(lambda _b: self.confirm()))
+        return make(
+            W.HBox, children=[self.code, self.confirm_button], layout={"flex_flow": "row wrap"}
+        )
 
     #: (version, status) that the last confirmation's message is true of, until it moves
     _said: tuple[int, AgreementStatus] | None = None

@@ -75,18 +75,51 @@ def pdf_link(workbook_id: int, label: str, base: str = "", css: str = "pmw-pdf-l
     )
 
 
+def table_markup(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    css: str = "pmw-table",
+    empty: str = "",
+    row_attrs: Sequence[str] = (),
+    numeric: frozenset[int] = frozenset(),
+) -> str:
+    """An HTML table of cells that are already markup (each escaped by its caller).
+
+    Every cell carries its column's header as ``data-label``, and its content in one
+    ``div``, so that on a phone the stylesheet shows each row as a card of labelled
+    lines (label, content) instead of a table wider than the screen. ``empty``: the (escaped) text of the one row shown when there are none;
+    ``row_attrs``: each row's attributes, in order; ``numeric``: columns aligned right.
+    """
+    labels = [esc(h) for h in headers]
+    num = " class='pmw-num'"
+    head = "".join(f"<th scope='col'>{h}</th>" for h in labels)
+    body = []
+    for n, row in enumerate(rows):
+        attrs = f" {row_attrs[n]}" if n < len(row_attrs) else ""
+        cells = "".join(
+            f"<td data-label='{labels[i]}'{num if i in numeric else ''}><div>{c}</div></td>"
+            for i, c in enumerate(row)
+        )
+        body.append(f"<tr{attrs}>{cells}</tr>")
+    if not body and empty:
+        body.append(f"<tr class='pmw-empty'><td colspan='{len(headers)}'>{empty}</td></tr>")
+    return (
+        f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
 def html_table(
     headers: Sequence[str], rows: Iterable[Sequence[object]], css: str = "pmw-table"
 ) -> str:
-    """An HTML table; every header and cell is escaped."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    """An HTML table of plain values; every header and cell is escaped."""
+    return table_markup(headers, ([esc(c) for c in row] for row in rows), css=css)
 
 
-def heading(text: str, level: int = 3) -> W.HTML:
-    """A heading (escaped)."""
-    return make(W.HTML, value=f"<h{level} class='pmw-heading'>{esc(text)}</h{level}>")
+def heading(text: str, level: int = 3, anchor: str = "") -> W.HTML:
+    """A heading (escaped); ``anchor``: its id, for a link to that place on the page."""
+    at = f" id='{esc(anchor)}'" if anchor else ""
+    return make(W.HTML, value=f"<h{level} class='pmw-heading'{at}>{esc(text)}</h{level}>")
 
 
 def paragraph_html(text: str, css: str = "pmw-help") -> str:

@@ -39,6 +39,7 @@ from .base import (
 )
 from .date_box import DateBox
 from .lean import close_replaced, make
+from .next_action_card import anchor_id
 
 #: what ``on_save`` is: called with the new check-in and a reason ("" here); returns its number
 SaveCheckIn = Callable[[CheckIn, str], Any]
@@ -136,7 +137,9 @@ class CheckInLog(W.VBox):
         )
         progress_hint = _("Choose a status for each objective you discussed; leave the others.")
         past = [heading(_("Check-ins so far")), self.entries_note, self.entries, self.chart_box]
-        intro = [heading(_("New check-in")), self.stage_note, self.carried_in, self.on]
+        # where the step's next action ("Go to the form") leads: the new check-in, below the log
+        form = heading(_("New check-in"), anchor=anchor_id("04_check_ins", "edit"))
+        intro = [form, self.stage_note, self.carried_in, self.on]
         progress = [heading(_("Progress per objective"), 4), hint(progress_hint)]
         amend = [heading(_("Amendment (optional)"), 4), hint(amend_note), self.amend_objective]
         form = [*intro, self.date_hint, *prompts, *progress, self.progress_box, self.carried]

@@ -23,6 +23,7 @@ from .base import (
     heading,
     html_widget,
     paragraph,
+    table_markup,
     text,
     todo_line,
 )
@@ -151,16 +152,17 @@ class CoverageView(W.VBox):
             _("Status"),
             _("Reason"),
         ]
-        rows = "".join(
-            f"<tr class='pmw-cov-{r.status}'><td>{r.number}</td><td>{esc(r.text)}</td><td class='pmw-num'>{r.share}%</td>"
-            f"<td>{esc(', '.join(map(str, r.objectives)) or '—')}</td>"
-            f"<td>{'✓' if r.status != 'missing' else '✗'} {esc(_(_STATUS_WORDS[r.status]))}</td><td>{esc(r.reason)}</td></tr>"
+        rows = [
+            [
+                str(r.number), esc(r.text), f"{r.share}%",
+                esc(", ".join(map(str, r.objectives)) or "—"),
+                f"{'✓' if r.status != 'missing' else '✗'} {esc(_(_STATUS_WORDS[r.status]))}",
+                esc(r.reason),
+            ]
             for r in cov.rows
-        )
-        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-        self.table.value = (
-            f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-        )
+        ]  # fmt: skip
+        attrs = [f"class='pmw-cov-{r.status}'" for r in cov.rows]
+        self.table.value = table_markup(headers, rows, row_attrs=attrs, numeric=frozenset({2}))
         self._draw_chart(cov)
         choose(
             self.responsibility,

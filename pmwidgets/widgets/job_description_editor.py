@@ -14,9 +14,10 @@ from ..domain.i18n import _
 from ..domain.model import Competency, JobDescription, Responsibility
 from ..domain.rules import shares_check
 from ..domain.state import WorkbookState
+from ._jd_agreed import AgreedOrDrafting
 from ._jd_parts import confirm_note, saved_html
 from ._jd_rows import CompetencyRow, ResponsibilityRow
-from ._jd_start import Found, Search, StartingPoints
+from ._jd_start import Found, Search
 from ._two_way import filling, offer_choice, value_from_form
 from .base import (
     StatusArea,
@@ -34,7 +35,7 @@ from .lean import close_replaced, make, show
 __all__ = ["Found", "JobDescriptionEditor"]
 
 
-class JobDescriptionEditor(StartingPoints):
+class JobDescriptionEditor(AgreedOrDrafting):
     """Find, import or write a workbook's job description, and save it.
 
     Three starting points load a job description *into the editor* (nothing is
@@ -108,10 +109,13 @@ class JobDescriptionEditor(StartingPoints):
         self._saved: JobDescription | None = None
         self._ready = self._filling = self._saving = self._state_arrived = False
         self.status = StatusArea()
-        start = self._starting_points()
-        fields = self._editor_part()
-        saved = [heading(_("As saved: what both of you confirm")), self.saved_view]
-        super().__init__([heading(_("Job description"), 2), *start, *fields, *saved])
+        self.start_box = make(W.VBox, children=self._starting_points())
+        self.edit_box = make(W.VBox, children=self._editor_part())
+        self.saved_box = make(
+            W.VBox, children=[heading(_("As saved: what both of you confirm")), self.saved_view]
+        )
+        parts = [self._agreed_part(), self.start_box, self.edit_box, self.saved_box]
+        super().__init__([heading(_("Job description"), 2), *parts])
         self.add_class("pmw-job-description-editor")
         self.names, self.state = dict(names or {}), state
         self.based_on = state.workbook.version
@@ -390,3 +394,4 @@ class JobDescriptionEditor(StartingPoints):
         self._saved = state.job
         show(self.reason, state.needs_reason("job_description"))
         self.saved_view.value = saved_html(state)
+        self._arrange(state)

@@ -13,7 +13,8 @@ from ..domain.i18n import _, format_date
 from ..domain.model import Objective
 from ..domain.rules import smart_check, smart_score, weight_check
 from ..domain.state import WorkbookState
-from .base import StatusArea, button, check_line, esc, heading, html_widget, text
+from .ask_first import AskFirst
+from .base import StatusArea, button, check_line, esc, heading, html_widget, table_markup, text
 from .lean import make, show
 from .objective_editor import ObjectiveEditor, Save
 
@@ -38,7 +39,8 @@ class ObjectiveList(W.VBox):
     >>> objectives.edit_button.click()
     >>> objectives.editor.title.value
     'Keep the workshop inspection-ready'
-    >>> objectives.remove_button.click()
+    >>> objectives.remove_button.click()  # asks first: nothing is removed yet
+    >>> objectives.confirm_box.yes_button.click()
     remove 2
     """
 
@@ -72,14 +74,20 @@ class ObjectiveList(W.VBox):
             placeholder=_("Why it is removed (needed once agreed)"),
             layout={"width": "min(70%, 40em)"},
         )
-        self.remove_button = button(_("Remove objective"), "danger")
+        self.remove_button = button(
+            _("Remove objective…"), tooltip=_("Remove the chosen objective (asks first)")
+        )
         self.status = StatusArea()
+        #: a removal is asked for, then confirmed: one stray tap removes nothing
+        self.confirm_box = AskFirst(self.status)
         self.editor = ObjectiveEditor(state, on_save=self._save, names=names or {})
         self.edit_button.on_click(
             self.status.guard(lambda _b: self.show_objective(self.chooser.value))
         )
         self.new_button.on_click(self.status.guard(lambda _b: self.show_objective(None)))
-        self.remove_button.on_click(self.status.guard(lambda _b: self.remove(self.chooser.value)))
+        self.remove_button.on_click(
+            self.status.guard(lambda _b: self.ask_remove(self.chooser.value))
+        )
         super().__init__(
             [
                 heading(_("Objectives")),
@@ -87,6 +95,7 @@ class ObjectiveList(W.VBox):
                 self.total,
                 make(W.HBox, children=[self.chooser, self.edit_button, self.new_button]),
                 make(W.HBox, children=[self.remove_reason, self.remove_button]),
+                self.confirm_box,
                 self.status,
                 self.editor,
             ]
@@ -115,14 +124,12 @@ class ObjectiveList(W.VBox):
             running += o.weight
             score = scores[o]
             rows.append(
-                "<tr>"
-                f"<td>{o.id}</td><td>{esc(o.title)}</td>"
-                f"<td>{esc(', '.join(map(str, o.responsibilities)))}</td>"
-                f"<td>{esc(o.target)}</td><td>{esc(format_date(o.due))}</td>"
-                f"<td class='pmw-num'>{o.weight}%</td><td class='pmw-num'>{running}%</td>"
-                f"<td>{score}/5</td><td>{esc(names.get(o.proposed_by, o.proposed_by))}</td>"
-                "</tr>"
-            )
+                [
+                    str(o.id), esc(o.title), esc(", ".join(map(str, o.responsibilities))),
+                    esc(o.target), esc(format_date(o.due)), f"{o.weight}%", f"{running}%",
+                    f"{score}/5", esc(names.get(o.proposed_by, o.proposed_by)),
+                ]
+            )  # fmt: skip
         headers = [
             _("No."),
             _("Objective"),
@@ -134,9 +141,8 @@ class ObjectiveList(W.VBox):
             _("SMART"),
             _("Proposed by"),
         ]
-        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-        empty = f"<tr><td colspan='9' class='pmw-muted'>{esc(_('No objectives yet: either of you can propose one.'))}</td></tr>"
-        self.table.value = f"<table class='pmw-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows) or empty}</tbody></table>"
+        empty = esc(_("No objectives yet: either of you can propose one."))
+        self.table.value = table_markup(headers, rows, empty=empty, numeric=frozenset({5, 6}))
         finding = weight_check(state.objectives)
         self.total.value = check_line(finding.ok, finding.message)
         options: list[tuple[str, Any]] = [
@@ -176,6 +182,18 @@ class ObjectiveList(W.VBox):
         """Open objective ``number`` in the editor (None: a new one)."""
         self.editor.load(number)
         self.editor.status.clear()
+        self.status.clear()
+
+    def ask_remove(self, number: int | None) -> None:
+        """Ask whether objective ``number`` should really be removed (nothing changes yet)."""
+        found = self.state.objective(number) if self.state is not None and number else None
+        if found is None:
+            self.status.error(_("choose an objective first"))
+            return
+        question = _("Remove objective {n} “{title}”? Its history is kept.")
+        self.confirm_box.ask(
+            question.format(n=number, title=found.title), lambda: self.remove(number)
+        )
         self.status.clear()
 
     def remove(self, number: int | None) -> None:

@@ -82,6 +82,7 @@ class SessionBar(W.VBox):
             description=_("Acting now"), style={"description_width": "7em"}
         )
         self.status = StatusArea()
+        self.acting_choice.add_class("pmw-acting")  # the one acting: colour and a check mark
         self.acting_choice.observe(self.status.guard(self._switch), names="value")
         children: list[W.Widget] = [self.nav, self.summary, self.warning]
         if coach is not None:

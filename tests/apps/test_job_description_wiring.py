@@ -242,7 +242,7 @@ def test_shares_not_totalling_100_save_as_a_draft_that_cannot_be_confirmed(demo:
         "✗ Can be saved as a draft, but cannot be confirmed until the shares of time total"
         " 100%: shares of time total 90%, not 100%."
     )
-    children = list(editor.children)
+    children = list(editor.edit_box.children)
     assert children.index(editor.confirm_note) == children.index(editor.save_button) - 1
     assert editor.value is not None  # work in progress is a valid draft
     editor.save_button.click()
@@ -333,6 +333,32 @@ def test_reason_required_once_the_job_description_is_agreed(demo: Store) -> None
     assert editor.reason.value == "" and is_shown(editor.reason)
 
 
+def test_an_agreed_job_description_reads_as_a_document_until_a_change_is_proposed(
+    demo: Store,
+) -> None:
+    editor = editor_for(demo, "rokafor", 1)  # agreed by both
+    assert is_shown(editor.agreed_box) and not is_shown(editor.edit_box)
+    assert not is_shown(editor.start_box)  # no search or import over an agreed one
+    assert "Teach" in editor.agreed_view.value or "diagnostics" in editor.agreed_view.value
+    editor.propose_button.click()
+    assert is_shown(editor.edit_box) and is_shown(editor.reason)
+    assert not is_shown(editor.agreed_box) and not is_shown(editor.start_box)
+    editor.reason.value = "Assessment is half of the job this year"
+    editor.purpose.value = "Teaches and assesses automotive diagnostics."
+    editor.save_button.click()
+    assert editor.status.kind == "ok", editor.status.message
+    # version 2 is a draft: the editor stays open, the draft below, no search or import
+    assert is_shown(editor.edit_box) and is_shown(editor.saved_box)
+    assert not is_shown(editor.agreed_box) and not is_shown(editor.start_box)
+
+
+def test_a_job_description_never_agreed_offers_search_import_and_the_editor(demo: Store) -> None:
+    editor = editor_for(demo, "hlambert", 5)
+    assert editor.state.agreement_status("job_description") != AgreementStatus.AGREED
+    assert is_shown(editor.start_box) and is_shown(editor.edit_box)
+    assert not is_shown(editor.agreed_box)
+
+
 def test_someone_elses_workbook_is_refused(demo: Store) -> None:
     with pytest.raises(NotFound):
         WorkbookSession(Services(demo, "aberg"), 1)
@@ -385,7 +411,7 @@ def test_a_stale_save_of_a_field_both_changed_is_chosen_side_by_side(demo: Store
     assert editor.title.value == "Mine"  # nothing typed is lost
     assert "Helen&#x27;s version" in editor.saved_view.value  # their save is shown
     # the status and the choice come right under Save, not below the saved view
-    kids = list(editor.children)
+    kids = list(editor.edit_box.children)
     at = kids.index(editor.save_button)
     assert kids[at + 1] is editor.status and kids[at + 2] is editor.conflicts
     editor.save_button.click()  # saving again does not overwrite Helen's title unseen

@@ -42,6 +42,32 @@ def shown_step(page: StepPage) -> str:
     return shown[0]
 
 
+def main_view(page: StepPage, stem: str) -> W.Widget:
+    """A step's own view: after its next action (and the fold with how it works)."""
+    from pmwidgets.widgets.next_action_card import NextActionCard
+
+    kids = page._boxes[stem].children
+    assert isinstance(kids[0], NextActionCard)
+    return kids[2]
+
+
+def test_a_step_leads_with_the_next_action_and_explains_itself_on_the_first_visit(
+    lab: Store,
+) -> None:
+    choose(user="kwalsh", workbook=3, acting="dsilva")
+    page = session_app("02_objectives")
+    card, fold = page._boxes["02_objectives"].children[:2]
+    assert "Next for you" in card.value
+    assert "Version 2 of the objectives is ready" in card.value
+    assert "href='#pmw-02_objectives-agree'" in card.value
+    assert "<details class='pmw-guide' open>" in fold.value  # Kate's first visit
+    page.bar.acting_choice.value = "kwalsh"  # type: ignore[union-attr]
+    assert "Next in this workbook" in card.value  # the coach is not a party
+    again = session_app("02_objectives")  # the notebook run again: a second visit
+    fold = again._boxes["02_objectives"].children[1]
+    assert "<details class='pmw-guide'>" in fold.value and "How this step works" in fold.value
+
+
 def test_moving_between_steps_keeps_one_session_and_builds_each_step_once(lab: Store) -> None:
     choose(user="kwalsh", workbook=1)
     page = session_app()
@@ -49,11 +75,11 @@ def test_moving_between_steps_keeps_one_session_and_builds_each_step_once(lab: S
     ctx = page.context
     assert ctx is not None and shown_step(page) == "00_start_here"
     page.catcher.clicked({"step": "02_objectives", "workbook": "1"})
-    objectives = page._boxes["02_objectives"].children[0]
+    objectives = main_view(page, "02_objectives")
     assert isinstance(objectives, ObjectiveList) and shown_step(page) == "02_objectives"
     page.go("03_development_plan")
     page.go("02_objectives")
-    assert page._boxes["02_objectives"].children[0] is objectives, "built again"
+    assert main_view(page, "02_objectives") is objectives, "built again"
     assert page.context is ctx and shown_step(page) == "02_objectives"
     nav = page.bar.nav.value  # type: ignore[union-attr]
     assert "data-pmw-step='02_objectives' data-pmw-workbook='1' aria-current='page'" in nav
@@ -66,7 +92,7 @@ def test_switching_who_acts_reaches_every_built_step(lab: Store) -> None:
     page = session_app("02_objectives")
     page.go("04_check_ins")
     page.bar.acting_choice.value = "rokafor"  # type: ignore[union-attr]
-    objectives = page._boxes["02_objectives"].children[0]
+    objectives = main_view(page, "02_objectives")
     assert objectives.editor.author == "rokafor"
     assert "Richard Okafor is acting" in summary(page)
     assert app_session.load_selection().acting == "rokafor"
@@ -212,7 +238,7 @@ def test_no_drop_down_is_blank(lab: Store, workbook: int, chosen: int | None, fi
     """One choice is chosen; several start on a prompt that says what to choose."""
     choose(user="kwalsh", workbook=workbook)
     page = session_app("03_development_plan")
-    planner = page._boxes["03_development_plan"].children[0]
+    planner = main_view(page, "03_development_plan")
     pick = planner.action_pick
     assert pick.value == chosen and pick.options[0][0] == first
     page.go("02_objectives")

@@ -197,7 +197,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     helen_editor.get_by_label("Job title").press("Tab")
     press(helen.get_by_role("button", name="Save job description"))
     helen.wait_for_selector(".pmw-job-description-editor >> text=Job description saved")
-    in_first_screen(helen, helen.locator(".pmw-job-description-editor > .pmw-status"))
+    in_first_screen(helen, helen.locator(".pmw-job-description-editor .pmw-status >> nth=0"))
     # Sam's page shows Helen's title (a field he did not touch) within seconds
     sam.wait_for_function(
         "() => [...document.querySelectorAll('.pmw-job-description-editor input')]"
@@ -206,7 +206,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     )
     press(sam.get_by_role("button", name="Save job description"))
     sam.wait_for_selector(".pmw-job-description-editor >> text=Job description saved")
-    in_first_screen(sam, sam.locator(".pmw-job-description-editor > .pmw-status"))
+    in_first_screen(sam, sam.locator(".pmw-job-description-editor .pmw-status >> nth=0"))
     press(sam.get_by_role("button", name="Save job description"))  # and again
     sam.wait_for_timeout(1500)
     with store_of(web) as store:
@@ -221,7 +221,7 @@ def test_the_trial_s_job_description_sequence_keeps_the_manager_s_title(
     press(sam.get_by_role("button", name="Save job description"))
     conflict = sam.locator(".pmw-conflict")
     conflict.wait_for()
-    in_first_screen(sam, sam.locator(".pmw-job-description-editor > .pmw-status"))
+    in_first_screen(sam, sam.locator(".pmw-job-description-editor .pmw-status >> nth=0"))
     table = conflict.inner_text()
     assert "Office and records clerk" in table and "Senior administrative clerk" in table
     assert "Helen Lambert" in table

@@ -144,7 +144,7 @@ def test_the_pages_work_under_the_policy_and_it_reports_nothing(
     }
     assert blocked_scripts(home.text(), served) == []
     # a click opens a step page, whose widgets talk to their kernel over the websocket
-    page.click("text=2 Objectives >> nth=0")
+    page.click(".pmw-home-table >> text=2 Objectives >> nth=0")
     ready(page, ".pmw-objective-editor")
     assert "Workbook 1: Mei Chen with Richard Okafor" in page.inner_text("body")
     title = page.locator(".pmw-objective-editor input[type=text]").first

@@ -69,8 +69,12 @@ def test_sign_in_lands_on_home_with_own_workbooks_only(people, web: PmwServer) -
     assert "Anna Berg" not in body and "Sam Jones" not in body  # not his reports
     assert "one-sided" in body
     assert "Performance workbooks" in body  # the product's own top bar
+    # what is his to do comes first, most pressing first: Diego's changed objectives
+    first = page.locator(".pmw-next li").first
+    assert "Workbook 3, with Diego Silva" in first.inner_text()
+    assert first.locator("a").get_attribute("href").endswith("02_objectives.ipynb?workbook=3")  # type: ignore[union-attr]
     screenshot(page, "web_home")
-    page.click("text=2 Objectives >> nth=0")
+    page.click(".pmw-home-table >> text=2 Objectives >> nth=0")
     wait_ready(page, ".pmw-session-bar")
     assert "Workbook 1: Mei Chen with Richard Okafor" in page.inner_text("body")
     assert people["outside"] == []  # no CDN, no request off this machine
@@ -237,6 +241,12 @@ def test_a_target_both_changed_is_shown_side_by_side_not_overwritten(
         page.get_by_role("button", name="Open").click()
         page.wait_for_function(
             "() => document.querySelector('.pmw-objective-editor input').value.startsWith('Keep consumables')"
+        )
+        # every field has arrived, not only the title: typing into one still being filled
+        # from the kernel would be overwritten by it (seen once, under load)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.pmw-objective-editor input')]"
+            ".some(i => i.value.startsWith('Spend at most 9,000'))"
         )
     a.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 8,500 pounds")
     b.locator(".pmw-objective-editor").get_by_label("Target").fill("Spend at most 9,500 pounds")

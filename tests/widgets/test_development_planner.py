@@ -143,6 +143,12 @@ def test_changing_and_removing_an_action() -> None:
     assert saves.calls[-1][0].actions[0].status == "done"
     assert p.said.message == "Action 1 is now done."
     p.remove_action_button.click()
+    assert saves.calls[-1][0].actions != ()  # asked first
+    p.remove_question.keep_button.click()
+    p.remove_question.yes_button.click()  # a forged click after "Keep it": nothing
+    assert saves.calls[-1][0].actions != ()
+    p.remove_action_button.click()
+    p.remove_question.yes_button.click()
     assert saves.calls[-1][0].actions == ()
 
 

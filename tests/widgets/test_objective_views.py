@@ -210,6 +210,9 @@ def test_removing_hands_the_number_and_reason_to_on_remove() -> None:
     lst.chooser.value = 2
     lst.remove_reason.value = "Covered by the team plan"
     lst.remove_button.click()
+    on_remove.assert_not_called()  # asked first
+    assert "Remove objective 2" in lst.confirm_box.question.value
+    lst.confirm_box.yes_button.click()
     on_remove.assert_called_once_with(2, "Covered by the team plan")
     assert lst.status.message == "Objective 2 removed; its history is kept."
 
@@ -372,3 +375,19 @@ def test_the_editor_offers_only_the_jobs_responsibilities() -> None:
     assert [v for _l, v in e.responsibilities.options] == [1, 2]
     e.load(None, template={"due": dt.date.today(), "responsibilities": (1, 9)})
     assert e.responsibilities.value == (1,)
+
+
+def test_keep_it_removes_nothing_and_a_forged_confirm_removes_nothing() -> None:
+    from pmwidgets.widgets.lean import is_shown
+
+    on_remove = MagicMock()
+    state = example_state()
+    lst = ObjectiveList(state, on_remove=on_remove)
+    lst.chooser.value = 1
+    lst.remove_button.click()
+    assert is_shown(lst.confirm_box)
+    lst.confirm_box.keep_button.click()
+    on_remove.assert_not_called()
+    assert not is_shown(lst.confirm_box)
+    lst.confirm_box.yes_button.click()  # a forged click on the hidden button: nothing was asked
+    on_remove.assert_not_called()

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import NamedTuple
 
 from ...domain.model import Stage
+from ...domain.next_action import CHECK_IN_INTERVAL as _CHECK_IN_INTERVAL
 
-#: how long after a conversation the next check-in is due.
-CHECK_IN_INTERVAL = dt.timedelta(weeks=6)
+#: how long after a conversation the next check-in is due (the domain's rule).
+CHECK_IN_INTERVAL = _CHECK_IN_INTERVAL
 #: the stages in which check-ins are expected, so can be overdue: only the check-ins stage
 #: (in review the year's conversations are over; a closed workbook expects nothing).
 CHECK_IN_STAGES = (Stage.CHECK_INS,)

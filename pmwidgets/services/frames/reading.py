@@ -17,12 +17,12 @@ from ...domain.agreement import SUBJECT_LABELS, SUBJECTS, AgreementStatus
 from ...domain.i18n import _
 from ...domain.kinds import CONTENT_KINDS
 from ...domain.model import Person, Role, Workbook
+from ...domain.next_action import next_check_in_due
 from ...domain.participation import Participation
 from ...domain.state import WorkbookState, next_step
 from ...domain.wording import describe_change
 from ...store import Store, many
 from .. import access
-from .columns import CHECK_IN_INTERVAL
 
 #: the contributions each workbook's row counts: (action, actor id, how many record events).
 Contributions = Sequence[tuple[str, str, int]]
@@ -60,8 +60,6 @@ def workbook_row(
     """
     wb, said = state.workbook, _said(state, words)
     last = max((c.on for c in state.check_ins), default=None)
-    agreed = [v.agreed_at.date() for v in state.agreements.values() if v.agreed_at is not None]
-    latest = max([d for d in (last, *agreed) if d is not None], default=None)
     counts = {"employee": 0, "manager": 0}
     for action, actor, count in contributions:
         party = wb.party_of(actor) if action.split(".")[0] in CONTENT_KINDS else None
@@ -87,7 +85,7 @@ def workbook_row(
         "weight_total": sum(o.weight for o in state.objectives),
         "check_ins": len(state.check_ins),
         "last_check_in": last,
-        "next_check_in_due": (latest or wb.cycle_start) + CHECK_IN_INTERVAL,
+        "next_check_in_due": next_check_in_due(state),
         "pending": said[2],
         "one_sided": who.one_sided,
         "employee_contributions": who.employee,

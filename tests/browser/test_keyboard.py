@@ -1,0 +1,89 @@
+"""Agreeing objectives with the keyboard only, in two browser contexts, focus always visible.
+
+Diego Silva (employee) and Richard Okafor (manager) each open workbook 3's objectives
+from their sign-in link. Neither touches a mouse: each presses Tab to the next action's
+link, Enter to go to the confirmation, Tab to their own Confirm button, and Enter.
+Every element that takes the focus on the way must show it (an outline or a ring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .a11y import LAPTOP, PHONE, local_context
+from .conftest import PmwServer, wait_ready
+
+pytestmark = pytest.mark.slow
+
+_FOCUSED = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none';
+  return {text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
+          tag: e.tagName.toLowerCase(), ring, inside: !!e.closest('.pmw-page, .pmw-topbar')}; }"""
+
+
+@pytest.fixture
+def keyboard_people(browser: Any) -> Iterator[Any]:
+    made: list[Any] = []
+
+    def open_as(size: dict[str, int]) -> Any:
+        ctx = local_context(browser, size)
+        made.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        return page
+
+    yield open_as
+    for ctx in made:
+        ctx.close()
+
+
+def tab_to(page: Any, wanted: str, limit: int = 120) -> list[str]:
+    """Press Tab until the focused element's text starts with ``wanted``; returns the
+    elements passed whose focus could not be seen."""
+    unseen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.evaluate(_FOCUSED)
+        if found is None:
+            continue
+        if not found["ring"]:
+            unseen.append(f"{found['tag']} {found['text']!r}")
+        if found["text"].startswith(wanted):
+            return unseen
+    raise AssertionError(f"Tab never reached {wanted!r} in {limit} presses")
+
+
+def test_two_people_agree_objectives_with_the_keyboard_only(
+    keyboard_people: Any, web: PmwServer
+) -> None:
+    diego, richard = keyboard_people(PHONE), keyboard_people(LAPTOP)  # one on a phone
+    for page, who in ((diego, "dsilva"), (richard, "rokafor")):
+        page.goto(web.invite(who), wait_until="domcontentloaded")
+        wait_ready(page)
+        page.goto(f"{web.url}/voila/render/02_objectives.ipynb?workbook=3")
+        wait_ready(page, ".pmw-next")
+    unseen: list[str] = []
+    for page, name, party in (
+        (diego, "Diego Silva", "employee"),
+        (richard, "Richard Okafor", "manager"),
+    ):
+        card = page.locator(".pmw-next").inner_text()
+        assert "Version 2 of the objectives is ready" in card, card
+        unseen += tab_to(page, "Go to the confirmation")
+        page.keyboard.press("Enter")  # the link moves the page (and the focus order) there
+        page.wait_for_function("() => location.hash === '#pmw-02_objectives-agree'")
+        unseen += tab_to(page, f"Confirm as {name} ({party})")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(
+            ".pmw-agreement-panel >> text=Agreed by both"
+            if party == "manager"
+            else ".pmw-agreement-panel >> text=waiting for the manager",
+            timeout=20_000,
+        )
+    diego.wait_for_selector(".pmw-agreement-panel >> text=Agreed by both", timeout=20_000)
+    assert "version 2 of the objectives is agreed" in diego.locator(".pmw-next").inner_text()
+    assert not unseen, f"focus not visible on: {unseen}"
