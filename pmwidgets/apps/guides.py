@@ -79,8 +79,9 @@ _GUIDES: dict[str, tuple[str, ...]] = {
         "<p>Record progress and evidence for each objective: the review draws on it. If an "
         "objective no longer makes sense, propose an amendment: the objectives are then "
         "agreed again by both of you.</p>",
-        "<p>The next check-in is due six weeks after the last conversation: this page says "
-        "when, and the coach's dashboard shows a check-in that is overdue.</p>",
+        "<p>The next check-in is due six weeks after the last conversation (a check-in, or an "
+        "agreement you both confirmed): this page says when, and the coach's dashboard shows "
+        "a check-in that is overdue.</p>",
     ),
     "05_review": (
         "<p>At the end of the cycle, look back together. For each objective you see the "

@@ -79,6 +79,7 @@ def next_for_you(
     pressing first (a confirmation awaited from them), each with a link to its step; as HTML
     (every value escaped)."""
     from ..domain.next_action import workbook_next
+    from ..widgets.next_action_card import step_name
 
     names = {p.id: p.name for p in svc.people()}
     items: list[tuple[int, str]] = []
@@ -93,8 +94,8 @@ def next_for_you(
         stem, action = found
         other = wb.manager_id if party == "employee" else wb.employee_id
         who = _("Workbook {n}, with {name}").format(n=wb.id, name=names.get(other, other))
-        title = _(dict(STEPS).get(stem, stem))
-        link = step_link(stem, _("Open {step}").format(step=title), wb.id or 0, css="pmw-next-go")
+        label = _("Open {step}").format(step=step_name(stem))
+        link = step_link(stem, label, wb.id or 0, css="pmw-next-go")
         urgent = 0 if action.target == "agree" else 1
         items.append(
             (urgent, f"<li><strong>{esc(who)}</strong>: {esc(action.text)}<br>{link}</li>")

@@ -177,7 +177,7 @@ def _lead(page: StepPage, stem: str) -> list[W.Widget]:
     mark = (
         ""
         if stem in _FORM_BELOW
-        else f"<span class='pmw-anchor' id='{anchor_id(stem, 'edit')}'></span>"
+        else f"<span class='pmw-anchor' id='{anchor_id(stem, 'edit')}' tabindex='-1'></span>"
     )
     return [card, html_widget(fold + mark)]
 

@@ -70,9 +70,11 @@ CSS = """
 .pmw-guide[open] { border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
 .pmw-page .pmw-anchor { display: block; height: 0; }
 .pmw-page [id^=pmw-] { scroll-margin-top: 12px; }
+/* the keyboard's place is always plain to see: ipywidgets' own focus mark is a 1 px line */
 .pmw-page a:focus-visible, .pmw-page button:focus-visible, .pmw-page summary:focus-visible,
-.pmw-page input:focus-visible, .pmw-page select:focus-visible, .pmw-page textarea:focus-visible {
-  outline: 3px solid #b45309; outline-offset: 2px; }
+.pmw-page input:focus-visible, .pmw-page select:focus-visible, .pmw-page textarea:focus-visible,
+.pmw-page [tabindex]:focus-visible {
+  outline: 3px solid #b45309 !important; outline-offset: 2px; }
 .pmw-page .jupyter-widget-Collapse-header, .pmw-page .jupyter-widget-Collapse-header span { color: #1f2933; }
 .pmw-page .jupyter-widget-Collapse-header { background: #eef2f6; }
 .pmw-page .jupyter-button.mod-warning { background-color: #8a4600; color: #fff; }
@@ -105,6 +107,9 @@ CSS = """
   .widget-text, .widget-textarea, .widget-dropdown, .widget-select { width: 100%; }
   .widget-text input, .widget-textarea textarea, .widget-dropdown select { min-width: 0; }
   .pmw-dashboard-rows .pmw-steps { max-width: none; }
+  .widget-html-content { min-width: 0; }
+  .pmw-agreement-document table { table-layout: fixed; width: 100%; }
+  .pmw-agreement-document td, .pmw-agreement-document th { overflow-wrap: anywhere; }
 }
 """
 

@@ -17,7 +17,8 @@ from .model import Party, Stage
 from .readiness import agreement_readiness, review_opens
 from .state import WorkbookState
 
-#: how long after a conversation (a check-in, or an agreement) the next check-in is due.
+#: how long after the last conversation (a check-in, or an agreement both confirmed) the
+#: next check-in is due.
 CHECK_IN_INTERVAL = dt.timedelta(weeks=6)
 
 #: the subject each step agrees on (the check-ins step amends the objectives).
@@ -172,7 +173,7 @@ def _agreeing(
         first = ready.blocking[0].rstrip(".")
         text = _("Complete the {subject}: {first}").format(subject=label, first=first)
         if more:
-            text += " " + _("(and {n} more)").format(n=more)
+            text += " " + _("(and {n} more to fix)").format(n=more)
         return NextAction(text + ".", _("Both of you can confirm only a complete version."), "edit")
     return NextAction(
         _("Version {n} of the {subject} is ready: read it, then each of you confirms it.").format(
@@ -201,9 +202,9 @@ def _check_ins(state: WorkbookState, day: dt.date) -> NextAction:
     due = next_check_in_due(state)
     when = format_date(due)
     if due <= day:
-        text = _("A check-in is due (since {day}): meet, then record it here.").format(day=when)
+        text = _("A check-in is due (since {day}): meet, then record it.").format(day=when)
     else:
-        text = _("Record your next check-in here; it is due by {day}.").format(day=when)
+        text = _("Hold the next check-in and record it; it is due by {day}.").format(day=when)
     return NextAction(
         text, _("The review at the end draws on what you write down through the year."), "edit"
     )

@@ -118,7 +118,8 @@ def html_table(
 
 def heading(text: str, level: int = 3, anchor: str = "") -> W.HTML:
     """A heading (escaped); ``anchor``: its id, for a link to that place on the page."""
-    at = f" id='{esc(anchor)}'" if anchor else ""
+    # a link's target takes the focus (tabindex -1), so the keyboard goes on from there
+    at = f" id='{esc(anchor)}' tabindex='-1'" if anchor else ""
     return make(W.HTML, value=f"<h{level} class='pmw-heading'{at}>{esc(text)}</h{level}>")
 
 

@@ -18,6 +18,14 @@ from .session_bar import STEPS
 _GO = {"edit": "Go to the form", "agree": "Go to the confirmation"}
 
 
+def step_name(step: str) -> str:
+    """A step as a link names it: "Objectives (step 2)", not "2 Objectives" (which reads
+    as two of them)."""
+    label = _(dict(STEPS).get(step, step))
+    number, _space, rest = label.partition(" ")
+    return _("{name} (step {n})").format(name=rest, n=number) if number.isdigit() else label
+
+
 def anchor_id(step: str, target: str) -> str:
     """The id of the place on step ``step``'s page that an action's link goes to."""
     return f"pmw-{step}-{target}"
@@ -66,10 +74,9 @@ class NextActionCard(W.HTML):
         mine = self.acting is not None and self.state.workbook.party_of(self.acting.id)
         label = _("Next for you") if mine else _("Next in this workbook")
         if found.step is not None:
-            title = dict(STEPS).get(found.step, found.step)
             link = step_link(
-                found.step, _("Open {step}").format(step=_(title)), self.state.workbook.id or 0,
-                css="pmw-next-go",
+                found.step, _("Open {step}").format(step=step_name(found.step)),
+                self.state.workbook.id or 0, css="pmw-next-go",
             )  # fmt: skip
         elif found.target in _GO:
             href = anchor_id(self.step, found.target)

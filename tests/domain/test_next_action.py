@@ -26,7 +26,7 @@ def test_a_draft_with_gaps_leads_to_the_form_and_names_the_first_gap(demo: Store
     found = next_action(state(demo, 2), "02_objectives", "employee", TODAY)
     assert found.target == "edit"
     assert found.text.startswith("Complete the objectives: objective 1 “Improve teaching”")
-    assert "more)" in found.text
+    assert "(and 4 more to fix)" in found.text
 
 
 def test_a_complete_draft_leads_to_the_confirmation(demo: Store) -> None:
