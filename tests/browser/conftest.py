@@ -76,12 +76,14 @@ def open_page(page: object, server: VoilaServer, stem: str) -> None:
 
 
 def screenshot(page: object, name: str) -> None:
-    """Save a screenshot of the whole page (Voila scrolls inside its own container)."""
+    """Save a screenshot of the whole page, at the page's own width (JupyterLab scrolls
+    inside its own panels, so the window is made as tall as the content first)."""
     height = page.evaluate(  # type: ignore[attr-defined]
         "() => Math.max(document.body.scrollHeight,"
         " ...[...document.querySelectorAll('#rendered_cells, .jp-OutputArea, main')].map(e => e.scrollHeight))"
     )
-    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 7000)})  # type: ignore[attr-defined]
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]  # a phone stays a phone
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 7000)})  # type: ignore[attr-defined]
     page.wait_for_timeout(300)  # type: ignore[attr-defined]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
