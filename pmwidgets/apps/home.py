@@ -27,9 +27,11 @@ def workbook_states(svc: Services) -> list[WorkbookState]:
     return [svc.open(wb.id or 0) for wb in svc.workbooks()]
 
 
-def workbook_rows(svc: Services, states: list[WorkbookState] | None = None) -> str:
+def workbook_rows(
+    svc: Services, states: list[WorkbookState] | None = None, names: dict[str, str] | None = None
+) -> str:
     """The table of workbooks as HTML (every value escaped), with links to each step."""
-    names = {p.id: p.name for p in svc.people()}
+    names = names if names is not None else {p.id: p.name for p in svc.people()}
     rows = []
     for state in workbook_states(svc) if states is None else states:
         wb = state.workbook
@@ -73,7 +75,10 @@ def workbook_rows(svc: Services, states: list[WorkbookState] | None = None) -> s
 
 
 def next_for_you(
-    svc: Services, states: list[WorkbookState] | None = None, today: dt.date | None = None
+    svc: Services,
+    states: list[WorkbookState] | None = None,
+    today: dt.date | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
     """What the signed-in person should do first in each workbook they take part in, most
     pressing first (a confirmation awaited from them), each with a link to its step; as HTML
@@ -81,7 +86,7 @@ def next_for_you(
     from ..domain.next_action import workbook_next
     from ..widgets.next_action_card import step_name
 
-    names = {p.id: p.name for p in svc.people()}
+    names = names if names is not None else {p.id: p.name for p in svc.people()}
     items: list[tuple[int, str]] = []
     for state in workbook_states(svc) if states is None else states:
         wb = state.workbook
@@ -185,7 +190,8 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
             s.workbook.coach_id and s.workbook.party_of(svc.me.id) for s in states
         ):
             code.append(personal_code_card(svc.me.id))
-        first = next_for_you(svc, states)
+        names = {p.id: p.name for p in svc.people()}  # read once for both parts
+        first = next_for_you(svc, states, names=names)
         page.children = (
             css,
             heading(_("Hello, {name}").format(name=svc.me.name), 2),
@@ -193,7 +199,7 @@ def _fill(page: W.VBox, css: W.HTML) -> None:
             *code,  # read out at a coach's screen: on a phone too, it must not need scrolling
             *extra,
             heading(_("Your workbooks on {day}").format(day=today), 3),
-            html_widget(workbook_rows(svc, states)),
+            html_widget(workbook_rows(svc, states, names)),
         )
     except PmwError:
         page.children = (css, sign_in_message())

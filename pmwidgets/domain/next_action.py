@@ -15,7 +15,7 @@ from .agreement import SUBJECT_LABELS, AgreementStatus, Subject
 from .i18n import _, format_date
 from .model import Party, Stage
 from .readiness import agreement_readiness, review_opens
-from .state import WorkbookState
+from .state import WorkbookState, next_step
 
 #: how long after the last conversation (a check-in, or an agreement both confirmed) the
 #: next check-in is due.
@@ -94,8 +94,6 @@ _STAGE_STEPS: dict[Stage, str] = {
 
 
 def _overview(state: WorkbookState) -> NextAction:
-    from .state import next_step
-
     return NextAction(
         next_step(state) + ".",
         _("Each step is agreed by both of you, in turn."),
@@ -164,8 +162,6 @@ def _agreeing(
             "none",
         )
     if now != AgreementStatus.DRAFT:  # someone else (HR, an admin): who is awaited
-        from .state import next_step
-
         return NextAction(next_step(state) + ".", _("Each confirms by their own act."), "none")
     ready = agreement_readiness(state, subject, day)
     if ready.blocking:
