@@ -80,6 +80,7 @@ def one_operation(
     memory: dict[int, Memory],
     stale_share: float = 0.0,
     chained_share: float = 0.0,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Do one random write through the services; return what was attempted and how it ended.
 
@@ -90,32 +91,40 @@ def one_operation(
     of reading again: a page left open while others save. No write may revert a field
     its writer did not change, or overwrite a value its writer had not seen; a field
     both changed is refused as a conflict.
+
+    ``plan`` fixes an objective update instead of drawing it: its ``wb``, ``actor``,
+    ``number`` and ``field``, and optionally ``seen`` (a :class:`Memory` kept from an
+    earlier read: a page left open), as :func:`scripted_collision` uses.
     """
     from pmwidgets.domain.errors import PmwError
     from pmwidgets.domain.model import CheckIn, Objective
 
-    wb = rng.choice(sorted(WORKBOOKS))
-    kind = rng.choices(["objective", "check_in", "note"], weights=[5, 3, 2])[0]
+    plan = plan or {}
+    wb = plan.get("wb") or rng.choice(sorted(WORKBOOKS))
+    kind = "objective" if plan else rng.choices(["objective", "check_in", "note"], [5, 3, 2])[0]
     if kind == "check_in" and wb not in CHECK_IN_WORKBOOKS:
         wb = rng.choice(CHECK_IN_WORKBOOKS)
-    actor = rng.choice(WORKBOOKS[wb])
+    actor = plan.get("actor") or rng.choice(WORKBOOKS[wb])
     svc = _services(store, cache, actor)
     op: dict[str, Any] = {"token": token, "kind": kind, "wb": wb, "actor": actor, "mode": "fresh"}
     try:
-        if kind == "objective" and wb in memory and rng.random() < chained_share:
+        if "seen" in plan:
+            seen = plan["seen"]
+            op["mode"] = "chained"
+        elif not plan and kind == "objective" and wb in memory and rng.random() < chained_share:
             seen = memory[wb]
             op["mode"] = "chained"
         else:
             seen = _read(svc, wb)
         expected = seen.version
-        if rng.random() < stale_share and expected > 1 and op["mode"] == "fresh":
+        if not plan and rng.random() < stale_share and expected > 1 and op["mode"] == "fresh":
             expected -= rng.randint(1, min(3, expected - 1))
             op["mode"] = "stale"
         op["expected"] = expected
         if kind == "objective":
-            number = rng.choice(sorted(seen.objectives))
+            number = plan.get("number") or rng.choice(sorted(seen.objectives))
             form = seen.objectives[number]
-            changed = rng.choice(FIELDS)
+            changed = plan.get("field") or rng.choice(FIELDS)
             value = f"Soak token {token}: {changed} kept current."
             op.update(number=number, field=changed, seen=form[changed], value=value)
             op["form"] = {f: form[f] for f in FIELDS}
@@ -162,13 +171,42 @@ def conflict_worker(
     with Store(url) as store, Path(log).open("a", encoding="utf-8") as out:
         _services(store, cache, "rokafor").open(1)  # imports and connections, before the start
         time.sleep(max(0.0, start_at - time.time()))
-        for i in range(operations):
-            token = f"w{index}x{i}"
-            out.write(json.dumps({"attempt": token}) + "\n")
-            out.flush()
-            op = one_operation(store, cache, rng, token, memory, stale_share=0.2, chained_share=0.5)
-            out.write(json.dumps(op) + "\n")
-            out.flush()
+        i = 0
+        while i < operations:
+            if i % 10 == 5 and operations - i >= 2:
+                plans = scripted_collision(store, cache, rng)
+            else:
+                plans = [None]
+            for plan in plans:
+                token = f"w{index}x{i}"
+                out.write(json.dumps({"attempt": token}) + "\n")
+                out.flush()
+                op = one_operation(
+                    store, cache, rng, token, memory, stale_share=0.2, chained_share=0.5, plan=plan
+                )
+                out.write(json.dumps(op) + "\n")
+                out.flush()
+                i += 1
+
+
+def scripted_collision(store: Any, cache: dict[str, Any], rng: random.Random) -> list[dict]:
+    """Two objective updates that collide whatever the scheduling: one party opens the
+    objective, the other saves one field of it, then the first saves another field
+    from the form it opened before (stale: the store must keep the other's change).
+
+    Random interleaving of the writer processes makes such saves too, but how many
+    depends on how the machine schedules them (a loaded machine may run the writers
+    one after another); these make sure every run has some.
+    """
+    wb = rng.choice(sorted(WORKBOOKS))
+    first, second = rng.sample(WORKBOOKS[wb], 2)
+    seen = _read(_services(store, cache, first), wb)
+    number = rng.choice(sorted(seen.objectives))
+    theirs, mine = rng.sample(FIELDS, 2)
+    return [
+        {"wb": wb, "actor": second, "number": number, "field": theirs},
+        {"wb": wb, "actor": first, "number": number, "field": mine, "seen": seen},
+    ]
 
 
 def read_log(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
