@@ -32,6 +32,7 @@ from .bench_pages import (
     BARE,
     BARE_NOTEBOOK,
     BARE_READY,
+    EDITOR_READY,
     PAGES,
     ROUND_TRIP_JS,
     Browser,
@@ -286,7 +287,7 @@ def _run(
         (
             f"e{n:03d}",
             f"{server.url}/voila/render/02_objectives.ipynb?workbook={n}",
-            PAGES["02_objectives"],
+            EDITOR_READY,
         )
         for n in range(1, size + 1)
     ]

@@ -54,8 +54,12 @@ PAGES: dict[str, str] = {
     "home": ".pmw-page .widget-html a",
     "00_start_here": ".pmw-page .widget-html table",
     "01_job_description": ".pmw-job-description-editor .widget-button",
-    "02_objectives": ".pmw-objective-editor .widget-button",
-    "03_development_plan": ".pmw-development-planner .widget-button",
+    # workbook 1 is in mid-year: its objectives and plan are agreed, and read as documents
+    "02_objectives": ".pmw-agreed-doc table",
+    "03_development_plan": ".pmw-agreed-doc table",
+    # workbook 2 drafts its objectives and plan: the editors (page@workbook)
+    "02_objectives@2": ".pmw-objective-editor .widget-button",
+    "03_development_plan@2": ".pmw-development-planner .widget-button",
     "04_check_ins": ".pmw-check-in-log .widget-button",
     "05_review": ".pmw-review-form",
     "agreement": ".pmw-agreement-document",
@@ -63,8 +67,15 @@ PAGES: dict[str, str] = {
 }
 BARE = "bare"
 BARE_READY = ".widget-button"
-#: who opens which page: the employee her step pages, the coach her dashboard
-VIEWER = {"coach_dashboard": "kwalsh"}
+#: the objectives editor, usable (a page where objectives are being drafted)
+EDITOR_READY = PAGES["02_objectives@2"]
+#: who opens which page: the employee her step pages (Tuan Nguyen his drafts), the coach
+#: her dashboard
+VIEWER = {
+    "coach_dashboard": "kwalsh",
+    "02_objectives@2": "tnguyen",
+    "03_development_plan@2": "tnguyen",
+}
 EMPLOYEE = "mchen"
 
 READY_JS = """sel => {
@@ -160,8 +171,15 @@ class Site:
     pages: list[str]
 
     def url(self, page: str) -> str:
-        query = f"?workbook={WORKBOOK}" if page not in ("home", "coach_dashboard", BARE) else ""
-        return f"{self.server.url}/voila/render/{page}.ipynb{query}"
+        """The page's address; ``stem@N`` is the step ``stem`` of workbook N."""
+        stem, _at, number = page.partition("@")
+        workbook = number or WORKBOOK
+        query = f"?workbook={workbook}" if stem not in ("home", "coach_dashboard", BARE) else ""
+        return f"{self.server.url}/voila/render/{stem}.ipynb{query}"
+
+    def notebooks(self) -> int:
+        """How many notebooks its pages are (a preheated pool keeps one kernel each)."""
+        return len({p.partition("@")[0] for p in self.pages})
 
 
 def _env(folder: Path, db: Path) -> dict[str, str]:
@@ -282,8 +300,12 @@ def round_trip(page: Any, action: list[str], watch: str, expect: str = "") -> fl
 
 
 def open_objective(page: Any, number: int = 1) -> None:
-    """Open objective ``number`` in the editor (the objectives page must be shown)."""
+    """Open objective ``number`` in the editor (the objectives page must be shown; agreed
+    objectives read as a document: a change is proposed first, as a person does)."""
     page.evaluate(ROUND_TRIP_JS)
+    if page.locator(".pmw-agreed-doc").count():
+        page.click("button:has-text('Propose a change')")
+        page.wait_for_selector(EDITOR_READY)
     page.select_option(".pmw-objective-list select", index=number - 1)
     page.click(".pmw-objective-list button:has-text('Open')")
     page.wait_for_function(
@@ -374,7 +396,7 @@ def _load_times(
 ) -> list[Row]:
     pmw, stock = _start(folder, db_template, nb, preheated)
     mode = "preheated" if preheated else "cold"
-    pool = {pmw.name: len(pmw.pages) if preheated else 0, stock.name: 1 if preheated else 0}
+    pool = {pmw.name: pmw.notebooks() if preheated else 0, stock.name: 1 if preheated else 0}
     times: dict[str, list[float]] = {}
     requests: dict[str, int] = {}
     rss: dict[str, list[float]] = {}

@@ -181,3 +181,14 @@ def _environment_as_it_was() -> Iterator[None]:
     if os.environ != saved:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _no_organisation_date_order() -> Iterator[None]:
+    """Every test starts with no organisation date order in this process: opening a
+    database sets it (the demo's is ``dmy``), and a test of another order must not leak."""
+    from pmwidgets.domain.i18n import set_date_order
+
+    set_date_order(None)
+    yield
+    set_date_order(None)

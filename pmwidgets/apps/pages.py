@@ -15,8 +15,9 @@ import traitlets as T
 from ..domain.agreement import AgreementStatus, Subject
 from ..domain.i18n import _
 from ..domain.model import Objective, Person
+from ..domain.state import WorkbookState
 from ..widgets.base import StatusArea, esc, heading, html_table, html_widget
-from ..widgets.lean import make
+from ..widgets.fold import Fold
 from ..widgets.session_bar import STEPS as BAR_STEPS
 from ..widgets.session_bar import SessionBar
 from . import wiring
@@ -91,25 +92,24 @@ def objective_panels_of(page: StepPage) -> list[W.Widget]:
     return objective_panels(page.ctx)
 
 
-def _folded(title: str, build: Callable[[], W.Widget]) -> W.Accordion:
+def _folded(title: str, build: Callable[[], W.Widget]) -> Fold:
     """A folded panel whose content is built (and its data read) when first opened.
 
     Building folded panels up front cost every page build (and the history, every
     save) for panels most visits never open (docs/performance.md).
     """
     status = StatusArea()
-    acc = make(W.Accordion, children=[status], titles=(title,), selected_index=None)
+    fold = Fold(title, status)
 
     def opened(change: dict[str, object]) -> None:
-        if change["new"] == 0 and acc.children[0] is status:
-            acc.children = [build()]
-            acc.set_title(0, title)
+        if change["new"] == 0 and fold.content is status:
+            fold.content = build()
 
-    acc.observe(status.guard(opened), names="selected_index")
-    return acc
+    fold.observe(status.guard(opened), names="selected_index")
+    return fold
 
 
-def _history(ctx: WorkbookSession) -> W.Accordion:
+def _history(ctx: WorkbookSession) -> Fold:
     """The workbook's history, folded; it is read and drawn when first opened."""
 
     return _folded(_("History of this workbook"), lambda: wiring.history_view(ctx))
@@ -190,14 +190,38 @@ def _agree(page: StepPage, stem: str, subject: Subject) -> list[W.Widget]:
     return [agreement_panel(page.ctx, subject, anchor_id(stem, "agree"))]
 
 
+def _agreed_or_editing(
+    page: StepPage, subject: Subject, editors: Callable[[], list[W.Widget]]
+) -> W.Widget:
+    """``editors`` while ``subject`` is drafted; once agreed, the agreed text as the
+    agreement document words it, read-only, with *Propose a change*."""
+    from ..services.documents import agreement_export
+    from ..widgets.agreed_document import AgreedDocument
+
+    ctx = page.ctx
+
+    def document(state: WorkbookState) -> str:
+        return agreement_export(ctx.services, state.workbook.id or 0).section_html(subject)
+
+    return linked(ctx, AgreedDocument(subject, document, editors))
+
+
 def _step(
-    title: str, stem: str, views: Callable[[StepPage], list[W.Widget]], subject: Subject
+    title: str,
+    stem: str,
+    views: Callable[[StepPage], list[W.Widget]],
+    subject: Subject,
+    document: bool = True,
 ) -> Step:
-    """A step of the journey: its next action and guide, its views, its agreement, its history."""
-    return Step(
-        title,
-        lambda p: [*_lead(p, stem), *views(p), *_agree(p, stem, subject), _history(p.ctx)],
-    )
+    """A step of the journey: its next action and guide, its views (once ``subject`` is
+    agreed, and if ``document``: the agreed text, with *Propose a change*; the views
+    are then built when a change is proposed), its agreement, its history."""
+
+    def build(p: StepPage) -> list[W.Widget]:
+        shown = [_agreed_or_editing(p, subject, lambda: views(p))] if document else views(p)
+        return [*_lead(p, stem), *shown, *_agree(p, stem, subject), _history(p.ctx)]
+
+    return Step(title, build)
 
 
 #: every step of a workbook's session, by notebook stem: the web app's pages show one
@@ -207,6 +231,7 @@ STEPS: dict[str, Step] = {
     "01_job_description": _step(
         "1 Job description", "01_job_description",
         lambda p: [wiring.job_description_editor(p.ctx)], "job_description",
+        document=False,  # the editor shows the agreed job description itself (_jd_agreed)
     ),
     "02_objectives": _step(
         "2 Objectives", "02_objectives", objective_panels_of, "objectives"
@@ -216,7 +241,8 @@ STEPS: dict[str, Step] = {
         lambda p: [wiring.development_planner(p.ctx)], "development_plan",
     ),
     "04_check_ins": _step(
-        "4 Check-ins", "04_check_ins", lambda p: [wiring.check_in_log(p.ctx)], "objectives"
+        "4 Check-ins", "04_check_ins", lambda p: [wiring.check_in_log(p.ctx)], "objectives",
+        document=False,
     ),
     "05_review": _step("5 Review", "05_review", lambda p: [wiring.review_form(p.ctx)], "review"),
     "agreement": Step("Agreement", _agreement, keep=False, app_only=True),

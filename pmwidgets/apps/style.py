@@ -83,6 +83,24 @@ CSS = """
   background: #1d3557; color: #fff; font-weight: 600; box-shadow: none; }
 .pmw-acting .widget-toggle-button.mod-active::before, .pmw-acting .jupyter-button.mod-active::before { content: "✓ "; }
 .pmw-page .widget-html-content { overflow-wrap: break-word; }
+/* a fold (widgets.fold): its title is a button, so Tab reaches it and Enter opens it */
+.pmw-page .pmw-fold { margin: 4px 0; }
+.pmw-page .pmw-fold > .pmw-fold-header { width: 100%; max-width: 100%; height: auto; min-height: 32px;
+  text-align: left; justify-content: flex-start; white-space: normal; background: #eef2f6;
+  color: #1f2933; font-weight: 600; border: 1px solid #d0d7de; border-radius: 4px; padding: 4px 10px; }
+.pmw-page .pmw-fold-open > .pmw-fold-header { border-radius: 4px 4px 0 0; }
+.pmw-page .pmw-fold-open > :not(.pmw-fold-header) { border: 1px solid #d0d7de; border-top: 0; padding: 6px 10px; }
+/* an agreed step, read as the agreement document words it (widgets.agreed_document) */
+.pmw-agreed-doc table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; table-layout: fixed; line-height: 1.35; }
+.pmw-agreed-doc th, .pmw-agreed-doc td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left;
+  white-space: pre-line; overflow-wrap: anywhere; }
+.pmw-agreed-doc th { background: #eef2f6; }
+.pmw-agreed-doc table.fields th { width: 30%; background: #f6f8fa; }
+.pmw-agreed-doc h3 { color: #1d3557; }
+.pmw-agreed-doc h4 { margin: 0.9em 0 0.3em; }
+.pmw-agreed-doc .draft { border: 2px solid #b3261e; padding: 4px 8px; font-weight: 600; color: #7a1a14; }
+.pmw-agreed-doc .small { font-size: 0.92em; color: #57606a; }
+.pmw-proposing { border-left: 5px solid #8a4600; background: #fff6e8; padding: 8px 12px; border-radius: 4px; margin: 6px 0; }
 
 /* Narrow (a phone, or a narrow JupyterLab panel): every table is a stack of cards, each
    line labelled with its column's header (data-label, set by widgets.base.table_markup);
@@ -109,6 +127,13 @@ CSS = """
   .pmw-dashboard-rows .pmw-steps { max-width: none; }
   .widget-html-content { min-width: 0; }
   .pmw-agreement-document table { table-layout: fixed; width: 100%; }
+  .pmw-agreed-doc table, .pmw-agreed-doc tbody, .pmw-agreed-doc tr,
+  .pmw-agreed-doc th, .pmw-agreed-doc td { display: block; width: auto; }
+  .pmw-agreed-doc thead, .pmw-agreed-doc colgroup { display: none; }
+  .pmw-agreed-doc table.fields th { border-bottom: 0; }
+  .pmw-agreed-doc table:not(.fields) tr { border: 1px solid #d0d7de; border-radius: 6px; margin: 8px 0; padding: 6px 10px; }
+  .pmw-agreed-doc table:not(.fields) td { border: 0; padding: 2px 0; display: grid; grid-template-columns: 8.5em minmax(0, 1fr); gap: 8px; }
+  .pmw-agreed-doc table:not(.fields) td::before { content: attr(data-label); font-weight: 600; font-size: 0.92em; color: #57606a; }
   .pmw-agreement-document td, .pmw-agreement-document th { overflow-wrap: anywhere; }
 }
 """

@@ -144,6 +144,7 @@ _COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "demo": workbooks.demo,
     "list": workbooks.list_workbooks,
     "people": people.people,
+    "org": people.organisation,
     "import-jd": files.import_jd,
     "export": files.export,
     "import": workbooks.import_workbook,

@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     _file_commands(sub)
     _verify_and_serve_commands(sub)
     _link_commands(sub)
+    _organisation_commands(sub)
     _db_commands(sub)
     return p
 
@@ -158,6 +159,18 @@ def _link_commands(sub: Commands) -> None:
     )
     rev.add_argument("person", help="the person's id (see pmw people)")
     rev.add_argument("--reason", default="", help="why (recorded in the event log; required)")
+
+
+def _organisation_commands(sub: Commands) -> None:
+    """``org show`` and ``org set NAME VALUE``."""
+    org = sub.add_parser("org", help="the organisation's settings (how it writes a date)")
+    org_sub = org.add_subparsers(dest="org_command", required=True, metavar="ACTION")
+    org_sub.add_parser("show", help="one line per setting: name, value (default: what applies)")
+    org_set = org_sub.add_parser(
+        "set", help="set one (admins): date_order dmy|mdy|ymd, how a date box reads a date"
+    )
+    org_set.add_argument("name", help="the setting: date_order")
+    org_set.add_argument("value", help="its value: dmy (31/08/2027), mdy or ymd")
 
 
 def _db_commands(sub: Commands) -> None:

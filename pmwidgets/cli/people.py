@@ -1,4 +1,5 @@
-"""``pmw people``, ``pmw invite`` and ``pmw revoke``: the people and their sign-in links."""
+"""``pmw people``, ``pmw invite``, ``pmw revoke`` and ``pmw org``: the people, their sign-in
+links, and the organisation's settings."""
 
 from __future__ import annotations
 
@@ -61,4 +62,21 @@ def revoke(svc: Services, args: argparse.Namespace) -> int:
         f"ended {ended} {sessions} of {person.name} ({person.id}); "
         "sign-in links made before now no longer work"
     )
+    return EXIT_OK
+
+
+def organisation(svc: Services, args: argparse.Namespace) -> int:
+    """``pmw org show``: one tab-separated line per setting (name, value, and ``default``
+    when it is not set); ``pmw org set NAME VALUE``: one line saying what is set."""
+    from ..domain.i18n import date_order
+
+    if args.org_command == "set":
+        svc.set_organisation_setting(args.name, args.value)
+        print(f"{args.name} is now {args.value.strip().lower()} for the whole organisation")
+        return EXIT_OK
+    settings = svc.organisation_settings()
+    if "date_order" in settings:
+        print(f"date_order\t{settings['date_order']}")
+    else:
+        print(f"date_order\t{date_order()}\tdefault")
     return EXIT_OK

@@ -64,6 +64,8 @@ def build_demo(
     add_people(store, spec["people"])
     admin = next(p["id"] for p in spec["people"] if "admin" in p.get("roles", []))
     svc = Services(store, admin)
+    if spec.get("date_order"):  # how the organisation writes a date in a date box
+        svc.set_organisation_setting("date_order", str(spec["date_order"]))
     for ref in spec.get("library", []):
         svc.add_library_job(_job(ref, path.parent), reason="demo library")
     ids = []

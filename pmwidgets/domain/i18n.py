@@ -67,13 +67,62 @@ _DATE_ORDERS = {
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})\s*$")
 
 
+#: the order the organisation set (its ``date_order`` setting), once read from the store
+_organisation_order: str | None = None
+#: countries (a locale's territory) that write the month first, or the year first
+_MONTH_FIRST = frozenset({"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"})
+_YEAR_FIRST = frozenset({"CN", "TW", "HK", "MO", "JP", "KR", "KP", "MN", "HU", "LT", "IR"})
+DATE_ORDERS = tuple(_DATE_ORDERS)
+
+
+def set_date_order(order: str | None) -> None:
+    """Use the organisation's ``order`` (``dmy``, ``mdy`` or ``ymd``; None: not set) from
+    now on in this process; the apps and the CLI call it with the organisation's setting
+    when they open the database.
+
+    Raises
+    ------
+    ValueError
+        With one line, for any other order.
+    """
+    global _organisation_order
+    if order is not None and order not in _DATE_ORDERS:
+        raise ValueError(
+            _("“{order}” is not a date order: use dmy, mdy or ymd").format(order=order)
+        )
+    _organisation_order = order
+
+
+def server_date_order(name: str | None = None) -> str | None:
+    """The date order of the server's locale (``name``, or ``LC_ALL``, ``LC_TIME`` or
+    ``LANG``, as the C library reads them), or None for none (``C``, ``POSIX``).
+
+    >>> server_date_order("en_US.UTF-8"), server_date_order("en_GB.UTF-8"), server_date_order("C")
+    ('mdy', 'dmy', None)
+    >>> server_date_order("zh_CN.UTF-8"), server_date_order("de_DE@euro")
+    ('ymd', 'dmy')
+    """
+    if name is None:
+        name = next((os.environ[v] for v in ("LC_ALL", "LC_TIME", "LANG") if os.environ.get(v)), "")
+    match = re.match(r"^[a-z]{2,3}_([A-Z]{2})", name)
+    if not match:
+        return None
+    country = match.group(1)
+    return "mdy" if country in _MONTH_FIRST else "ymd" if country in _YEAR_FIRST else "dmy"
+
+
 def date_order() -> str:
-    """The organisation's order of day, month and year in a date box: ``PMW_DATE_ORDER``
-    (``dmy``, ``mdy`` or ``ymd``); by default ``dmy`` (British, as the demo organisation),
-    ``ymd`` in Chinese."""
+    """The organisation's order of day, month and year in a date box: its ``date_order``
+    setting (``pmw org set date_order mdy``); else ``PMW_DATE_ORDER``; else the server's
+    locale; else ``dmy`` (as the demo organisation, a British school), ``ymd`` in Chinese."""
+    if _organisation_order is not None:
+        return _organisation_order
     order = os.environ.get("PMW_DATE_ORDER", "").strip().lower()
     if order in _DATE_ORDERS:
         return order
+    found = server_date_order()
+    if found is not None:
+        return found
     return "ymd" if current_language() == "zh_CN" else "dmy"
 
 

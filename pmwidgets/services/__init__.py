@@ -17,8 +17,19 @@ def open_store(url: str | None = None, *, create: bool = True, allow_old: bool =
         Create the schema in an empty database.
     allow_old:
         Open a database whose schema is out of date (for ``pmw db upgrade``).
+
+    The organisation's settings (how it writes a date) apply to this process from then on.
     """
-    return Store(url, create=create, check_schema=not allow_old)
+    from ..domain.i18n import set_date_order
+    from ..store.settings import organisation_settings
+
+    store = Store(url, create=create, check_schema=not allow_old)
+    if not allow_old:
+        try:
+            set_date_order(organisation_settings(store).get("date_order"))
+        except ValueError:  # a value written by hand: the default, rather than no page
+            set_date_order(None)
+    return store
 
 
 __all__ = ["OPERATOR_ID", "Services", "StaleWrite", "Store", "open_store"]

@@ -96,6 +96,13 @@ def require_role(person: Person, *roles: Role) -> None:
         )
 
 
+def require_organisation_admin(person: Person) -> None:
+    """NotAllowed unless ``person`` may change what the organisation sets for everyone:
+    an admin, or the operator (``pmw org set`` on the server)."""
+    if person.id != OPERATOR_ID:
+        require_role(person, Role.ADMIN)
+
+
 def may_create_workbook(person: Person, manager_id: str, coach_id: str | None) -> bool:
     """Admins, the coach named (holding the coach role), and the manager themselves may open a workbook.
 

@@ -106,6 +106,39 @@ class Services(ServiceBase):
         put_setting(self.store, self.me.id, name, self.clock().date().isoformat())
         return True
 
+    # --- what the organisation sets for everyone -------------------------------------
+
+    def organisation_settings(self) -> dict[str, str]:
+        """The organisation's settings, by name (``date_order``: how it writes a date)."""
+        from ..store.settings import organisation_settings
+
+        return organisation_settings(self.store)
+
+    def set_organisation_setting(self, name: str, value: str) -> None:
+        """Set one of the organisation's settings (admins and the operator only), and use
+        it in this process from now on. Known settings: ``date_order`` (``dmy``, ``mdy``
+        or ``ymd``).
+
+        Raises :class:`ValidationFailed` with one line for an unknown name or a bad value.
+        """
+        from ..domain.i18n import DATE_ORDERS, set_date_order
+        from ..store.settings import put_organisation_setting
+
+        access.require_organisation_admin(self.me)
+        value = value.strip().lower()
+        if name != "date_order":
+            raise ValidationFailed(
+                _(
+                    "there is no organisation setting “{name}”: the one setting is date_order"
+                ).format(name=name)
+            )
+        if value not in DATE_ORDERS:
+            raise ValidationFailed(
+                _("“{order}” is not a date order: use dmy, mdy or ymd").format(order=value)
+            )
+        put_organisation_setting(self.store, name, value, self.me.id, self.clock())
+        set_date_order(value)
+
     # --- people and library -------------------------------------------------------
 
     def people(self) -> list[Person]:

@@ -78,6 +78,14 @@ class AgreementExport:
 
         return to_html(self.document)
 
+    def section_html(self, subject: str) -> str:
+        """One subject's part of the agreement as HTML elements to place in a page (its
+        headings from ``<h3>``); every piece of people's text is escaped."""
+        from ..io.agreement.layout import section
+        from ..io.agreement.text import html_body
+
+        return html_body(section(self.document, subject), shift=1)
+
     def markdown(self) -> str:
         """The agreement as Markdown."""
         from ..io.agreement.document import to_markdown

@@ -220,3 +220,16 @@ class PersonSettingRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(2000), default="")
     updated_at: Mapped[str] = mapped_column(TIMESTAMP)
+
+
+class OrganisationSettingRow(Base):
+    """One setting of the organisation's (migration 0005), such as how it writes a date
+    in a date box (``date_order``): who set it last, and when. Operational, like
+    ``person_settings``: not in the event chain (it changes no workbook)."""
+
+    __tablename__ = "organisation_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000), default="")
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[str] = mapped_column(TIMESTAMP)

@@ -13,7 +13,7 @@ from .errors import SchemaOutOfDate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: the newest revision; bump it with each new migration.
-HEAD = "0004"
+HEAD = "0005"
 #: every revision this pmwidgets knows, oldest first (from the migrations' file names)
 REVISIONS = tuple(sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("0*.py")))
 

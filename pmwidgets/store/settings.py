@@ -1,7 +1,9 @@
-"""A person's own settings (``person_settings``, migration 0004): read and written here.
+"""Settings, read and written here: a person's own (``person_settings``, migration
+0004) and the organisation's (``organisation_settings``, migration 0005).
 
 Operational, like the web sessions: what a person's pages remember for them (the
-steps whose explanation they have seen), not part of the hash-chained log.
+steps whose explanation they have seen), and what the organisation sets for everyone
+(how it writes a date); not part of the hash-chained log.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .errors import MissingEntry
-from .models import PersonRow, PersonSettingRow
+from .models import OrganisationSettingRow, PersonRow, PersonSettingRow
 from .sessions import stamp
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 _SETTINGS = cast(Table, PersonSettingRow.__table__)
 _PEOPLE = cast(Table, PersonRow.__table__)
+_ORGANISATION = cast(Table, OrganisationSettingRow.__table__)
 
 
 def settings_of(store: Store, person_id: str) -> dict[str, str]:
@@ -53,6 +56,31 @@ def put_setting(
                 ):
                     raise MissingEntry(f"no person with id {person_id!r}")
                 conn.execute(insert(_SETTINGS), {"person_id": person_id, "name": name, **row})
+                return
+        except IntegrityError:
+            continue
+
+
+def organisation_settings(store: Store) -> dict[str, str]:
+    """Every setting of the organisation's, by name (none set: empty)."""
+    with store.reading_core() as conn:
+        rows = conn.execute(select(_ORGANISATION.c.name, _ORGANISATION.c.value)).all()
+    return {str(name): str(value) for name, value in rows}
+
+
+def put_organisation_setting(
+    store: Store, name: str, value: str, by: str, at: dt.datetime | None = None
+) -> None:
+    """Set the organisation's setting ``name`` to ``value``, recording who (``by``) and when."""
+    row = {"value": value, "updated_by": by, "updated_at": stamp(at or dt.datetime.now(dt.UTC))}
+    for _attempt in range(2):  # two people setting it at once: one adds it, the other updates
+        try:
+            with store.writing() as s:
+                conn = s.connection()
+                where = _ORGANISATION.c.name == name
+                if conn.execute(update(_ORGANISATION).where(where).values(**row)).rowcount:
+                    return
+                conn.execute(insert(_ORGANISATION), {"name": name, **row})
                 return
         except IntegrityError:
             continue

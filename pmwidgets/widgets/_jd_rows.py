@@ -10,6 +10,7 @@ import ipywidgets as W
 from ..domain.i18n import _
 from ..domain.model import Competency
 from .base import WIDE, button, html_widget, text
+from .fold import Fold
 from .lean import make, shared
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -67,8 +68,7 @@ class CompetencyRow(W.VBox):
         )
         self.remove = button(_("Remove"), tooltip=_("Remove this competency"))
         title = _("Description and behavioural anchors for levels 1–5")
-        self.more = make(W.Accordion, children=[html_widget()], titles=(title,))
-        self.more.selected_index = None
+        self.more = Fold(title, html_widget())
         self.more.observe(self._opened, names="selected_index")
         top = make(W.HBox, children=[self.name, self.required, self.remove])
         super().__init__([top, self.more], layout=shared(W.Layout))
@@ -92,7 +92,7 @@ class CompetencyRow(W.VBox):
         if self._on_change is not None:
             for field in fields:
                 field.observe(self._on_change, names="value")
-        self.more.children = [make(W.VBox, children=fields)]
+        self.more.content = make(W.VBox, children=fields)
 
     @property
     def description(self) -> W.Textarea:

@@ -170,11 +170,12 @@ def test_the_pages_history_is_read_only_when_opened(demo: Store) -> None:
     ctx = WorkbookSession(Services(demo, "rokafor"), 1)
     acc = _history(ctx)
     assert not any(isinstance(c, HistoryView) for c in acc.children)  # nothing read yet
-    acc.selected_index = 0  # the person opens it
-    (view,) = acc.children
+    assert acc.header.description == "▸ History of this workbook"
+    acc.header.click()  # the person opens it (Enter on its title does the same)
+    view = acc.content
     assert isinstance(view, HistoryView) and view.events
     assert "Mei Chen" in view.table.value
-    assert acc.get_title(0) == "History of this workbook"
-    acc.selected_index = None
-    acc.selected_index = 0
-    assert acc.children == (view,)  # opened again: the same view, not a second one
+    assert acc.header.description == "▾ History of this workbook"
+    acc.header.click()
+    acc.header.click()
+    assert acc.content is view  # opened again: the same view, not a second one

@@ -465,7 +465,7 @@ def test_a_competencys_folded_details_are_made_when_opened_and_kept_until_then(
 
     first = rows[0]
     first.more.selected_index = 0  # the person opens the folded part
-    (details,) = first.more.children
+    details = first.more.content
     assert details.children[0] is first.description
     assert first.description.value == stored[0].description
     first.anchors[2].value = "Follows the checklist with help"  # observed like any input

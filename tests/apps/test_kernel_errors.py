@@ -30,7 +30,8 @@ from servers import ROOT, PmwServer, row_counts, serve_demo_copy
 #: what would show that a traceback reached the browser
 MARKERS = ("Traceback", 'File "', '.py", line', "most recent call last", "site-packages")
 LINE = re.compile(r"That change could not be applied \(reference ([0-9a-f]{8})\)\.\n")
-PAGE = "02_objectives.ipynb?workbook=1"
+#: a step being drafted (workbook 2: Tuan Nguyen's objectives): its editors are on the page
+PAGE = "02_objectives.ipynb?workbook=2"
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
 
@@ -135,7 +136,7 @@ def _attacks(kc: KernelClient, states: dict[str, dict[str, Any]]) -> dict[str, C
 
 def test_malformed_widget_messages_get_a_reference_never_a_traceback(server: PmwServer) -> None:
     before = row_counts(server)
-    with _connect(server, "mchen", PAGE) as kc:
+    with _connect(server, "tnguyen", PAGE) as kc:
         states = _built(kc, least=50)
         kc.collect(1)  # whatever the page still had to say
         start = len(kc.received)
@@ -161,7 +162,7 @@ def test_malformed_widget_messages_get_a_reference_never_a_traceback(server: Pmw
         # the page is still served: comm info, kernel info, and a click that opens a panel
         assert len(kc.comm_info("jupyter.widget")) >= len(states)
         assert kc.reply(kc.kernel_info_request()).content.get("status") == "ok"
-        history = _first(states, "AccordionModel", titles=["History of this workbook"])
+        history = _first(states, "VBoxModel", titles=["History of this workbook"])
         opened = kc.comm_msg(history, {"method": "update", "state": {"selected_index": 0}})
         answer = kc.until_idle(opened)
         assert any(m.msg_type == "comm_open" for m in answer), "the panel was not built"

@@ -59,6 +59,27 @@ def _models() -> list[W.Widget]:
 
 
 @pytest.mark.filterwarnings("ignore:Widget.widgets is deprecated")
+@pytest.mark.parametrize("name", ["objectives_page", "development_page"])
+def test_a_step_being_drafted_builds_its_editors_within_budget(
+    name: str, coach_session: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workbook 2 drafts its objectives and plan: the editors are built, within budget;
+    workbook 1 has both agreed: they read as documents, and no editor is built.
+    (Richard Okafor, the manager of both, signed in.)"""
+    monkeypatch.setenv("PMW_USER", "rokafor")  # workbook 2 has no coach: its manager
+    monkeypatch.setenv("PMW_WORKBOOK", "2")
+    monkeypatch.setenv("PMW_ACTING", "rokafor")
+    getattr(apps, name)()
+    drafting = len(_models())
+    assert drafting <= BUDGET[name], f"{name}: {drafting} models"
+    W.Widget.close_all()
+    monkeypatch.setenv("PMW_WORKBOOK", "1")
+    getattr(apps, name)()
+    agreed = len(_models())
+    assert agreed < drafting // 2, (agreed, drafting)
+
+
+@pytest.mark.filterwarnings("ignore:Widget.widgets is deprecated")
 @pytest.mark.parametrize("name", sorted(BUDGET))
 def test_a_page_builds_few_models(name: str, coach_session: None) -> None:
     getattr(apps, name)()

@@ -44,10 +44,13 @@ def shown_step(page: StepPage) -> str:
 
 def main_view(page: StepPage, stem: str) -> W.Widget:
     """A step's own view: after its next action (and the fold with how it works)."""
+    from pmwidgets.widgets.agreed_document import AgreedDocument
     from pmwidgets.widgets.next_action_card import NextActionCard
 
     kids = page._boxes[stem].children
     assert isinstance(kids[0], NextActionCard)
+    if isinstance(kids[2], AgreedDocument):  # an agreed step: its editors, as proposing builds
+        return kids[2].editors[0]
     return kids[2]
 
 

@@ -211,6 +211,9 @@ def test_forged_messages_of_people_who_may_not_are_refused(browser, hostile_web:
     emp = visitor(browser)
     sign_in(emp, server, "mchen")
     cells[visit(emp, server, "mchen", "03_development_plan")] += 1
+    # the plan is agreed: she opens the editors, as anyone may, to propose a change
+    emp.get_by_role("button", name="Propose a change").click()
+    emp.locator(".pmw-development-planner").wait_for()
     forge = Forger(emp)
     forge.update(forge.find("TextModel", "Commitment"), value="A pay rise of 20%")
     _forged_and_refused(

@@ -296,7 +296,8 @@ def test_a_plan_action_both_changed_is_chosen_and_the_rest_is_kept(
     mei, richard = people("mchen"), people("rokafor")
     for page, who in ((mei, "mchen"), (richard, "rokafor")):
         sign_in(page, web, who)
-        open_step(page, web, "03_development_plan", 1, ".pmw-development-planner")
+        open_step(page, web, "03_development_plan", 1, ".pmw-agreed-doc")
+        page.get_by_role("button", name="Propose a change").click()  # the plan is agreed
         # action 1, after the drop-down's prompt ("Choose an action")
         page.locator(".pmw-development-planner").get_by_label("Action", exact=True).select_option(
             index=1
@@ -323,3 +324,62 @@ def test_a_plan_action_both_changed_is_chosen_and_the_rest_is_kept(
     with store_of(web) as store:
         plan = Services.operator(store).open(1).plan
     assert plan.actions[0].status == "done"
+
+
+def test_an_agreed_step_reads_as_a_document_until_someone_proposes_a_change(
+    people: Any, web: PmwServer
+) -> None:
+    """Workbook 1 (objectives agreed, mid-year): Mei, on her phone, reads the agreed
+    objectives as a document, not as forms to fill in again; she opens a change, thinks
+    better of it, then proposes one with a reason. Richard, on his laptop, finds the
+    draft to confirm, not the old document."""
+    mei = people("mchen", 390, 844)
+    sign_in(mei, web, "mchen")
+    open_step(mei, web, "02_objectives", 1, ".pmw-agreed-doc")
+    document = mei.locator(".pmw-agreed-doc")
+    assert "Objectives — version 1" in document.inner_text()
+    assert "Raise the Level 3 diagnostics pass rate" in document.inner_text()
+    assert mei.locator(".pmw-objective-list").is_hidden()  # no forms to fill in again
+    assert mei.locator(".pmw-objective-editor").is_hidden()
+    with store_of(web) as store:
+        before = store.latest_version(1)
+    screenshot(mei, "web_agreed_objectives_phone")
+    # she opens a change, and folds it away: nothing stored
+    propose = mei.get_by_role("button", name="Propose a change")
+    press(propose)
+    note = mei.locator(".pmw-proposing")
+    in_first_screen(mei, note)
+    assert "proposing a change to the objectives" in note.inner_text()
+    press(mei.get_by_role("button", name="Keep the agreed version"))
+    document.wait_for()
+    mei.get_by_text("Nothing changed: the agreed version stands.").wait_for()
+    with store_of(web) as store:
+        assert store.latest_version(1) == before
+    # she proposes a change to objective 1's target, with a reason
+    press(mei.get_by_role("button", name="Propose a change"))
+    press(mei.get_by_role("button", name="Open", exact=True))
+    editor = mei.locator(".pmw-objective-editor")
+    mei.wait_for_function(
+        "() => [...document.querySelectorAll('.pmw-objective-editor input')]"
+        ".some(i => i.value.startsWith('85% of learners'))"
+    )
+    editor.get_by_label("Target").fill("88% of learners pass at the first attempt")
+    editor.get_by_label("Reason for change").fill("The spring cohort is stronger than planned")
+    press(mei.get_by_role("button", name="Save objective"))
+    mei.wait_for_selector("text=Objective 1 saved.")
+    with store_of(web) as store:
+        state = Services.operator(store).open(1)
+    version = state.agreements["objectives"]
+    assert version.number == 2 and not version.agreed
+    assert "The spring cohort is stronger than planned" in version.opened_reason
+    assert state.objective(1).target == "88% of learners pass at the first attempt"
+    # the page is a draft now: editors, no document, no "proposing" note
+    assert document.is_hidden() and note.is_hidden()
+    # Richard finds the draft to read and confirm, not the agreed document
+    richard = people("rokafor")
+    sign_in(richard, web, "rokafor")
+    open_step(richard, web, "02_objectives", 1, ".pmw-agreement-panel")
+    card = richard.locator(".pmw-next-card").inner_text()
+    assert "version 2 of the objectives" in card.lower(), card
+    assert richard.locator(".pmw-agreed-doc").is_hidden()
+    assert richard.get_by_role("button", name="Confirm as Richard Okafor (manager)").is_visible()

@@ -145,8 +145,10 @@ def test_the_pages_work_under_the_policy_and_it_reports_nothing(
     assert blocked_scripts(home.text(), served) == []
     # a click opens a step page, whose widgets talk to their kernel over the websocket
     page.click(".pmw-home-table >> text=2 Objectives >> nth=0")
-    ready(page, ".pmw-objective-editor")
+    ready(page, ".pmw-agreed-doc")  # agreed: a document, until a change is proposed
     assert "Workbook 1: Mei Chen with Richard Okafor" in page.inner_text("body")
+    page.get_by_role("button", name="Propose a change").click()
+    page.locator(".pmw-objective-editor").wait_for()
     title = page.locator(".pmw-objective-editor input[type=text]").first
     title.fill("x")
     title.press("Tab")

@@ -93,4 +93,15 @@ def test_two_people_agree_objectives_with_the_keyboard_only(
         )
     diego.wait_for_selector(".pmw-agreement-panel >> text=Agreed by both", timeout=20_000)
     assert "version 2 of the objectives is agreed" in diego.locator(".pmw-next").inner_text()
+    # agreed: the objectives read as a document, and its "Propose a change" is reachable
+    # (the page opened again, as Diego would the next day: Tab starts from the top)
+    diego.reload(wait_until="domcontentloaded")
+    wait_ready(diego, ".pmw-agreed-doc")
+    assert "Objectives — version 2" in diego.locator(".pmw-agreed-doc").inner_text()
+    unseen += tab_to(diego, "Propose a change")
+    # the history is a fold the keyboard opens (an Accordion's title was a div Tab skipped)
+    unseen += tab_to(diego, "▸ History of this workbook")
+    diego.keyboard.press("Enter")
+    diego.locator(".pmw-history-view").wait_for(timeout=20_000)
+    assert "▾ History of this workbook" in diego.evaluate("document.activeElement.innerText")
     assert not unseen, f"focus not visible on: {unseen}"

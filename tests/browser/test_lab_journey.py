@@ -157,6 +157,10 @@ def test_a_coach_s_whole_session_in_one_app_without_a_page_load(
     go(page, "02_objectives")
     act(page, MEI)
     step = visible_step(page)
+    # agreed: the objectives read as the document; the editors open on "Propose a change"
+    assert step.locator(".pmw-objective-editor").is_hidden()
+    assert "Objectives — version 1" in step.locator(".pmw-agreed-doc").inner_text()
+    step.get_by_role("button", name="Propose a change").click()
     step.get_by_role("button", name="Open", exact=True).click()
     objective = step.locator(".pmw-objective-editor")
     objective.get_by_label("Target").fill("88% of learners pass at the first attempt")
@@ -168,6 +172,7 @@ def test_a_coach_s_whole_session_in_one_app_without_a_page_load(
     # 3 Development plan: Mei marks an action done, with a reason
     go(page, "03_development_plan")
     expect_workbook(page, "Workbook 1: Mei Chen with Richard Okafor", "Mei Chen")
+    visible_step(page).get_by_role("button", name="Propose a change").click()
     planner = visible_step(page).locator(".pmw-development-planner")
     planner.get_by_label("Action", exact=True).select_option(index=1)
     planner.get_by_label("Status").select_option(label="done")

@@ -39,7 +39,10 @@ def test_each_step_page_renders(page, voila: VoilaServer, stem: str) -> None:  #
 @pytest.mark.slow
 def test_smart_feedback_follows_typing_and_text_stays_text(page, voila: VoilaServer) -> None:  # type: ignore[no-untyped-def]
     open_page(page, voila, "02_objectives")
+    # workbook 1's objectives are agreed: they read as a document until a change is proposed
+    page.get_by_role("button", name="Propose a change").click()
     editor = page.locator(".pmw-objective-editor")
+    editor.wait_for()
     feedback = editor.locator(".pmw-smart")
     # an empty form shows no red before anyone types
     assert "give the objective a title" not in feedback.inner_text()

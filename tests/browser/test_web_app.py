@@ -215,7 +215,8 @@ def test_two_people_agree_objectives_and_a_reload_shows_the_agreed_version(
         timeout=10_000,
     )
     emp.reload(wait_until="domcontentloaded")
-    wait_ready(emp, ".pmw-objective-editor")
+    wait_ready(emp, ".pmw-agreed-doc")  # agreed: the objectives read as a document
+    assert emp.locator(".pmw-objective-editor").count() == 0  # no editor built
     body = emp.inner_text("body")
     assert "Agreed by both" in body and "Version 1" in body
     assert "Raise learners' rating of practical sessions" in body
@@ -294,7 +295,9 @@ def test_xss_in_an_objective_and_a_note_stays_text(people, web: PmwServer) -> No
     page.goto(
         f"{web.url}/voila/render/02_objectives.ipynb?workbook=1", wait_until="domcontentloaded"
     )
-    wait_ready(page, ".pmw-objective-editor")
+    wait_ready(page, ".pmw-agreed-doc")
+    page.get_by_role("button", name="Propose a change").click()  # agreed: open the editors
+    page.locator(".pmw-objective-editor").wait_for()
     page.locator(".pmw-objective-editor").get_by_label("Title").fill(XSS)
     page.locator(".pmw-objective-editor").get_by_label("Title").press("Tab")
     page.wait_for_timeout(800)

@@ -137,7 +137,7 @@ def test_a_0002_database_is_upgraded_and_then_holds_sessions(db_url: str) -> Non
     with Store(db_url, create=False, check_schema=False) as s:
         s.upgrade()
     with Store(db_url, create=False) as s:
-        assert current_revision(s.engine) == HEAD == "0004"
+        assert current_revision(s.engine) == HEAD == "0005"
         stored.add_session(s, _key(1), "emp", T, T + HOUR)
         assert stored.find_session(s, _key(1)) is not None
         stored.revoke_access(s, "emp", actor_id="admin", reason="r", at=T, idle_since=T)

@@ -102,6 +102,20 @@ def layout(doc: AgreementDocument) -> list[Block]:
     return blocks
 
 
+def section(doc: AgreementDocument, subject: str) -> list[Block]:
+    """One subject's part of the document, as :func:`layout` lays it out: what a step's
+    page shows, read-only, once that subject is agreed."""
+    if subject == "job_description":
+        return _job(doc)
+    if subject == "objectives":
+        return _objectives(doc, doc.objectives, _("Objectives"))
+    if subject == "development_plan":
+        return _plan(doc)
+    if subject == "review":
+        return _review(doc) if doc.review is not None else []
+    raise ValueError(f"no such subject: {subject!r}")
+
+
 def _agreed_words(agreed: bool, version: int | None) -> Para | None:
     if agreed:
         return None

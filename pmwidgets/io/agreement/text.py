@@ -109,12 +109,14 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_html(blocks: Sequence[Block], title: str, running: str) -> str:
-    """Blocks as a standalone HTML page, every piece of text escaped."""
+def html_body(blocks: Sequence[Block], shift: int = 0) -> str:
+    """Blocks as HTML elements (no page around them), every piece of text escaped;
+    ``shift`` lowers every heading by that many levels (to sit inside another page)."""
     body: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            body.append(f"<h{b.level}>{_e(b.text)}</h{b.level}>")
+            level = min(b.level + shift, 6)
+            body.append(f"<h{level}>{_e(b.text)}</h{level}>")
         elif isinstance(b, Para):
             body.append(f'<p class="{b.kind}">{_e(b.text)}</p>'.replace("\n", "<br>"))
         elif isinstance(b, Fields):
@@ -126,8 +128,15 @@ def render_html(blocks: Sequence[Block], title: str, running: str) -> str:
             total = sum(b.widths) or 1
             cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in b.widths)
             head = "".join(f'<th scope="col">{_e(h)}</th>' for h in b.headers)
+            # each cell names its column (data-label): a narrow page shows rows as cards
+            labels = [_e(h) for h in b.headers]
             rows = "".join(
-                "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in b.rows
+                "<tr>"
+                + "".join(
+                    f'<td data-label="{h}">{_e(c)}</td>' for h, c in zip(labels, row, strict=False)
+                )
+                + "</tr>"
+                for row in b.rows
             )
             body.append(
                 f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
@@ -140,6 +149,11 @@ def render_html(blocks: Sequence[Block], title: str, running: str) -> str:
                     '<tr class="lines"><td></td><td></td></tr>'
                     f"<tr><td>{_e(_('Signature'))}</td><td>{_e(_('Date'))}</td></tr></table>"
                 )
+    return "\n".join(body)
+
+
+def render_html(blocks: Sequence[Block], title: str, running: str) -> str:
+    """Blocks as a standalone HTML page, every piece of text escaped."""
     css = _CSS.replace("PAGE_WORD", _e(_("Page"))).replace("OF_WORD", _e(_("of")))
     lang = _e(current_language().replace("_", "-"))
     return (
@@ -147,6 +161,6 @@ def render_html(blocks: Sequence[Block], title: str, running: str) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(running)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f'<div class="running">{_e(running)}</div>\n<main>\n'
-        + "\n".join(body)
+        + html_body(blocks)
         + "\n</main>\n</body>\n</html>\n"
     )
