@@ -92,7 +92,10 @@ INJECTED_JS = r"""
         }
       }
       const tag = el.tagName.toUpperCase();
-      if (RISKY.has(tag) && /xss|alert\(/i.test(el.textContent || '') && !found.includes(el.outerHTML.slice(0, 200))) {
+      // the product's own folds (class pmw-…, e.g. the past check-ins' <details>) hold
+      // escaped text; an injected element is still caught by its attributes above
+      const own = /(^|\s)pmw-/.test(el.getAttribute('class') || '');
+      if (RISKY.has(tag) && !own && /xss|alert\(/i.test(el.textContent || '') && !found.includes(el.outerHTML.slice(0, 200))) {
         found.push(el.outerHTML.slice(0, 200));
       }
       if (tag === 'IMG' && el.getAttribute('src') === 'x') found.push(el.outerHTML.slice(0, 200));

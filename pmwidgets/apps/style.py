@@ -90,6 +90,9 @@ CSS = """
   color: #1f2933; font-weight: 600; border: 1px solid #d0d7de; border-radius: 4px; padding: 4px 10px; }
 .pmw-page .pmw-fold-open > .pmw-fold-header { border-radius: 4px 4px 0 0; }
 .pmw-page .pmw-fold-open > :not(.pmw-fold-header) { border: 1px solid #d0d7de; border-top: 0; padding: 6px 10px; }
+.pmw-entry { margin: 4px 0; }
+.pmw-entry > summary { cursor: pointer; background: #eef2f6; border: 1px solid #d0d7de; border-radius: 4px; padding: 5px 10px; font-weight: 600; color: #1f2933; }
+.pmw-entry > .pmw-card { margin-top: 0; border-top: 0; border-radius: 0 0 4px 4px; }
 /* an agreed step, read as the agreement document words it (widgets.agreed_document) */
 .pmw-agreed-doc table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; table-layout: fixed; line-height: 1.35; }
 .pmw-agreed-doc th, .pmw-agreed-doc td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left;

@@ -38,8 +38,8 @@ from .base import (
     text,
 )
 from .date_box import DateBox
-from .fold import Fold, FoldList
-from .lean import close_replaced, make
+from .fold import FoldedEntries
+from .lean import make
 from .next_action_card import anchor_id
 
 #: what ``on_save`` is: called with the new check-in and a reason ("" here); returns its number
@@ -111,7 +111,7 @@ class CheckInLog(W.VBox):
         self._filling = False  # set while the form is filled from ``value``
         self._ready = False  # set once the traits are given
         self.rows: dict[int, ProgressRow] = {}
-        self.entries = FoldList()
+        self.entries = FoldedEntries()
         self.entries_note = html_widget()
         self.chart_box = make(W.VBox)
         self.stage_note = html_widget()
@@ -169,12 +169,8 @@ class CheckInLog(W.VBox):
 
     def _refresh(self, state: WorkbookState) -> None:
         newest = newest_first(state.check_ins)
-        old = tuple(self.entries.children)
-        self.entries.children = [
-            Fold(entry_title(c, self.names), html_widget(entry_html(c, state), "pmw-card"), i == 0)
-            for i, c in enumerate(newest)
-        ]  # the newest open
-        close_replaced(old, ())  # so a long session does not pile up widgets
+        # newest first, the newest open
+        self.entries.show([(entry_title(c, self.names), entry_html(c, state)) for c in newest])
         self.entries_note.value = "" if newest else paragraph_html(_("No check-ins yet."))
         self._chart(state)
         self._carried_in(newest[0] if newest else None)

@@ -47,7 +47,7 @@ def test_log_shows_the_demo_check_ins_newest_first(demo: Store) -> None:
         "3 Nov 2026 — by Richard Okafor",
         "13 Oct 2026 — by Mei Chen",
     )
-    half_term = log.entries.children[1].content.value
+    half_term = log.entries.bodies[1]
     assert "leaver&#x27;s employer" in half_term  # escaped, not raw
     assert (
         "Objective 1 Raise the Level 3 diagnostics pass rate: 30%, on track — "
@@ -67,7 +67,7 @@ def test_log_shows_the_demo_check_ins_newest_first(demo: Store) -> None:
 
 def test_log_shows_a_proposed_amendment(demo: Store) -> None:
     log = page(demo, "dsilva", 3)
-    entry = log.entries.children[0].content.value
+    entry = log.entries.bodies[0]
     assert "Proposed amendments" in entry
     assert "Objective 2: Move the due date of objective 2 to 28 February 2027" in entry
 
@@ -215,7 +215,7 @@ def test_xss_in_the_notes_is_escaped(demo: Store) -> None:
     assert log.status.kind == "ok", log.status.message
     assert max(check_ins(demo), key=lambda c: c.id or 0).goal == XSS  # stored verbatim
 
-    shown = log.entries.children[0].content.value + log.carried_in.value
+    shown = log.entries.bodies[0] + log.carried_in.value
     assert "<script>" not in shown and "<img" not in shown
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in shown
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown

@@ -60,7 +60,7 @@ def _close_widgets() -> Iterator[None]:
 def test_the_log_is_newest_first_by_name_with_a_chart() -> None:
     log = CheckInLog(state(), NAMES)
     assert log.entries.titles == ("3 Nov 2026 — by Richard Okafor", "13 Oct 2026 — by Mei Chen")
-    latest = log.entries.children[0].content.value
+    latest = log.entries.bodies[0]
     assert "Objective 1 Pass rate: 30%, at risk — evidence: Mock" in latest
     assert "<script>" not in latest and "&lt;script&gt;" in latest
     (chart,) = log.chart_box.children
