@@ -191,7 +191,10 @@ def _agree(page: StepPage, stem: str, subject: Subject) -> list[W.Widget]:
 
 
 def _agreed_or_editing(
-    page: StepPage, subject: Subject, editors: Callable[[], list[W.Widget]]
+    page: StepPage,
+    subject: Subject,
+    editors: Callable[[], list[W.Widget]],
+    open_change: Callable[[Sequence[W.Widget]], None] | None = None,
 ) -> W.Widget:
     """``editors`` while ``subject`` is drafted; once agreed, the agreed text as the
     agreement document words it, read-only, with *Propose a change*."""
@@ -203,7 +206,7 @@ def _agreed_or_editing(
     def document(state: WorkbookState) -> str:
         return agreement_export(ctx.services, state.workbook.id or 0).section_html(subject)
 
-    return linked(ctx, AgreedDocument(subject, document, editors))
+    return linked(ctx, AgreedDocument(subject, document, editors, open_change))
 
 
 def _step(
@@ -212,13 +215,18 @@ def _step(
     views: Callable[[StepPage], list[W.Widget]],
     subject: Subject,
     document: bool = True,
+    open_change: Callable[[Sequence[W.Widget]], None] | None = None,
 ) -> Step:
     """A step of the journey: its next action and guide, its views (once ``subject`` is
     agreed, and if ``document``: the agreed text, with *Propose a change*; the views
     are then built when a change is proposed), its agreement, its history."""
 
     def build(p: StepPage) -> list[W.Widget]:
-        shown = [_agreed_or_editing(p, subject, lambda: views(p))] if document else views(p)
+        shown = (
+            [_agreed_or_editing(p, subject, lambda: views(p), open_change)]
+            if document
+            else views(p)
+        )
         return [*_lead(p, stem), *shown, *_agree(p, stem, subject), _history(p.ctx)]
 
     return Step(title, build)
@@ -231,7 +239,9 @@ STEPS: dict[str, Step] = {
     "01_job_description": _step(
         "1 Job description", "01_job_description",
         lambda p: [wiring.job_description_editor(p.ctx)], "job_description",
-        document=False,  # the editor shows the agreed job description itself (_jd_agreed)
+        # the editor, built when a change is proposed, opens on that change (it can also
+        # show the agreed text itself, as a widget in a notebook of one's own)
+        open_change=lambda editors: editors[0].propose_change(),
     ),
     "02_objectives": _step(
         "2 Objectives", "02_objectives", objective_panels_of, "objectives"

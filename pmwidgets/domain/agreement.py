@@ -308,12 +308,26 @@ def require_change_reason(version: AgreementVersion | None, reason: str) -> str:
     return reason.strip()
 
 
+def reasons_of(opened_reason: str) -> list[str]:
+    """A version's reasons, one per line as :func:`with_reason` joins them.
+
+    A reason is one line, whatever it says: "observed on 3 Dec; done" is one reason.
+    (Versions joined before 2026-12-08 used "; ", which is read as one reason here:
+    splitting there also split reasons that held a semicolon.)
+
+    >>> reasons_of("Prices went up\nObserved on 3 Dec; done")
+    ['Prices went up', 'Observed on 3 Dec; done']
+    """
+    return [r.strip() for r in opened_reason.split("\n") if r.strip()]
+
+
 def with_reason(version: AgreementVersion, reason: str) -> AgreementVersion:
-    """``version`` (a draft) whose reasons include ``reason``."""
-    reasons = [r for r in version.opened_reason.split("; ") if r]
+    """``version`` (a draft) whose reasons include ``reason`` (made one line)."""
+    reason = " ".join(reason.split())
+    reasons = reasons_of(version.opened_reason)
     if reason in reasons:
         return version
-    return version.model_copy(update={"opened_reason": "; ".join([*reasons, reason])})
+    return version.model_copy(update={"opened_reason": "\n".join([*reasons, reason])})
 
 
 def stage_after_agreement(current: Stage, subject: Subject) -> Stage:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..domain.agreement import AgreementStatus, AgreementVersion, Confirmation, method_words
+from ..domain.agreement import (
+    AgreementStatus,
+    AgreementVersion,
+    Confirmation,
+    method_words,
+    reasons_of,
+)
 from ..domain.i18n import _, format_date
 from ..domain.model import Workbook
 from .base import check_line, esc, todo_line
@@ -14,7 +20,7 @@ def summary_html(version: AgreementVersion | None, agreed: AgreementStatus, curr
     """The status in words, the version and why it was opened, and the fingerprint."""
     number = version.number if version else 1
     line = esc(_("Version {n}").format(n=number))
-    reasons = [r for r in (version.opened_reason if version else "").split("; ") if r]
+    reasons = reasons_of(version.opened_reason if version else "")
     if number > 1 and len(reasons) == 1:
         line = esc(_("Version {n}, opened because: {reason}").format(n=number, reason=reasons[0]))
     elif number > 1 and reasons:

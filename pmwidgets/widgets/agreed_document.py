@@ -24,6 +24,7 @@ from .base import StatusArea, button, esc, html_widget
 from .lean import shared, show
 
 _WHAT = {
+    "job_description": "the job description",
     "objectives": "the objectives",
     "development_plan": "the development plan",
     "review": "the review",
@@ -36,7 +37,9 @@ class AgreedDocument(W.VBox):
     A pure view of :attr:`state`. ``document(state)`` gives the agreed text as HTML
     (escaped by its maker); it is asked for only when shown, once per workbook version.
     ``editors()`` builds the editors, when first needed: an agreed step that nobody
-    changes never builds them (nor reads what they need).
+    changes never builds them (nor reads what they need). ``open_change(editors)``, if
+    given, is called when a change is proposed: for an editor that shows the agreed text
+    itself until asked to change it (the job description's).
 
     >>> from pmwidgets.domain.examples import example_state
     >>> view = AgreedDocument("objectives", lambda s: "<p>agreed</p>",
@@ -55,9 +58,11 @@ class AgreedDocument(W.VBox):
         subject: Subject,
         document: Callable[[WorkbookState], str],
         editors: Callable[[], Sequence[W.Widget]],
+        open_change: Callable[[Sequence[W.Widget]], None] | None = None,
         **kwargs: Any,
     ) -> None:
         self.subject, self.document, self._make_editors = subject, document, editors
+        self.open_change = open_change
         self.proposing = False
         self._drawn: tuple[int | None, int] | None = None
         self._editors: list[W.Widget] | None = None
@@ -125,6 +130,8 @@ class AgreedDocument(W.VBox):
             return
         self.proposing = True
         self._arrange()
+        if self.open_change is not None:
+            self.open_change(self.editors)
 
     def keep_agreed(self) -> None:
         """Fold the editors away again: the agreed version stays as it is."""

@@ -83,7 +83,7 @@ class CoverageView(W.VBox):
         self.responsibility = dropdown(_("Responsibility"), "min(100%, 48em)")
         self.why = text(_("Why left out"), placeholder=_("e.g. covered by the team plan this year"))
         self.change_reason = text(
-            _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
+            _("Reason for change"), placeholder=_("Why this change: both see it in the record")
         )
         self.save_button = button(_("Save reason"))
         self.status = StatusArea()

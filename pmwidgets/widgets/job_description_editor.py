@@ -138,7 +138,7 @@ class JobDescriptionEditor(AgreedOrDrafting):
         self.add_comp_button = button(_("Add competency"))
         self.reason = text(
             _("Reason for change"),
-            placeholder=_("Needed once the job description is agreed"),
+            placeholder=_("Why this change: both see it in the record"),
         )
         self.save_button = button(_("Save job description"), "primary")
         #: beside Save: why what is in the editor could be saved but not yet confirmed

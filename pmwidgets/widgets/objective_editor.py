@@ -157,7 +157,7 @@ class ObjectiveEditor(W.VBox):
             layout={"width": "18em"},
         )
         self.reason = text(
-            _("Reason for change"), placeholder=_("Needed once the objectives are agreed")
+            _("Reason for change"), placeholder=_("Why this change: both see it in the record")
         )
 
     # --- loading and reading the fields -------------------------------------------

@@ -291,7 +291,7 @@ def test_a_save_shows_in_the_table_and_in_what_changed_since_the_agreement(demo:
     e.save_button.click()
     assert e.status.kind == "ok", e.status.message
     reasons = Services(demo, "rokafor").open(1).agreements["objectives"].opened_reason
-    assert reasons == "The workshop refit changes what can be counted; Aim for none at all"
+    assert reasons == "The workshop refit changes what can be counted\nAim for none at all"
     assert _row(lst.table.value, 4)[7] == "5/5"
     assert "0 reportable incidents" in panel.changes.value
     assert "far fewer incidents" not in panel.changes.value

@@ -35,6 +35,9 @@ BUDGET = {
     "agreement_page": 20,
     "dashboard_page": 50,
 }
+#: a job description never agreed shows where to start (the library, the catalogue, a
+#: file) above its editor: the heaviest page (a lever in docs/performance.md)
+DRAFTING_BUDGET = {"job_description_page": 225}
 
 
 @pytest.fixture
@@ -59,20 +62,30 @@ def _models() -> list[W.Widget]:
 
 
 @pytest.mark.filterwarnings("ignore:Widget.widgets is deprecated")
-@pytest.mark.parametrize("name", ["objectives_page", "development_page"])
+@pytest.mark.parametrize(
+    ("name", "drafted_in", "manager"),
+    [
+        ("objectives_page", "2", "rokafor"),
+        ("development_page", "2", "rokafor"),
+        ("job_description_page", "5", "hlambert"),
+    ],
+)
 def test_a_step_being_drafted_builds_its_editors_within_budget(
-    name: str, coach_session: None, monkeypatch: pytest.MonkeyPatch
+    name: str, drafted_in: str, manager: str, coach_session: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Workbook 2 drafts its objectives and plan: the editors are built, within budget;
-    workbook 1 has both agreed: they read as documents, and no editor is built.
-    (Richard Okafor, the manager of both, signed in.)"""
-    monkeypatch.setenv("PMW_USER", "rokafor")  # workbook 2 has no coach: its manager
-    monkeypatch.setenv("PMW_WORKBOOK", "2")
-    monkeypatch.setenv("PMW_ACTING", "rokafor")
+    """Workbook 2 drafts its objectives and plan, workbook 5 its job description: the
+    editors are built, within budget; workbook 1 has all three agreed: they read as
+    documents, and no editor is built. (The drafting workbook's manager signed in;
+    Helen Lambert, an admin, also reads workbook 1.)"""
+    monkeypatch.setenv("PMW_USER", manager)  # workbooks 2 and 5 have no coach
+    monkeypatch.setenv("PMW_WORKBOOK", drafted_in)
+    monkeypatch.setenv("PMW_ACTING", manager)
     getattr(apps, name)()
     drafting = len(_models())
-    assert drafting <= BUDGET[name], f"{name}: {drafting} models"
+    assert drafting <= DRAFTING_BUDGET.get(name, BUDGET[name]), f"{name}: {drafting} models"
     W.Widget.close_all()
+    monkeypatch.setenv("PMW_USER", "rokafor")
+    monkeypatch.setenv("PMW_ACTING", "rokafor")
     monkeypatch.setenv("PMW_WORKBOOK", "1")
     getattr(apps, name)()
     agreed = len(_models())

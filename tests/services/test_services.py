@@ -23,6 +23,7 @@ from pmwidgets.domain import (
     SupportCommitment,
     ValidationFailed,
 )
+from pmwidgets.domain.agreement import reasons_of
 from pmwidgets.services import Services, identity
 from pmwidgets.store import Store
 
@@ -188,7 +189,16 @@ def test_a_change_after_agreement_needs_a_reason_and_reopens(people_store: Store
         boss.update_objective(wb, n, later, state.workbook.version)
     boss.update_objective(wb, n, later, state.workbook.version, reason="Clearer measure")
     v2 = emp.open(wb).agreements["objectives"]
-    assert (v2.number, v2.opened_reason) == (2, "Tighter target; Clearer measure")
+    assert (v2.number, v2.opened_reason) == (2, "Tighter target\nClearer measure")
+    # a reason is one line, whatever it says: a semicolon in it splits nothing
+    boss.update_objective(
+        wb, n, obj(target="At most 1", measure="Late practical sessions", weight=100),
+        emp.open(wb).workbook.version, reason="Checked the register; it was two",
+    )  # fmt: skip
+    v2 = emp.open(wb).agreements["objectives"]
+    assert reasons_of(v2.opened_reason) == [
+        "Tighter target", "Clearer measure", "Checked the register; it was two"
+    ]  # fmt: skip
     assert agree(store, wb, "objectives") == AgreementStatus.AGREED
     frozen = [e for e in store.events(wb) if e.action == "agreement.agreed"]
     assert len(frozen) == 3  # job, objectives v1, objectives v2

@@ -261,7 +261,12 @@ def _resolve(
         notice = _(
             "Version {n} of the {subject} is awaiting agreement by both; until then version "
             "{m} is what is agreed. Version {n} was opened because: {reason}"
-        ).format(n=latest.number, m=earlier.number, subject=label, reason=latest.opened_reason)
+        ).format(
+            n=latest.number,
+            m=earlier.number,
+            subject=label,
+            reason="; ".join(agr.reasons_of(latest.opened_reason)),
+        )
         records = (
             _record(earlier, earlier.agreed_hash or "", ref, accepted=accepted),
             draft_record,
@@ -272,7 +277,7 @@ def _resolve(
         "Version {n} of the {subject} is awaiting agreement by both. What this document shows "
         "of the {subject} is that draft, not the version agreed before it. Version {n} was "
         "opened because: {reason}"
-    ).format(n=latest.number, subject=label, reason=latest.opened_reason)
+    ).format(n=latest.number, subject=label, reason="; ".join(agr.reasons_of(latest.opened_reason)))
     return _Shown(current, False, latest.number, (draft_record,), notice)
 
 
