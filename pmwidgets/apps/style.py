@@ -127,6 +127,7 @@ CSS = """
   .widget-text, .widget-textarea, .widget-dropdown, .widget-select, .widget-hbox, .widget-box { max-width: 100%; }
   .widget-text, .widget-textarea, .widget-dropdown, .widget-select { width: 100%; }
   .widget-text input, .widget-textarea textarea, .widget-dropdown select { min-width: 0; }
+  .widget-dropdown > select, .widget-text > input { max-width: 100%; box-sizing: border-box; }
   .pmw-dashboard-rows .pmw-steps { max-width: none; }
   .widget-html-content { min-width: 0; }
   .pmw-agreement-document table { table-layout: fixed; width: 100%; }

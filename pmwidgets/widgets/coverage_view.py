@@ -164,12 +164,14 @@ class CoverageView(W.VBox):
         attrs = [f"class='pmw-cov-{r.status}'" for r in cov.rows]
         self.table.value = table_markup(headers, rows, row_attrs=attrs, numeric=frozenset({2}))
         self._draw_chart(cov)
-        choose(
-            self.responsibility,
-            [(f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"],
-            _("Choose a responsibility"),
-        )
-        show(self.change_reason, state.needs_reason("objectives"))
+        uncovered = [
+            (f"{r.number}. {r.text}"[:90], r.number) for r in cov.rows if r.status != "covered"
+        ]
+        choose(self.responsibility, uncovered, _("Choose a responsibility"))
+        # every responsibility has an objective: no reason to give, so no empty form
+        for part in (self.responsibility, self.why, self.save_button):
+            show(part, bool(uncovered))
+        show(self.change_reason, bool(uncovered) and state.needs_reason("objectives"))
 
     def _draw_chart(self, cov: Coverage) -> None:
         """Draw the chart again only when what it shows changed; reuse its widget.

@@ -241,6 +241,10 @@ def test_coverage_says_what_is_missing_and_hands_a_reason_to_its_callback() -> N
     view.save_button.click()
     on_save_reason.assert_called_once_with(2, "<b>The team plan</b> covers it", 7, "")
     assert view.status.message == "Reason for responsibility 2 saved." and view.why.value == ""
+    assert "pmw-hidden" not in view.responsibility._dom_classes
+    view.state = state  # every responsibility has an objective: no empty form to fill in
+    for part in (view.responsibility, view.why, view.save_button, view.change_reason):
+        assert "pmw-hidden" in part._dom_classes
 
 
 # --- SessionBar and AgreementPanel -----------------------------------------------------------
