@@ -55,6 +55,11 @@ CSS = """
 /* an HTML widget with nothing to show takes no room; a status keeps its line, so that
    what it says later does not push the page down under the person's finger */
 .pmw-page .widget-html:not(.pmw-status):has(> .widget-html-content:empty) { display: none; }
+/* …but the statuses at the top of a page (the session bar's, the page's), above whatever
+   a person works on, take no room until they say something: two empty lines there left
+   a gap of 60 to 90 px above the next action */
+.pmw-session-bar .pmw-status:has(> .widget-html-content:empty),
+.pmw-page > .pmw-status:has(> .widget-html-content:empty) { display: none; }
 .pmw-page textarea { field-sizing: content; min-height: 4.6em; max-height: 30em; }
 .pmw-page .pmw-resp textarea { min-height: 2.3em; }
 .pmw-resp { align-items: flex-start; }

@@ -22,6 +22,7 @@ import pytest
 from pmwidgets.services import Services
 from pmwidgets.store import Store
 
+from .a11y import overflowing
 from .conftest import PmwServer, screenshot, wait_ready
 from .hostile import Forger
 
@@ -357,6 +358,11 @@ def test_an_agreed_step_reads_as_a_document_until_someone_proposes_a_change(
         assert store.latest_version(1) == before
     # she proposes a change to objective 1's target, with a reason
     press(mei.get_by_role("button", name="Propose a change"))
+    mei.locator(".pmw-objective-editor").wait_for()
+    # the editors fit the phone too (a blank drop-down once stuck out past its edge)
+    assert overflowing(mei) == [], overflowing(mei)
+    assert mei.locator(".pmw-coverage-view").get_by_label("Why left out").is_hidden()
+    screenshot(mei, "web_proposing_a_change_phone")
     press(mei.get_by_role("button", name="Open", exact=True))
     editor = mei.locator(".pmw-objective-editor")
     mei.wait_for_function(
